@@ -1,0 +1,236 @@
+"""Result: the tables of an evaluated Study, built on first access from the arrays of the run.
+
+Tables (pandas DataFrames):
+
+- ``index``: composite index, rank, TOPSIS closeness and dimension scores ``U_<dim>`` per region-year;
+- ``weights``: indicator weights, weights within the dimension and the dimension weights;
+- ``coupling``: C, T, D, the 10-level grade, the coupling stage and (two subsystems) the relative
+  development type;
+- ``obstacles``: obstacle degrees, columns ``(indicator|dimension|category, id)``; ``top_obstacles``:
+  the leading obstacle factors of each region-year with the dimension and category shares;
+- ``treatment``: every imputed, winsorised, log-transformed or undefined cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ronghe import labels
+from ronghe import methods as m
+
+if TYPE_CHECKING:
+    from ronghe.frameworks import Framework
+    from ronghe.panel import Panel
+    from ronghe.settings import Settings
+
+UNTAGGED = "other"
+
+
+@dataclass
+class State:
+    """Arrays of one run, aligned on rows (region-years) and columns (indicators)."""
+
+    framework: Framework
+    settings: Settings
+    panel: Panel
+    regions: np.ndarray
+    years: np.ndarray
+    indicator_ids: list[str]
+    raw: np.ndarray
+    X: np.ndarray
+    Z: np.ndarray
+    bounds: tuple[np.ndarray, np.ndarray]
+    weights: np.ndarray
+    dimension_weights: np.ndarray
+    effective_weights: np.ndarray
+    members: list[np.ndarray]
+    U: np.ndarray
+    composite: np.ndarray
+    closeness: np.ndarray
+    C: np.ndarray
+    T: np.ndarray
+    D: np.ndarray
+    O: np.ndarray
+    treated: list[dict[str, Any]] = field(default_factory=list)
+
+
+class Result:
+    """Tables of an evaluated study; see the module docstring for their columns."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.settings = state.settings
+        self.framework = state.framework
+
+    @property
+    def settings_hash(self) -> str:
+        return self.settings.hash
+
+    def __repr__(self) -> str:
+        s = self.state
+        return (f"<Result {self.framework.id}: {len(np.unique(s.regions))} regions x "
+                f"{len(np.unique(s.years))} years x {len(s.indicator_ids)} indicators, "
+                f"settings {self.settings_hash}>")
+
+    # ---------------------------------------------------------------- keys
+    @cached_property
+    def _keys(self) -> pd.DataFrame:
+        s = self.state
+        meta = s.panel.regions
+        return pd.DataFrame({
+            "region": s.regions,
+            "name_zh": meta["name_zh"].reindex(s.regions).to_numpy(dtype=object),
+            "province": meta["province"].reindex(s.regions).to_numpy(dtype=object),
+            "year": s.years.astype(int),
+        })
+
+    @property
+    def dimension_ids(self) -> list[str]:
+        return [d.id for d in self.framework.dimensions]
+
+    # --------------------------------------------------------------- tables
+    @cached_property
+    def index(self) -> pd.DataFrame:
+        s = self.state
+        df = self._keys.copy()
+        df["index"] = s.composite
+        df["rank"] = (df.groupby("year")["index"].rank(ascending=False, method="min")
+                      .astype(int))
+        df["topsis"] = s.closeness
+        for d, dim in enumerate(self.dimension_ids):
+            df[f"U_{dim}"] = s.U[:, d]
+        return df
+
+    @cached_property
+    def weights(self) -> pd.DataFrame:
+        s, fw = self.state, self.framework
+        dim_of = fw.dimension_of
+        dim_w = dict(zip(self.dimension_ids, s.dimension_weights, strict=True))
+        rows = []
+        for j, ind in enumerate(fw.indicators):
+            d = dim_of[ind.id]
+            idx = s.members[self.dimension_ids.index(d)]
+            share = s.effective_weights[idx].sum()
+            rows.append({
+                "indicator": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en,
+                "dimension": d, "direction": fw.directions()[j], "unit": ind.unit,
+                "weight": s.effective_weights[j],
+                "weight_in_dimension": s.effective_weights[j] / share if share > 0 else 0.0,
+                "dimension_weight": dim_w[d],
+            })
+        df = pd.DataFrame(rows)
+        df["direction"] = df["direction"].astype(str)
+        return df
+
+    @cached_property
+    def coupling(self) -> pd.DataFrame:
+        s = self.state
+        df = self._keys.copy()
+        df["C"], df["T"], df["D"] = s.C, s.T, s.D
+        df["grade"], df["grade_zh"] = m.ccd_grade(s.D, lang="zh")
+        df["grade_en"] = m.ccd_grade(s.D, lang="en")[1]
+        df["stage_zh"] = m.coupling_stage(s.C, lang="zh")
+        df["stage_en"] = m.coupling_stage(s.C, lang="en")
+        if s.U.shape[1] == 2:
+            tol = self.settings.coupling.type_tolerance
+            df["type_zh"] = m.development_type(s.U[:, 0], s.U[:, 1], tol=tol, lang="zh")
+            df["type_en"] = m.development_type(s.U[:, 0], s.U[:, 1], tol=tol, lang="en")
+        return df
+
+    @cached_property
+    def _obstacle_groups(self) -> tuple[np.ndarray, list[str], np.ndarray, list[str]]:
+        s, fw = self.state, self.framework
+        dims = [fw.dimension_of[i] for i in s.indicator_ids]
+        by_dim, dim_names = m.aggregate_obstacles(s.O, dims)
+        cats = [c or UNTAGGED for c in fw.tags("obstacle")]
+        by_cat, cat_names = m.aggregate_obstacles(s.O, cats)
+        return by_dim, list(dim_names), by_cat, list(cat_names)
+
+    @cached_property
+    def obstacles(self) -> pd.DataFrame:
+        """Obstacle degrees indexed by (region, year); columns (level, id) with level in
+        indicator, dimension and category (O1-O4, and ``other`` for untagged indicators)."""
+        s = self.state
+        by_dim, dim_names, by_cat, cat_names = self._obstacle_groups
+        data = np.hstack([s.O, by_dim, by_cat])
+        cols = pd.MultiIndex.from_tuples(
+            [("indicator", i) for i in s.indicator_ids] + [("dimension", d) for d in dim_names]
+            + [("category", c) for c in cat_names], names=["level", "id"])
+        index = pd.MultiIndex.from_arrays([s.regions, s.years.astype(int)], names=["region", "year"])
+        return pd.DataFrame(data, index=index, columns=cols)
+
+    @cached_property
+    def top_obstacles(self) -> pd.DataFrame:
+        s = self.state
+        k = min(self.settings.top_obstacles, s.O.shape[1])
+        order = np.argsort(-s.O, axis=1, kind="stable")[:, :k]
+        ids = np.asarray(s.indicator_ids, dtype=object)
+        df = self._keys.copy()
+        for r in range(k):
+            df[f"top{r + 1}"] = ids[order[:, r]]
+            df[f"top{r + 1}_degree"] = np.take_along_axis(s.O, order[:, r:r + 1], axis=1)[:, 0]
+        by_dim, dim_names, by_cat, cat_names = self._obstacle_groups
+        for j, d in enumerate(dim_names):
+            df[f"obs_dim_{d}"] = by_dim[:, j]
+        for j, c in enumerate(cat_names):
+            df[f"obs_cat_{c}"] = by_cat[:, j]
+        return df
+
+    @cached_property
+    def treatment(self) -> pd.DataFrame:
+        s = self.state
+        cols = ["region", "year", "indicator", "action", "old", "new"]
+        if not s.treated:
+            return pd.DataFrame(columns=cols)
+        log = pd.DataFrame(s.treated)
+        rows = log["row"].to_numpy(dtype=int)
+        return pd.DataFrame({
+            "region": s.regions[rows], "year": s.years[rows].astype(int),
+            "indicator": np.asarray(s.indicator_ids, dtype=object)[log["col"].to_numpy(dtype=int)],
+            "action": log["action"].astype(str).to_numpy(),
+            "old": log["old"].astype(float).to_numpy(), "new": log["new"].astype(float).to_numpy(),
+        })
+
+    # --------------------------------------------------------------- output
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables written to the workbook, by sheet name."""
+        return {
+            "index": self.index, "weights": self.weights, "coupling": self.coupling,
+            "obstacles": self.top_obstacles, "treatment": self.treatment,
+        }
+
+    def notes(self) -> list[tuple[str, str]]:
+        s, p = self.settings, self.state.panel
+        kind = "合成数据（演示用，非真实统计）/ synthetic data (demo, not real statistics)" \
+            if p.synthetic else "用户数据 / user data"
+        return [
+            ("数据 data", f"{p.source or '-'} — {kind}"),
+            ("框架 framework", f"{self.framework.id}: {self.framework.name_zh} / "
+                               f"{self.framework.name_en}"),
+            ("设置哈希 settings hash", self.settings_hash),
+            ("标准化 normalisation", f"{s.normalization.method}, {s.normalization.scope}, shift "
+                                    f"{s.normalization.shift} ({s.normalization.shift_mode})"),
+            ("耦合公式 coupling formula", s.coupling.formula),
+            ("设置 settings (YAML)", s.to_yaml()),
+        ]
+
+    def explanations(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        rows = []
+        for sheet, df in tables.items():
+            for col in df.columns:
+                zh, en = labels.explain(str(col))
+                rows.append({"sheet": sheet, "column": str(col), "中文说明": zh, "English": en})
+        return pd.DataFrame(rows)
+
+    def to_excel(self, path: str | Path) -> Path:
+        """Write every table to one workbook, with the settings and a sheet explaining each column."""
+        from ronghe.report.excel import write_workbook
+
+        tables = self.tables()
+        return write_workbook(path, tables, self.explanations(tables), self.notes())
