@@ -1,0 +1,54 @@
+"""Numeric kernels of the measurement engine: NumPy arrays in, NumPy arrays out, no I/O.
+
+Rows are region-years pooled over a panel, columns are indicators. Each function documents its
+formula, conventions (ddof, log base, shift) and the paper it follows.
+"""
+
+from ronghe.methods.aggregate import topsis, weighted_arithmetic, weighted_geometric
+from ronghe.methods.coupling import (
+    CCD_LEVELS,
+    COUPLING_STAGES,
+    CcdLevel,
+    ccd_grade,
+    coupling_coordination,
+    coupling_stage,
+    development_type,
+)
+from ronghe.methods.normalize import minmax_bounds, normalize
+from ronghe.methods.obstacle import aggregate_obstacles, obstacle_degree
+from ronghe.methods.treatment import impute_panel, treat_outliers
+from ronghe.methods.weights import (
+    SAATY_RI,
+    ahp_weights,
+    combine_weights,
+    critic_weights,
+    cv_weights,
+    entropy_weights,
+    equal_weights,
+)
+
+__all__ = [
+    "CCD_LEVELS",
+    "COUPLING_STAGES",
+    "SAATY_RI",
+    "CcdLevel",
+    "aggregate_obstacles",
+    "ahp_weights",
+    "ccd_grade",
+    "combine_weights",
+    "coupling_coordination",
+    "coupling_stage",
+    "critic_weights",
+    "cv_weights",
+    "development_type",
+    "entropy_weights",
+    "equal_weights",
+    "impute_panel",
+    "minmax_bounds",
+    "normalize",
+    "obstacle_degree",
+    "topsis",
+    "treat_outliers",
+    "weighted_arithmetic",
+    "weighted_geometric",
+]

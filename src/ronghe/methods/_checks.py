@@ -1,0 +1,95 @@
+"""Input checks shared by the numeric kernels.
+
+Every kernel validates its arrays here so that bad input ends in one bilingual ``MethodError`` line
+naming the offending row or column index (0-based), never in a NumPy traceback or a silent NaN.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+
+from ronghe.errors import MethodError, RongheWarning
+
+
+def fail(zh: str, en: str) -> MethodError:
+    """Build a bilingual MethodError (zh-CN first, then en)."""
+    return MethodError(f"{zh}；{en}")
+
+
+def warn(zh: str, en: str) -> None:
+    """Emit a bilingual RongheWarning attributed to the caller of the public kernel."""
+    warnings.warn(f"{zh}；{en}", RongheWarning, stacklevel=3)
+
+
+def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False) -> np.ndarray:
+    """Return ``X`` as a 2-D float64 array, rejecting infinities and (unless allowed) NaN."""
+    try:
+        arr = np.array(X, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"{name} 含非数值元素", f"{name} contains non-numeric values") from exc
+    if arr.ndim != 2:
+        raise fail(
+            f"{name} 须为二维数组（行×列）",
+            f"{name} must be 2-D (rows x columns), got {arr.ndim}-D",
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise fail(f"{name} 为空", f"{name} is empty (shape {arr.shape})")
+    bad = np.isinf(arr) if allow_nan else ~np.isfinite(arr)
+    if bad.any():
+        i, j = np.argwhere(bad)[0]
+        what = "NaN" if np.isnan(arr[i, j]) else "inf"
+        raise fail(
+            f"{name} 第 {j} 列第 {i} 行为 {what}，请先插补",
+            f"{name} column {j} has {what} at row {i}; impute it first",
+        )
+    return arr
+
+
+def as_vector(v: object, name: str, length: int | None = None) -> np.ndarray:
+    """Return ``v`` as a finite 1-D float64 array, optionally of a given length."""
+    try:
+        arr = np.array(v, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"{name} 含非数值元素", f"{name} contains non-numeric values") from exc
+    if arr.ndim != 1:
+        raise fail(f"{name} 须为一维数组", f"{name} must be 1-D, got {arr.ndim}-D")
+    if length is not None and arr.shape[0] != length:
+        raise fail(
+            f"{name} 长度为 {arr.shape[0]}，应为 {length}",
+            f"{name} has length {arr.shape[0]}, expected {length}",
+        )
+    if not np.isfinite(arr).all():
+        i = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise fail(f"{name} 第 {i} 个元素非有限值", f"{name} element {i} is not finite")
+    return arr
+
+
+def as_weights(w: object, k: int, name: str = "w") -> np.ndarray:
+    """Validate a length-``k`` weight vector (non-negative, positive sum); return it scaled to 1."""
+    arr = as_vector(w, name, k)
+    if (arr < 0).any():
+        j = int(np.flatnonzero(arr < 0)[0])
+        raise fail(f"{name} 第 {j} 个权重为负", f"{name} element {j} is negative ({arr[j]})")
+    total = arr.sum()
+    if total <= 0:
+        raise fail(f"{name} 权重之和须为正", f"{name} must have a positive sum")
+    return arr / total
+
+
+def as_labels(labels: object, n: int, name: str) -> np.ndarray:
+    """Return a 1-D label array of length ``n`` (any dtype)."""
+    arr = np.asarray(labels)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise fail(
+            f"{name} 须为长度 {n} 的一维数组",
+            f"{name} must be 1-D of length {n}, got shape {arr.shape}",
+        )
+    return arr
+
+
+def column_list(cols: Sequence[int] | np.ndarray) -> str:
+    """Format column indices for a message."""
+    return ", ".join(str(int(c)) for c in cols)

@@ -1,0 +1,70 @@
+"""Aggregation of normalised indicators into composite scores (综合指数).
+
+Weighted arithmetic and geometric means are one line each but need input checks and stated
+conventions; TOPSIS is written here (not called from pymcdm, which is the test oracle) because the
+panel chain feeds it an already-normalised matrix, pools region-years, and must return a defined
+value when every row is identical.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ronghe.methods._checks import as_matrix, as_weights, fail, warn
+
+__all__ = ["topsis", "weighted_arithmetic", "weighted_geometric"]
+
+
+def weighted_arithmetic(Z: object, w: object) -> np.ndarray:
+    """Weighted arithmetic mean per row: S_i = Σ_j w_j z_ij with w scaled to sum 1. Shape (n,)."""
+    arr = as_matrix(Z, "Z")
+    return arr @ as_weights(w, arr.shape[1])
+
+
+def weighted_geometric(Z: object, w: object) -> np.ndarray:
+    """Weighted geometric mean per row: S_i = Π_j z_ij^w_j with w scaled to sum 1. Shape (n,).
+
+    Every z must be > 0 (use the normalisation shift); otherwise MethodError names the first
+    offending row and column.
+    """
+    arr = as_matrix(Z, "Z")
+    wn = as_weights(w, arr.shape[1])
+    if (arr <= 0).any():
+        i, j = np.argwhere(arr <= 0)[0]
+        raise fail(
+            f"第 {i} 行第 {j} 列不为正，几何平均要求 z > 0",
+            f"row {i}, column {j} is {arr[i, j]}; the geometric mean needs z > 0",
+        )
+    return np.exp(np.log(arr) @ wn)
+
+
+def topsis(
+    Z: object, w: object, return_distances: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """TOPSIS closeness (Hwang & Yoon 1981) of already-normalised, benefit-type scores.
+
+    V = Z · diag(w) with w scaled to sum 1; ideal v+_j = max_i v_ij, anti-ideal v-_j = min_i v_ij
+    (taken over all rows given, i.e. pooled over the panel); Euclidean distances D+_i, D-_i;
+    closeness = D- / (D+ + D-). With Z = normalize(X, dirs, shift=0) this equals pymcdm's
+    ``TOPSIS(minmax_normalization)`` on X (pymcdm also maps a constant column to 1).
+
+    If D+ + D- = 0 (every row identical on the weighted columns, so ideal = anti-ideal), no row is
+    closer to either; closeness is set to 0.5 for those rows with a RongheWarning.
+
+    Returns closeness (n,), or (closeness, D+, D-) if ``return_distances``.
+    """
+    arr = as_matrix(Z, "Z")
+    V = arr * as_weights(w, arr.shape[1])
+    d_plus = np.sqrt(((V - V.max(axis=0)) ** 2).sum(axis=1))
+    d_minus = np.sqrt(((V - V.min(axis=0)) ** 2).sum(axis=1))
+    total = d_plus + d_minus
+    tie = total <= 0
+    if tie.any():
+        warn(
+            "所有行在加权指标上相同，TOPSIS 贴近度取 0.5",
+            "all rows are identical on the weighted indicators; TOPSIS closeness set to 0.5",
+        )
+    closeness = np.where(tie, 0.5, d_minus / np.where(tie, 1.0, total))
+    if return_distances:
+        return closeness, d_plus, d_minus
+    return closeness

@@ -1,0 +1,251 @@
+"""Indicator weights: objective (entropy, CRITIC, coefficient of variation), subjective (AHP) and
+their combinations.
+
+Hand-written because the panel conventions are not those of the single-decision libraries: pymcdm
+(the test oracle) normalises internally, treats a column holding a zero as having entropy 0 and
+returns NaN for a constant column; here the kernels take the already-normalised matrix, use the
+convention 0·ln 0 = 0, give a constant indicator weight 0 with a warning, and validate AHP matrices
+cell by cell. Every function returns a non-negative float vector summing to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ronghe.methods._checks import (
+    as_matrix,
+    as_vector,
+    as_weights,
+    column_list,
+    fail,
+    warn,
+)
+
+# Saaty's random consistency index RI for matrix orders n = 1..15, as tabulated in Saaty, T. L.
+# (1980), The Analytic Hierarchy Process, McGraw-Hill (the table most AHP textbooks reproduce).
+SAATY_RI = (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59)
+
+
+def equal_weights(k: int) -> np.ndarray:
+    """Equal weights 1/k for k indicators."""
+    if int(k) != k or k < 1:
+        raise fail(f"指标数 {k} 无效", f"k must be a positive integer, got {k!r}")
+    return np.full(int(k), 1.0 / int(k))
+
+
+def _constant_columns(Z: np.ndarray) -> np.ndarray:
+    return Z.max(axis=0) == Z.min(axis=0)
+
+
+def _zero_constant(constant: np.ndarray, scores: np.ndarray, method: str) -> np.ndarray:
+    """Turn per-column scores into weights; constant columns get 0, all-constant gives equal."""
+    k = constant.shape[0]
+    if constant.any():
+        cols = column_list(np.flatnonzero(constant))
+        warn(
+            f"第 {cols} 列为常数，{method} 权重取 0",
+            f"column(s) {cols} are constant; {method} weight 0",
+        )
+    scores = np.where(constant, 0.0, np.clip(scores, 0.0, None))
+    total = scores.sum()
+    if total <= 0:
+        warn(
+            f"{method} 无法区分任何指标，改用等权",
+            f"{method} separates no indicator; equal weights used",
+        )
+        return equal_weights(k)
+    return scores / total
+
+
+def entropy_weights(Z: object) -> np.ndarray:
+    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows).
+
+    p_ij = z_ij / Σ_i z_ij;  e_j = -(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0 (natural log; the
+    1/ln n factor makes the base irrelevant);  d_j = 1 - e_j;  w_j = d_j / Σ_j d_j.
+
+    A constant column (e_j = 1) gets weight 0 with a RongheWarning; if every column is constant,
+    equal weights are returned with a warning. Negative entries raise MethodError (normalise first).
+    Unlike pymcdm, which sets e_j = 0 when a column holds any zero, zeros here simply add nothing
+    to the entropy sum; on strictly positive input both agree.
+    """
+    arr = as_matrix(Z, "Z")
+    n, _ = arr.shape
+    if n < 2:
+        raise fail("熵权法至少需要 2 行", "entropy weights need at least 2 rows")
+    if (arr < 0).any():
+        i, j = np.argwhere(arr < 0)[0]
+        raise fail(
+            f"第 {j} 列第 {i} 行为负值，熵权法要求非负",
+            f"column {j} row {i} is negative; entropy needs Z >= 0 (normalise first)",
+        )
+    constant = _constant_columns(arr)
+    colsum = arr.sum(axis=0)
+    p = arr / np.where(colsum > 0, colsum, 1.0)
+    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
+    e = -plogp.sum(axis=0) / np.log(n)
+    return _zero_constant(constant, 1.0 - e, "熵权/entropy")
+
+
+def critic_weights(Z: object, conflict: str = "1-r") -> np.ndarray:
+    """CRITIC weights (Diakoulaki, Mavrotas & Papayannakis 1995) of a normalised (n, k) matrix.
+
+    C_j = σ_j · Σ_k (1 - r_jk), w_j = C_j / Σ C_j, with σ the sample standard deviation (ddof=1,
+    as pymcdm) and r the Pearson correlation. ``conflict="1-|r|"`` uses 1 - |r_jk| instead, a
+    variant found in some applied papers (strong negative correlation then counts as redundancy).
+
+    pymcdm's ``critic_weights(X)`` min–max normalises X internally; it equals
+    ``critic_weights(normalize(X, ["+"] * k, shift=0))`` here. Any affine shift applied to all
+    columns alike leaves the weights unchanged.
+
+    Constant columns have undefined correlations: they get weight 0 (RongheWarning) and the others
+    are computed among the non-constant columns only. If no weight can be formed (all columns
+    constant, a single varying column, or all varying columns perfectly correlated), equal weights
+    over the varying columns (or over all, if none varies) are returned with a warning.
+    """
+    if conflict not in ("1-r", "1-|r|"):
+        raise fail(
+            f"未知冲突项 {conflict!r}", f"conflict must be '1-r' or '1-|r|', got {conflict!r}"
+        )
+    arr = as_matrix(Z, "Z")
+    n, k = arr.shape
+    if n < 2:
+        raise fail("CRITIC 至少需要 2 行", "CRITIC needs at least 2 rows")
+    constant = _constant_columns(arr)
+    if constant.any():
+        cols = column_list(np.flatnonzero(constant))
+        warn(
+            f"第 {cols} 列为常数，CRITIC 权重取 0",
+            f"column(s) {cols} are constant; CRITIC weight 0",
+        )
+    live = np.flatnonzero(~constant)
+    w = np.zeros(k)
+    if live.size == 0:
+        warn("所有列均为常数，改用等权", "every column is constant; equal weights used")
+        return equal_weights(k)
+    sub = arr[:, live]
+    sd = sub.std(axis=0, ddof=1)
+    r = np.corrcoef(sub, rowvar=False) if live.size > 1 else np.ones((1, 1))
+    r = np.atleast_2d(r)
+    dissimilarity = 1.0 - (np.abs(r) if conflict == "1-|r|" else r)
+    c = sd * dissimilarity.sum(axis=0)
+    if c.sum() <= 0:
+        warn(
+            "CRITIC 无法区分非常数指标，改用等权",
+            "CRITIC separates no indicator; equal weights used",
+        )
+        w[live] = 1.0 / live.size
+        return w
+    w[live] = np.clip(c, 0.0, None) / c.sum()
+    return w
+
+
+def cv_weights(X: object) -> np.ndarray:
+    """Coefficient-of-variation weights: CV_j = σ_j / |mean_j| (ddof=1), w = CV / Σ CV.
+
+    Meant for raw, ratio-scale indicators. A zero column mean raises MethodError naming the column;
+    a constant column gets weight 0 with a warning (equal weights if all are constant).
+    """
+    arr = as_matrix(X)
+    if arr.shape[0] < 2:
+        raise fail("变异系数法至少需要 2 行", "CV weights need at least 2 rows")
+    mean = arr.mean(axis=0)
+    if (mean == 0).any():
+        j = int(np.flatnonzero(mean == 0)[0])
+        raise fail(f"第 {j} 列均值为 0，变异系数无定义", f"column {j} has mean 0; CV is undefined")
+    cv = arr.std(axis=0, ddof=1) / np.abs(mean)
+    return _zero_constant(_constant_columns(arr), cv, "变异系数/CV")
+
+
+def ahp_weights(A: object) -> tuple[np.ndarray, float]:
+    """AHP weights and consistency ratio of a pairwise comparison matrix (Saaty 1980).
+
+    w is the principal (Perron) eigenvector scaled to sum 1; CI = (λmax - n)/(n - 1);
+    CR = CI / RI with Saaty's random index ``SAATY_RI`` for n = 3..15; CR = 0 for n ≤ 2.
+    The matrix must be square with positive entries and reciprocal (|a_ij·a_ji - 1| ≤ 1e-6);
+    otherwise MethodError names the cell (0-based row i, column j). CR > 0.1 still returns, with a
+    RongheWarning that the judgements are inconsistent.
+    """
+    arr = as_matrix(A, "A")
+    n = arr.shape[0]
+    if arr.shape[1] != n:
+        raise fail(
+            f"判断矩阵须为方阵，实为 {arr.shape}", f"AHP matrix must be square, got {arr.shape}"
+        )
+    if n > len(SAATY_RI):
+        raise fail(
+            f"判断矩阵阶数 {n} 超过 15，无随机一致性指标",
+            f"AHP matrix order {n} exceeds 15; no random index",
+        )
+    if (arr <= 0).any():
+        i, j = np.argwhere(arr <= 0)[0]
+        raise fail(
+            f"判断矩阵第 {i} 行第 {j} 列须为正", f"AHP cell (row {i}, column {j}) must be > 0"
+        )
+    recip = np.abs(arr * arr.T - 1.0) > 1e-6
+    if recip.any():
+        i, j = np.argwhere(recip)[0]
+        raise fail(
+            f"判断矩阵第 {i} 行第 {j} 列不满足互反性 a_ij·a_ji = 1",
+            f"AHP cell (row {i}, column {j}) is not reciprocal: {arr[i, j]} x {arr[j, i]} != 1",
+        )
+    values, vectors = np.linalg.eig(arr)
+    top = int(np.argmax(values.real))
+    lam = float(values[top].real)
+    v = np.abs(vectors[:, top].real)
+    w = v / v.sum()
+    if n <= 2:
+        return w, 0.0
+    cr = ((lam - n) / (n - 1)) / SAATY_RI[n - 1]
+    cr = max(float(cr), 0.0)
+    if cr > 0.1:
+        warn(
+            f"判断矩阵一致性比率 CR = {cr:.3f} > 0.1", f"AHP consistency ratio CR = {cr:.3f} > 0.1"
+        )
+    return w, cr
+
+
+def combine_weights(
+    ws: Sequence[object], method: str = "multiplicative", alpha: object = None
+) -> np.ndarray:
+    """Combine m weight vectors of length k into one.
+
+    ``"multiplicative"``: w_j ∝ Π_m w_mj.
+    ``"linear"``: w = Σ_m α_m w_m, α defaulting to 1/m each (non-negative, must sum to 1).
+    ``"game"``: game-theoretic combination. The α minimising the deviation of w = Σ α_m w_m from
+    every w_i solves the linear system Σ_m α_m (w_i · w_m) = w_i · w_i (i = 1..m); then
+    α* = |α| / Σ|α| and w = Σ α*_m w_m. The system is solved by least squares, so identical input
+    vectors (a singular system) still return that vector.
+
+    Each input is validated (length k, non-negative, positive sum) and scaled to sum 1 first.
+    """
+    if len(ws) < 1:
+        raise fail("至少需要一组权重", "need at least one weight vector")
+    k = len(np.asarray(ws[0]))
+    W = np.vstack([as_weights(w, k, f"ws[{i}]") for i, w in enumerate(ws)])
+    m = W.shape[0]
+    if method != "linear" and alpha is not None:
+        raise fail("仅线性组合可指定 alpha", "alpha applies to method='linear' only")
+    if method == "multiplicative":
+        prod = W.prod(axis=0)
+        if prod.sum() <= 0:
+            raise fail(
+                "乘法组合后所有权重为 0（没有指标在各方法下均为正权重）",
+                "multiplicative combination is all zero: no indicator is positive in every vector",
+            )
+        return prod / prod.sum()
+    if method == "linear":
+        a = np.full(m, 1.0 / m) if alpha is None else as_vector(alpha, "alpha", m)
+        if (a < 0).any() or abs(a.sum() - 1.0) > 1e-9:
+            raise fail("alpha 须非负且和为 1", "alpha must be non-negative and sum to 1")
+        return a @ W
+    if method == "game":
+        gram = W @ W.T
+        a = np.linalg.lstsq(gram, np.diag(gram), rcond=None)[0]
+        a = np.abs(a) / np.abs(a).sum()
+        w = a @ W
+        return w / w.sum()
+    raise fail(
+        f"未知组合方法 {method!r}", f"unknown method {method!r}; use multiplicative, linear or game"
+    )

@@ -1,0 +1,133 @@
+"""Imputation and outlier treatment on small arrays, with the arithmetic visible."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from scipy.stats import kurtosis, skew
+
+from ronghe.errors import MethodError
+from ronghe.methods import impute_panel, treat_outliers
+from ronghe.methods.treatment import _skew_kurt
+
+nan = np.nan
+
+
+def _panel():
+    # regions A, B (parent P) and C, D (parent Q); years 2000, 2001, 2002, 2003.
+    region = np.repeat(["A", "B", "C", "D"], 4)
+    year = np.tile([2000, 2001, 2002, 2003], 4)
+    parent = np.repeat(["P", "P", "Q", "Q"], 4)
+    col0 = [1, nan, 3, nan, *[nan] * 8, 10, 10, 10, 10]
+    col1 = [nan, 2, nan, 8, 1, 1, 1, 1, 5, 5, 5, 5, 7, 7, 7, 7]
+    X = np.column_stack([col0, col1]).astype(float)
+    return X, region, year, parent
+
+
+def test_linear_then_parent_then_year_means():
+    X, region, year, parent = _panel()
+    # shuffle the rows: the result must not depend on row order
+    perm = np.random.default_rng(0).permutation(X.shape[0])
+    inv = np.argsort(perm)
+    out, log = impute_panel(X[perm], region[perm], year[perm], parent[perm])
+    out = out[inv]
+    # col 0, A: 2001 = (1 + 3)/2 = 2 (linear); 2003 carries 3 from 2002
+    np.testing.assert_allclose(out[0:4, 0], [1, 2, 3, 3])
+    # B has nothing: parent P's mean per year = A's filled values
+    np.testing.assert_allclose(out[4:8, 0], [1, 2, 3, 3])
+    # C has nothing: parent Q's mean per year = D = 10
+    np.testing.assert_allclose(out[8:12, 0], [10, 10, 10, 10])
+    # col 1, A: 2000 carries 2 back; 2002 = 2 + (8 - 2) x 1/2 = 5
+    np.testing.assert_allclose(out[0:4, 1], [2, 2, 5, 8])
+    methods = {(int(perm[r]), int(c)): m for r, c, m, _ in log}
+    assert methods[(1, 0)] == "linear" and methods[(3, 0)] == "carry"
+    assert methods[(4, 0)] == "parent_mean" and methods[(8, 0)] == "parent_mean"
+    assert methods[(0, 1)] == "carry" and methods[(2, 1)] == "linear"
+    assert len(log) == int(np.isnan(X).sum())
+
+
+def test_year_mean_without_parent_and_uneven_years():
+    region = np.array(["A", "A", "A", "B", "B", "B"])
+    year = np.array([2000, 2002, 2003, 2000, 2002, 2003])
+    X = np.array([[1.0], [nan], [4.0], [nan], [nan], [nan]])
+    out, log = impute_panel(X, region, year)
+    # A 2002: 1 + (4 - 1) x (2002 - 2000)/(2003 - 2000) = 3
+    # B: year means of A -> 1, 3, 4
+    np.testing.assert_allclose(out[:, 0], [1, 3, 4, 1, 3, 4])
+    assert list(log["method"]) == ["linear", "year_mean", "year_mean", "year_mean"]
+
+
+def test_parent_mean_method_skips_interpolation():
+    region = np.array(["A", "A", "B", "B"])
+    year = np.array([2000, 2001, 2000, 2001])
+    X = np.array([[1.0], [nan], [3.0], [5.0]])
+    out, log = impute_panel(X, region, year, parent=["P", "P", "P", "P"], method="parent_mean")
+    assert out[1, 0] == 5.0  # only B is observed in 2001
+    assert log["method"][0] == "parent_mean"
+    with pytest.raises(MethodError, match="column 0 has no value in year 2001"):
+        impute_panel([[1.0], [nan], [3.0], [nan]], region, year, method="parent_mean")
+
+
+def test_impute_errors():
+    region, year = np.array(["A", "A"]), np.array([2000, 2000])
+    with pytest.raises(MethodError, match="row 1 repeats"):
+        impute_panel([[1.0], [2.0]], region, year)
+    with pytest.raises(MethodError, match="column\\(s\\) 1"):
+        impute_panel([[1.0, nan], [2.0, nan]], ["A", "A"], [2000, 2001])
+    with pytest.raises(MethodError, match="method"):
+        impute_panel([[1.0]], ["A"], [2000], method="knn")
+
+
+def test_no_missing_returns_copy_and_empty_log():
+    X = np.arange(6.0).reshape(3, 2)
+    out, log = impute_panel(X, ["A", "A", "A"], [1, 2, 3])
+    np.testing.assert_array_equal(out, X)
+    assert log.size == 0 and log.dtype.names == ("row", "col", "method", "value")
+
+
+def test_winsorises_one_point_like_coinr_example():
+    # COINr's vignette vector: 1..10, 30, 100. skew = 3.06 >= 2 and kurtosis = 9.74 >= 3.5.
+    x = np.r_[np.arange(1.0, 11.0), 30.0, 100.0]
+    assert abs(skew(x, bias=False)) >= 2 and kurtosis(x, bias=False) >= 3.5
+    X = np.column_stack([x, np.arange(12.0)])
+    out, log = treat_outliers(X)
+    # 100 takes the next-largest value 30; then skew = 1.71 < 2 passes
+    np.testing.assert_array_equal(out[:, 0], np.r_[np.arange(1.0, 11.0), 30.0, 30.0])
+    np.testing.assert_array_equal(out[:, 1], np.arange(12.0))
+    assert log.tolist() == [(11, 0, "winsorised", 100.0, 30.0)]
+    assert abs(skew(out[:, 0], bias=False)) < 2
+
+
+def test_falls_back_to_log_after_five_winsorisations():
+    # six distinct outliers: five steps leave six tied values at 1000, still outlying
+    x = np.r_[np.arange(1.0, 95.0), 1000.0, 1001, 1002, 1003, 1004, 1005]
+    out, log = treat_outliers(x[:, None])
+    a = 0.01 * (1005 - 1)
+    np.testing.assert_allclose(out[:, 0], np.log(x - 1 + a))
+    assert set(log["action"]) == {"log"} and log.size == x.size
+    # negative skew mirrors: -log(max + a - x)
+    out_neg, _ = treat_outliers(-x[:, None])
+    np.testing.assert_allclose(out_neg[:, 0], -np.log(-1 + a + x))
+
+
+def test_nan_kept_and_short_or_flat_columns_untouched():
+    x = np.r_[np.arange(1.0, 11.0), 30.0, 100.0, nan]
+    X = np.column_stack([x, np.full(13, 2.0), np.r_[1.0, 2.0, 100.0, [nan] * 10]])
+    out, log = treat_outliers(X)
+    assert np.isnan(out[12, 0]) and out[11, 0] == 30.0
+    np.testing.assert_array_equal(out[:, 1:], X[:, 1:])
+    assert list(log["col"]) == [0]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(-1e4, 1e4, allow_nan=False, allow_subnormal=False), min_size=4, max_size=50)
+)
+def test_skew_and_kurtosis_match_scipy_bias_corrected(values):
+    v = np.array(values)
+    assume(np.ptp(v) > 1e-6 * max(1.0, np.abs(v).max()))
+    sk, ku = _skew_kurt(v)
+    assert math.isclose(sk, skew(v, bias=False), rel_tol=1e-7, abs_tol=1e-7)
+    assert math.isclose(ku, kurtosis(v, fisher=True, bias=False), rel_tol=1e-7, abs_tol=1e-7)
