@@ -48,8 +48,12 @@ def main() -> None:
         return
     X = res.state.X
     years = res.state.years
-    dirs = np.array([1 if d == "+" else -1 for d in
-                     [d if isinstance(d, str) else "+" for d in study.framework.directions()]])
+    dirs = np.array(
+        [
+            1 if d == "+" else -1
+            for d in [d if isinstance(d, str) else "+" for d in study.framework.directions()]
+        ]
+    )
 
     def per_year() -> None:
         for y in np.unique(years):

@@ -1,6 +1,6 @@
 """``ronghe demo``: the whole chain on bundled data, written as a workbook and an HTML summary.
 
-``synthetic``: the seeded synthetic county panel (all county-level units, 2014-2023, framework ``seed``),
+``synthetic``: the seeded synthetic county panel (all county-level units, 2016-2023, framework ``seed``),
 labelled synthetic everywhere it is shown. ``provinces``: the real provincial panel of 31 provinces,
 2013-2023 (NBS), on the small population-urbanisation / economy framework shipped with it — the real
 data carries too few series for a full urban-rural index, and the outputs say so.
@@ -16,11 +16,12 @@ from ronghe.errors import InputError
 from ronghe.report.summary import write_summary
 from ronghe.study import Study
 
-DEMO_YEARS = range(2014, 2024)
+DEMO_YEARS = range(2016, 2024)
 
 
-def run_demo(out_dir: str | Path, data: str = "synthetic",
-             progress: Callable[[str], None] | None = None) -> list[Path]:
+def run_demo(
+    out_dir: str | Path, data: str = "synthetic", progress: Callable[[str], None] | None = None
+) -> list[Path]:
     """Evaluate the demo data and write ``ronghe-demo-<data>.xlsx`` and ``.html`` into ``out_dir``."""
     say = progress or (lambda _s: None)
     out = Path(out_dir)

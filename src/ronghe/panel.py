@@ -61,7 +61,8 @@ class Panel:
         for col in ("name_zh", "province"):
             if col not in self.regions:
                 self.regions[col] = (
-                    self.regions.index if col == "name_zh"
+                    self.regions.index
+                    if col == "name_zh"
                     else [_province_of(c) for c in self.regions.index]
                 )
 
@@ -85,8 +86,13 @@ class Panel:
         if regions is not None:
             d = d[d.index.get_level_values("region").isin(regions)]
         kept = d.index.get_level_values("region").unique()
-        return Panel(d, self.regions.loc[self.regions.index.isin(kept)], dict(self.units),
-                     self.source, self.synthetic)
+        return Panel(
+            d,
+            self.regions.loc[self.regions.index.isin(kept)],
+            dict(self.units),
+            self.source,
+            self.synthetic,
+        )
 
     def to_long(self) -> pd.DataFrame:
         """Long form: region, year, variable, value (missing cells dropped)."""
@@ -124,14 +130,17 @@ def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame
                     continue
             raise InputError("cannot decode the file as UTF-8 or GBK", file=str(p))
         if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-            return pd.read_excel(p, sheet_name=sheet or 0, dtype=str, engine="calamine",
-                                 keep_default_na=False)
+            return pd.read_excel(
+                p, sheet_name=sheet or 0, dtype=str, engine="calamine", keep_default_na=False
+            )
         if suffix == ".parquet":
             return pd.read_parquet(p)
     except InputError:
         raise
     except Exception as exc:  # the reader libraries raise many types; name the file and the reason
-        raise InputError(f"cannot read the file ({type(exc).__name__}: {exc})", file=str(p)) from None
+        raise InputError(
+            f"cannot read the file ({type(exc).__name__}: {exc})", file=str(p)
+        ) from None
     raise InputError(f"unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)", file=str(p))
 
 
@@ -145,8 +154,9 @@ def _to_number(col: pd.Series, name: str, file: str, offset: int = 2) -> pd.Seri
     bad = num.isna() & ~blank
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError("text in a numeric column", file=file, row=i + offset, column=name,
-                         value=col.iloc[i])
+        raise InputError(
+            "text in a numeric column", file=file, row=i + offset, column=name, value=col.iloc[i]
+        )
     return num.astype(float)
 
 
@@ -163,8 +173,10 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
     df.columns = cols
     rcol, ycol = _find(cols, REGION_ALIASES), _find(cols, YEAR_ALIASES)
     if rcol is None or ycol is None:
-        raise InputError("needs a 'region' (code) column and a 'year' column; found "
-                         + ", ".join(cols[:8]), file=file)
+        raise InputError(
+            "needs a 'region' (code) column and a 'year' column; found " + ", ".join(cols[:8]),
+            file=file,
+        )
     ncol, pcol = _find(cols, NAME_ALIASES), _find(cols, PROVINCE_ALIASES)
     if layout == "auto":
         layout = "long" if {"variable", "value"} <= {c.lower() for c in cols} else "wide"
@@ -180,13 +192,18 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
         if vcol is None or valcol is None:
             raise InputError("long layout needs 'variable' and 'value' columns", file=file)
         value = _to_number(df[valcol], valcol, file)
-        long = pd.DataFrame({"region": region, "year": year, "variable": df[vcol].astype(str),
-                             "value": value})
+        long = pd.DataFrame(
+            {"region": region, "year": year, "variable": df[vcol].astype(str), "value": value}
+        )
         dup = long.duplicated(["region", "year", "variable"], keep="first")
         if dup.any():
             i = int(np.flatnonzero(dup.to_numpy())[0])
-            raise InputError(f"duplicated (region, year, variable) = ({region.iloc[i]}, "
-                             f"{year.iloc[i]}, {long['variable'].iloc[i]})", file=file, row=i + 2)
+            raise InputError(
+                f"duplicated (region, year, variable) = ({region.iloc[i]}, "
+                f"{year.iloc[i]}, {long['variable'].iloc[i]})",
+                file=file,
+                row=i + 2,
+            )
         data = long.pivot(index=["region", "year"], columns="variable", values="value")
         data.columns.name = None
         ucol = _find(cols, ("unit",))
@@ -197,8 +214,11 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
         dup = key.duplicated(keep="first")
         if dup.any():
             i = int(np.flatnonzero(dup.to_numpy())[0])
-            raise InputError(f"duplicated (region, year) = ({region.iloc[i]}, {year.iloc[i]})",
-                             file=file, row=i + 2)
+            raise InputError(
+                f"duplicated (region, year) = ({region.iloc[i]}, {year.iloc[i]})",
+                file=file,
+                row=i + 2,
+            )
         skip = {rcol, ycol, ncol, pcol} | {c for c in cols if c.lower() in META_COLUMNS}
         values = {c: _to_number(df[c], c, file) for c in cols if c not in skip}
         if not values:
@@ -210,6 +230,9 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
     first = pd.DataFrame({"region": region}).drop_duplicates("region").index
     meta = pd.DataFrame(index=pd.Index(region.iloc[first].to_numpy(), name="region"))
     meta["name_zh"] = df[ncol].iloc[first].astype(str).to_numpy() if ncol else meta.index
-    meta["province"] = (df[pcol].iloc[first].astype(str).to_numpy() if pcol
-                        else [_province_of(c) for c in meta.index])
+    meta["province"] = (
+        df[pcol].iloc[first].astype(str).to_numpy()
+        if pcol
+        else [_province_of(c) for c in meta.index]
+    )
     return Panel(data.astype(float), meta, units, source=Path(file).name)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -57,7 +57,7 @@ class State:
     T: np.ndarray
     D: np.ndarray
     O: np.ndarray
-    treated: list[dict[str, Any]] = field(default_factory=list)
+    treated: list[pd.DataFrame] = field(default_factory=list)
 
 
 class Result:
@@ -74,21 +74,25 @@ class Result:
 
     def __repr__(self) -> str:
         s = self.state
-        return (f"<Result {self.framework.id}: {len(np.unique(s.regions))} regions x "
-                f"{len(np.unique(s.years))} years x {len(s.indicator_ids)} indicators, "
-                f"settings {self.settings_hash}>")
+        return (
+            f"<Result {self.framework.id}: {len(np.unique(s.regions))} regions x "
+            f"{len(np.unique(s.years))} years x {len(s.indicator_ids)} indicators, "
+            f"settings {self.settings_hash}>"
+        )
 
     # ---------------------------------------------------------------- keys
     @cached_property
     def _keys(self) -> pd.DataFrame:
         s = self.state
         meta = s.panel.regions
-        return pd.DataFrame({
-            "region": s.regions,
-            "name_zh": meta["name_zh"].reindex(s.regions).to_numpy(dtype=object),
-            "province": meta["province"].reindex(s.regions).to_numpy(dtype=object),
-            "year": s.years.astype(int),
-        })
+        return pd.DataFrame(
+            {
+                "region": s.regions,
+                "name_zh": meta["name_zh"].reindex(s.regions).to_numpy(dtype=object),
+                "province": meta["province"].reindex(s.regions).to_numpy(dtype=object),
+                "year": s.years.astype(int),
+            }
+        )
 
     @property
     def dimension_ids(self) -> list[str]:
@@ -100,8 +104,7 @@ class Result:
         s = self.state
         df = self._keys.copy()
         df["index"] = s.composite
-        df["rank"] = (df.groupby("year")["index"].rank(ascending=False, method="min")
-                      .astype(int))
+        df["rank"] = df.groupby("year")["index"].rank(ascending=False, method="min").astype(int)
         df["topsis"] = s.closeness
         for d, dim in enumerate(self.dimension_ids):
             df[f"U_{dim}"] = s.U[:, d]
@@ -117,13 +120,19 @@ class Result:
             d = dim_of[ind.id]
             idx = s.members[self.dimension_ids.index(d)]
             share = s.effective_weights[idx].sum()
-            rows.append({
-                "indicator": ind.id, "name_zh": ind.name_zh, "name_en": ind.name_en,
-                "dimension": d, "direction": fw.directions()[j], "unit": ind.unit,
-                "weight": s.effective_weights[j],
-                "weight_in_dimension": s.effective_weights[j] / share if share > 0 else 0.0,
-                "dimension_weight": dim_w[d],
-            })
+            rows.append(
+                {
+                    "indicator": ind.id,
+                    "name_zh": ind.name_zh,
+                    "name_en": ind.name_en,
+                    "dimension": d,
+                    "direction": fw.directions()[j],
+                    "unit": ind.unit,
+                    "weight": s.effective_weights[j],
+                    "weight_in_dimension": s.effective_weights[j] / share if share > 0 else 0.0,
+                    "dimension_weight": dim_w[d],
+                }
+            )
         df = pd.DataFrame(rows)
         df["direction"] = df["direction"].astype(str)
         return df
@@ -135,8 +144,8 @@ class Result:
         df["C"], df["T"], df["D"] = s.C, s.T, s.D
         df["grade"], df["grade_zh"] = m.ccd_grade(s.D, lang="zh")
         df["grade_en"] = m.ccd_grade(s.D, lang="en")[1]
-        df["stage_zh"] = m.coupling_stage(s.C, lang="zh")
-        df["stage_en"] = m.coupling_stage(s.C, lang="en")
+        df["stage"], df["stage_zh"] = m.coupling_stage(s.C, lang="zh")
+        df["stage_en"] = m.coupling_stage(s.C, lang="en")[1]
         if s.U.shape[1] == 2:
             tol = self.settings.coupling.type_tolerance
             df["type_zh"] = m.development_type(s.U[:, 0], s.U[:, 1], tol=tol, lang="zh")
@@ -160,9 +169,14 @@ class Result:
         by_dim, dim_names, by_cat, cat_names = self._obstacle_groups
         data = np.hstack([s.O, by_dim, by_cat])
         cols = pd.MultiIndex.from_tuples(
-            [("indicator", i) for i in s.indicator_ids] + [("dimension", d) for d in dim_names]
-            + [("category", c) for c in cat_names], names=["level", "id"])
-        index = pd.MultiIndex.from_arrays([s.regions, s.years.astype(int)], names=["region", "year"])
+            [("indicator", i) for i in s.indicator_ids]
+            + [("dimension", d) for d in dim_names]
+            + [("category", c) for c in cat_names],
+            names=["level", "id"],
+        )
+        index = pd.MultiIndex.from_arrays(
+            [s.regions, s.years.astype(int)], names=["region", "year"]
+        )
         return pd.DataFrame(data, index=index, columns=cols)
 
     @cached_property
@@ -174,7 +188,7 @@ class Result:
         df = self._keys.copy()
         for r in range(k):
             df[f"top{r + 1}"] = ids[order[:, r]]
-            df[f"top{r + 1}_degree"] = np.take_along_axis(s.O, order[:, r:r + 1], axis=1)[:, 0]
+            df[f"top{r + 1}_degree"] = np.take_along_axis(s.O, order[:, r : r + 1], axis=1)[:, 0]
         by_dim, dim_names, by_cat, cat_names = self._obstacle_groups
         for j, d in enumerate(dim_names):
             df[f"obs_dim_{d}"] = by_dim[:, j]
@@ -188,34 +202,65 @@ class Result:
         cols = ["region", "year", "indicator", "action", "old", "new"]
         if not s.treated:
             return pd.DataFrame(columns=cols)
-        log = pd.DataFrame(s.treated)
+        log = pd.concat(s.treated, ignore_index=True)
         rows = log["row"].to_numpy(dtype=int)
-        return pd.DataFrame({
-            "region": s.regions[rows], "year": s.years[rows].astype(int),
-            "indicator": np.asarray(s.indicator_ids, dtype=object)[log["col"].to_numpy(dtype=int)],
-            "action": log["action"].astype(str).to_numpy(),
-            "old": log["old"].astype(float).to_numpy(), "new": log["new"].astype(float).to_numpy(),
-        })
+        return pd.DataFrame(
+            {
+                "region": s.regions[rows],
+                "year": s.years[rows].astype(int),
+                "indicator": np.asarray(s.indicator_ids, dtype=object)[
+                    log["col"].to_numpy(dtype=int)
+                ],
+                "action": log["action"].astype(str).to_numpy(),
+                "old": log["old"].astype(float).to_numpy(),
+                "new": log["new"].astype(float).to_numpy(),
+            }
+        )
+
+    @cached_property
+    def transforms(self) -> pd.DataFrame:
+        """Column-wide treatments (the log transform of an outlying indicator), one row per
+        indicator, with the number of cells it changed."""
+        t = self.treatment
+        whole = t[t["action"] == "log"]
+        return (
+            whole.groupby(["indicator", "action"], sort=False).size().rename("cells").reset_index()
+        )
 
     # --------------------------------------------------------------- output
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables written to the workbook, by sheet name."""
+        """The tables written to the workbook, by sheet name. The ``treatment`` sheet lists the
+        treated cells; indicators transformed as a whole are listed once in ``transforms``."""
+        t = self.treatment
         return {
-            "index": self.index, "weights": self.weights, "coupling": self.coupling,
-            "obstacles": self.top_obstacles, "treatment": self.treatment,
+            "index": self.index,
+            "weights": self.weights,
+            "coupling": self.coupling,
+            "obstacles": self.top_obstacles,
+            "treatment": t[t["action"] != "log"].reset_index(drop=True),
+            "transforms": self.transforms,
         }
 
     def notes(self) -> list[tuple[str, str]]:
         s, p = self.settings, self.state.panel
-        kind = "合成数据（演示用，非真实统计）/ synthetic data (demo, not real statistics)" \
-            if p.synthetic else "用户数据 / user data"
+        kind = (
+            "合成数据（演示用，非真实统计）/ synthetic data (demo, not real statistics)"
+            if p.synthetic
+            else "用户数据 / user data"
+        )
         return [
             ("数据 data", f"{p.source or '-'} — {kind}"),
-            ("框架 framework", f"{self.framework.id}: {self.framework.name_zh} / "
-                               f"{self.framework.name_en}"),
+            (
+                "框架 framework",
+                f"{self.framework.id}: {self.framework.info.name_zh} / "
+                f"{self.framework.info.name_en}",
+            ),
             ("设置哈希 settings hash", self.settings_hash),
-            ("标准化 normalisation", f"{s.normalization.method}, {s.normalization.scope}, shift "
-                                    f"{s.normalization.shift} ({s.normalization.shift_mode})"),
+            (
+                "标准化 normalisation",
+                f"{s.normalization.method}, {s.normalization.scope}, shift "
+                f"{s.normalization.shift} ({s.normalization.shift_mode})",
+            ),
             ("耦合公式 coupling formula", s.coupling.formula),
             ("设置 settings (YAML)", s.to_yaml()),
         ]

@@ -24,11 +24,15 @@ class Treatment(_Model):
     """Missing values and outliers, applied to indicator values before normalisation."""
 
     imputation: Literal["linear", "parent_mean", "none"] = Field(
-        "linear", description="linear: within a region over years, then parent-region mean; "
-        "parent_mean: mean of the parent region's units in the same year; none: missing is an error")
+        "linear",
+        description="linear: within a region over years, then parent-region mean; "
+        "parent_mean: mean of the parent region's units in the same year; none: missing is an error",
+    )
     outliers: Literal["coinr", "none"] = Field(
-        "coinr", description="coinr: |skew| > skew_max and kurtosis > kurt_max -> winsorise up to "
-        "max_winsor points, then log (JRC/COINr rule)")
+        "coinr",
+        description="coinr: |skew| > skew_max and kurtosis > kurt_max -> winsorise up to "
+        "max_winsor points, then log (JRC/COINr rule)",
+    )
     skew_max: float = 2.0
     kurt_max: float = 3.5
     max_winsor: int = 5
@@ -39,33 +43,49 @@ class Normalization(_Model):
 
     method: Literal["minmax", "zscore", "rank", "target"] = "minmax"
     scope: Literal["global", "year"] = Field(
-        "global", description="global: anchors pooled over all years (comparable over time); "
-        "year: each year normalised on its own")
-    shift: float = Field(1e-4, ge=0, lt=1, description="keeps scores away from 0 so ln 0 never occurs")
+        "global",
+        description="global: anchors pooled over all years (comparable over time); "
+        "year: each year normalised on its own",
+    )
+    shift: float = Field(
+        1e-4, ge=0, lt=1, description="keeps scores away from 0 so ln 0 never occurs"
+    )
     shift_mode: Literal["affine", "add"] = Field(
-        "affine", description="affine: shift + (1 - shift) * z, scores in [shift, 1]; add: z + shift")
+        "affine",
+        description="affine: shift + (1 - shift) * z, scores in [shift, 1]; add: z + shift",
+    )
 
 
 class Weighting(_Model):
     """Indicator and dimension weights; computed globally over all region-years of the panel."""
 
-    indicators: Literal["framework", "entropy", "critic", "cv", "equal", "fixed", "combined"] = Field(
-        "framework", description="framework: the method the framework file names")
+    indicators: Literal["framework", "entropy", "critic", "cv", "equal", "fixed", "combined"] = (
+        Field("framework", description="framework: the method the framework file names")
+    )
     combine: list[Literal["entropy", "critic", "cv", "equal"]] = Field(
-        default_factory=lambda: ["entropy", "critic"])
+        default_factory=lambda: ["entropy", "critic"]
+    )
     combine_method: Literal["multiplicative", "linear", "game"] = "multiplicative"
-    fixed: dict[str, float] | None = Field(None, description="indicator id -> weight (method fixed)")
+    fixed: dict[str, float] | None = Field(
+        None, description="indicator id -> weight (method fixed)"
+    )
     dimensions: Literal["framework", "sum", "equal", "ahp", "fixed"] = Field(
-        "framework", description="sum: a dimension weighs the sum of its indicators' weights")
+        "framework", description="sum: a dimension weighs the sum of its indicators' weights"
+    )
     dimension_fixed: dict[str, float] | None = None
     ahp_matrix: list[list[float]] | None = Field(
-        None, description="pairwise comparison matrix of the dimensions, in framework order")
+        None, description="pairwise comparison matrix of the dimensions, in framework order"
+    )
 
 
 class Coupling(_Model):
     formula: Literal["classic", "corrected"] = Field(
-        "classic", description="classic C = n[prod U / (sum U)^n]^(1/n); corrected: Wang Shujia et al. 2021")
-    alpha: list[float] | None = Field(None, description="contribution of each dimension to T; equal if empty")
+        "classic",
+        description="classic C = n[prod U / (sum U)^n]^(1/n); corrected: Wang Shujia et al. 2021",
+    )
+    alpha: list[float] | None = Field(
+        None, description="contribution of each dimension to T; equal if empty"
+    )
     type_tolerance: float = Field(0.1, description="two subsystems: |U1 - U2| above this is a lag")
 
 
@@ -78,7 +98,9 @@ class Settings(_Model):
     normalization: Normalization = Field(default_factory=Normalization)
     weighting: Weighting = Field(default_factory=Weighting)
     aggregation: Literal["arithmetic", "geometric", "topsis"] = Field(
-        "arithmetic", description="composite and dimension scores; TOPSIS closeness is always reported")
+        "arithmetic",
+        description="composite and dimension scores; TOPSIS closeness is always reported",
+    )
     coupling: Coupling = Field(default_factory=Coupling)
     top_obstacles: int = Field(5, ge=1, le=20)
 

@@ -49,8 +49,12 @@ class Study:
     ['region', 'name_zh', 'province', 'year']
     """
 
-    def __init__(self, panel: Panel | str | Path, framework: str | Path | Framework | None = None,
-                 settings: Settings | str | Path | dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        panel: Panel | str | Path,
+        framework: str | Path | Framework | None = None,
+        settings: Settings | str | Path | dict[str, Any] | None = None,
+    ) -> None:
         self.panel = panel if isinstance(panel, Panel) else read_panel(panel)
         if settings is None:
             settings = Settings()
@@ -61,8 +65,9 @@ class Study:
         if framework is not None and not isinstance(framework, Framework):
             settings = settings.model_copy(update={"framework": str(framework)})
         self.settings = settings
-        self.framework = (framework if isinstance(framework, Framework)
-                          else load_framework(settings.framework))
+        self.framework = (
+            framework if isinstance(framework, Framework) else load_framework(settings.framework)
+        )
 
     # ------------------------------------------------------------------ steps
     def indicator_values(self) -> pd.DataFrame:
@@ -71,11 +76,15 @@ class Study:
         if self.settings.years:
             panel = panel.select(years=self.settings.years)
             if panel.data.empty:
-                raise InputError(f"none of the years {self.settings.years} is in the data",
-                                 file=panel.source)
+                raise InputError(
+                    f"none of the years {self.settings.years} is in the data", file=panel.source
+                )
         for indicator, variable in fw.missing(list(panel.data.columns)):
-            raise InputError(f"needs raw variable {variable!r}, which the data does not have",
-                             file=panel.source or None, indicator=indicator)
+            raise InputError(
+                f"needs raw variable {variable!r}, which the data does not have",
+                file=panel.source or None,
+                indicator=indicator,
+            )
         values = fw.compute(panel.data)
         return values[fw.indicator_ids]
 
@@ -90,39 +99,69 @@ class Study:
         regions = values.index.get_level_values("region").to_numpy()
         years = values.index.get_level_values("year").to_numpy()
         source = self.panel.source or None
-        treated: list[dict[str, Any]] = []
+        treated: list[pd.DataFrame] = []
 
         undefined = np.isinf(X)
-        for r, c in zip(*np.nonzero(undefined), strict=True):
-            treated.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
+        if undefined.any():
+            r, c = np.nonzero(undefined)
+            treated.append(
+                pd.DataFrame(
+                    {"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan}
+                )
+            )
         X[undefined] = np.nan
         empty = np.isnan(X).all(axis=0)
         if empty.any():
-            raise InputError("has no value in any region-year", file=source,
-                             indicator=ids[int(np.flatnonzero(empty)[0])])
+            raise InputError(
+                "has no value in any region-year",
+                file=source,
+                indicator=ids[int(np.flatnonzero(empty)[0])],
+            )
 
         say("treatment")
         if np.isnan(X).any():
             if s.treatment.imputation == "none":
                 r, c = (int(v[0]) for v in np.nonzero(np.isnan(X)))
-                raise InputError(f"missing value for region {regions[r]}, year {years[r]} and "
-                                 "imputation is 'none'", file=source, indicator=ids[c])
+                raise InputError(
+                    f"missing value for region {regions[r]}, year {years[r]} and "
+                    "imputation is 'none'",
+                    file=source,
+                    indicator=ids[c],
+                )
             parent = self.panel.regions["province"].reindex(regions).to_numpy()
-            X, log = m.impute_panel(X, regions, years, parent=parent,
-                                    method=s.treatment.imputation)
-            treated.extend(log)
+            X, log = m.impute_panel(X, regions, years, parent=parent, method=s.treatment.imputation)
+            treated.append(
+                pd.DataFrame(
+                    {
+                        "row": log["row"],
+                        "col": log["col"],
+                        "action": np.char.add("imputed: ", log["method"]),
+                        "old": np.nan,
+                        "new": log["value"],
+                    }
+                )
+            )
         if s.treatment.outliers == "coinr":
-            X, log = m.treat_outliers(X, skew_max=s.treatment.skew_max,
-                                      kurt_max=s.treatment.kurt_max,
-                                      max_winsor=s.treatment.max_winsor)
-            treated.extend(log)
+            X, log = m.treat_outliers(
+                X,
+                skew_max=s.treatment.skew_max,
+                kurt_max=s.treatment.kurt_max,
+                max_winsor=s.treatment.max_winsor,
+            )
+            treated.append(pd.DataFrame(log))
 
         say("normalisation")
         directions = fw.directions()
         by = years if s.normalization.scope == "year" else None
         lo, hi = m.minmax_bounds(X)
-        Z = m.normalize(X, directions, method=s.normalization.method, shift=s.normalization.shift,
-                        shift_mode=s.normalization.shift_mode, by=by)
+        Z = m.normalize(
+            X,
+            directions,
+            method=s.normalization.method,
+            shift=s.normalization.shift,
+            shift_mode=s.normalization.shift_mode,
+            by=by,
+        )
 
         say("weights")
         w = self._indicator_weights(X, Z)
@@ -136,10 +175,17 @@ class Study:
             w_eff[idx] = W[d] * (w[idx] / share if share > 0 else np.full(idx.size, 1 / idx.size))
 
         say("aggregation")
-        U = np.column_stack([self._aggregate(Z[:, idx], w_eff[idx] / w_eff[idx].sum()
-                                             if w_eff[idx].sum() > 0 else
-                                             np.full(idx.size, 1 / idx.size))
-                             for idx in members])
+        U = np.column_stack(
+            [
+                self._aggregate(
+                    Z[:, idx],
+                    w_eff[idx] / w_eff[idx].sum()
+                    if w_eff[idx].sum() > 0
+                    else np.full(idx.size, 1 / idx.size),
+                )
+                for idx in members
+            ]
+        )
         composite = self._aggregate(U, W) if s.aggregation != "topsis" else None
         closeness = m.topsis(Z, w_eff)
         if composite is None:
@@ -153,10 +199,28 @@ class Study:
         O = m.obstacle_degree(Z, w_eff)
 
         state = State(
-            framework=fw, settings=s, panel=self.panel, regions=regions, years=years,
-            indicator_ids=list(ids), raw=values.to_numpy(dtype=float), X=X, Z=Z, bounds=(lo, hi),
-            weights=w, dimension_weights=W, effective_weights=w_eff, members=members, U=U,
-            composite=composite, closeness=closeness, C=C, T=T, D=D, O=O, treated=treated,
+            framework=fw,
+            settings=s,
+            panel=self.panel,
+            regions=regions,
+            years=years,
+            indicator_ids=list(ids),
+            raw=values.to_numpy(dtype=float),
+            X=X,
+            Z=Z,
+            bounds=(lo, hi),
+            weights=w,
+            dimension_weights=W,
+            effective_weights=w_eff,
+            members=members,
+            U=U,
+            composite=composite,
+            closeness=closeness,
+            C=C,
+            T=T,
+            D=D,
+            O=O,
+            treated=treated,
         )
         return Result(state)
 
@@ -169,14 +233,17 @@ class Study:
             fixed = s.fixed or fw.fixed_weights()
             unknown = sorted(set(fixed) - set(ids))
             if unknown:
-                raise InputError("fixed weight for an indicator the framework does not have",
-                                 indicator=unknown[0])
+                raise InputError(
+                    "fixed weight for an indicator the framework does not have",
+                    indicator=unknown[0],
+                )
             w = np.array([float(fixed.get(i, 0.0)) for i in ids])
             if (w < 0).any() or w.sum() <= 0:
                 raise InputError("fixed weights must be non-negative and not all zero")
             return w / w.sum()
         if method == "combined":
-            parts = [self._single_weights(k, X, Z) for k in s.combine]
+            names = fw.combine_methods() if s.indicators == "framework" else s.combine
+            parts = [self._single_weights(k, X, Z) for k in names]
             return m.combine_weights(parts, method=s.combine_method)
         return self._single_weights(method, X, Z)
 
@@ -190,6 +257,11 @@ class Study:
             return m.cv_weights(X)
         if method == "equal":
             return m.equal_weights(Z.shape[1])
+        if method == "ahp":
+            raise InputError(
+                "AHP needs a pairwise matrix: use it for dimensions "
+                "(weighting.dimensions: ahp, weighting.ahp_matrix) or give fixed weights"
+            )
         raise InputError(f"unknown weighting method {method!r}")
 
     def _dimension_weights(self, w: np.ndarray, members: list[np.ndarray]) -> np.ndarray:

@@ -12,9 +12,17 @@ def _wide(tmp_path, rows, name="p.csv", encoding="utf-8"):
 
 
 def test_wide_csv(tmp_path):
-    p = read_panel(_wide(tmp_path, {"region": ["130102", "130102", "130104"],
-                                    "name": ["长安区", "长安区", "桥西区"],
-                                    "year": [2020, 2021, 2020], "gdp": ["1.5", "", "3"]}))
+    p = read_panel(
+        _wide(
+            tmp_path,
+            {
+                "region": ["130102", "130102", "130104"],
+                "name": ["长安区", "长安区", "桥西区"],
+                "year": [2020, 2021, 2020],
+                "gdp": ["1.5", "", "3"],
+            },
+        )
+    )
     assert p.years == [2020, 2021]
     assert p.data.loc[("130102", 2020), "gdp"] == 1.5
     assert pd.isna(p.data.loc[("130102", 2021), "gdp"])
@@ -23,15 +31,24 @@ def test_wide_csv(tmp_path):
 
 
 def test_long_gbk_csv(tmp_path):
-    path = _wide(tmp_path, {"地区代码": ["11", "11"], "年份": [2020, 2020],
-                            "variable": ["gdp", "pop"], "value": [1, 2]},
-                 encoding="gbk")
+    path = _wide(
+        tmp_path,
+        {
+            "地区代码": ["11", "11"],
+            "年份": [2020, 2020],
+            "variable": ["gdp", "pop"],
+            "value": [1, 2],
+        },
+        encoding="gbk",
+    )
     p = read_panel(path)
     assert p.data.loc[("11", 2020)].to_dict() == {"gdp": 1.0, "pop": 2.0}
 
 
 def test_text_in_numeric_column_names_row_and_column(tmp_path):
-    path = _wide(tmp_path, {"region": ["1", "2", "3"], "year": [2020] * 3, "gdp": ["1", "2", "abc"]})
+    path = _wide(
+        tmp_path, {"region": ["1", "2", "3"], "year": [2020] * 3, "gdp": ["1", "2", "abc"]}
+    )
     with pytest.raises(InputError) as e:
         read_panel(path)
     msg = str(e.value)
@@ -52,10 +69,13 @@ def test_xlsx_and_parquet_agree(tmp_path):
     pd.testing.assert_frame_equal(a.data, b.data)
 
 
-@pytest.mark.parametrize("content, reason", [
-    ("just,text\n1,2\n", "needs a 'region'"),
-    ("region,year\n1,2020\n", "no variable columns"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        ("just,text\n1,2\n", "needs a 'region'"),
+        ("region,year\n1,2020\n", "no variable columns"),
+    ],
+)
 def test_unusable_files(tmp_path, content, reason):
     path = tmp_path / "x.csv"
     path.write_text(content)
@@ -72,9 +92,12 @@ def test_unsupported_and_missing(tmp_path):
 
 
 def test_panel_select_and_long():
-    data = pd.DataFrame({"gdp": [1.0, 2.0, None]},
-                        index=pd.MultiIndex.from_tuples([("1", 2020), ("1", 2021), ("2", 2020)],
-                                                        names=["region", "year"]))
+    data = pd.DataFrame(
+        {"gdp": [1.0, 2.0, None]},
+        index=pd.MultiIndex.from_tuples(
+            [("1", 2020), ("1", 2021), ("2", 2020)], names=["region", "year"]
+        ),
+    )
     p = Panel(data)
     assert p.select(years=[2021]).region_codes == ["1"]
     long = p.to_long()

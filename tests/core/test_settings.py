@@ -20,22 +20,34 @@ def test_hash_changes_with_any_choice():
     assert changed.hash != base.hash
 
 
-@given(shift=st.floats(0, 0.5), formula=st.sampled_from(["classic", "corrected"]),
-       agg=st.sampled_from(["arithmetic", "geometric", "topsis"]),
-       years=st.none() | st.lists(st.integers(1990, 2035), max_size=5))
+@given(
+    shift=st.floats(0, 0.5),
+    formula=st.sampled_from(["classic", "corrected"]),
+    agg=st.sampled_from(["arithmetic", "geometric", "topsis"]),
+    years=st.none() | st.lists(st.integers(1990, 2035), max_size=5),
+)
 def test_any_valid_settings_round_trip(shift, formula, agg, years):
-    s = Settings.model_validate({"normalization": {"shift": shift}, "coupling": {"formula": formula},
-                                 "aggregation": agg, "years": years})
+    s = Settings.model_validate(
+        {
+            "normalization": {"shift": shift},
+            "coupling": {"formula": formula},
+            "aggregation": agg,
+            "years": years,
+        }
+    )
     assert Settings.from_yaml(s.to_yaml()) == s
 
 
-@pytest.mark.parametrize("text, where", [
-    ("normalization: {method: median}", "normalization.method"),
-    ("weighting: {indicators: fixed}", "weighting.indicators is 'fixed'"),
-    ("colour: red", "colour"),
-    ("[1, 2", "not valid YAML"),
-    ("- a\n- b", "mapping"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ("normalization: {method: median}", "normalization.method"),
+        ("weighting: {indicators: fixed}", "weighting.indicators is 'fixed'"),
+        ("colour: red", "colour"),
+        ("[1, 2", "not valid YAML"),
+        ("- a\n- b", "mapping"),
+    ],
+)
 def test_bad_settings_name_the_key(text, where):
     with pytest.raises(InputError) as e:
         Settings.from_yaml(text, file="s.yaml")

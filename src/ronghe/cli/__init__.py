@@ -9,15 +9,20 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
+from ronghe.cli import frameworks
 from ronghe.errors import RongheError
 
-app = typer.Typer(help="ronghe 融合: 城乡融合测度、诊断与规划 / measure, diagnose and plan "
-                       "urban-rural integration.", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
+app = typer.Typer(
+    help="ronghe 融合: 城乡融合测度、诊断与规划 / measure, diagnose and plan "
+    "urban-rural integration.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(frameworks.app, name="frameworks")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
@@ -28,9 +33,12 @@ def _progress(status):  # type: ignore[no-untyped-def]
 
 @app.command()
 def evaluate(
-    data: Annotated[Path, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)")],
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 output workbook")] = Path(
-        "results.xlsx"),
+    data: Annotated[
+        Path, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)")
+    ],
+    out_path: Annotated[
+        Path, typer.Option("--out", "-o", help="输出工作簿 output workbook")
+    ] = Path("results.xlsx"),
     framework: Annotated[str | None, typer.Option(help="指标框架 framework id or YAML")] = None,
     settings: Annotated[Path | None, typer.Option(help="设置文件 settings YAML")] = None,
     layout: Annotated[str, typer.Option(help="auto, long or wide")] = "auto",
@@ -50,8 +58,11 @@ def evaluate(
 @app.command()
 def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="输出目录 output directory")] = Path(
-        "demo-output"),
-    data: Annotated[str, typer.Option(help="synthetic (县域合成面板) or provinces (省级真实面板)")] = "synthetic",
+        "demo-output"
+    ),
+    data: Annotated[
+        str, typer.Option(help="synthetic (县域合成面板) or provinces (省级真实面板)")
+    ] = "synthetic",
 ) -> None:
     """演示 Run the whole chain on the bundled demo data and write a workbook and an HTML summary."""
     from ronghe.demo import run_demo
@@ -65,15 +76,7 @@ def demo(
 def main() -> None:
     """Entry point of the ``ronghe`` command."""
     try:
-        app(standalone_mode=False)
+        app()
     except RongheError as exc:
-        err.print(f"错误 error: {exc}", markup=False)
+        print(f"错误 error: {exc}", file=sys.stderr)
         sys.exit(1)
-    except click.exceptions.Abort:
-        err.print("已取消 aborted")
-        sys.exit(1)
-    except click.exceptions.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)

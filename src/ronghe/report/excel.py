@@ -30,16 +30,26 @@ def _fmt_for(series: pd.Series) -> str | None:
     return None
 
 
-def write_workbook(path: str | Path, sheets: Mapping[str, pd.DataFrame],
-                   explanations: pd.DataFrame | None = None,
-                   notes: list[tuple[str, str]] | None = None) -> Path:
+def write_workbook(
+    path: str | Path,
+    sheets: Mapping[str, pd.DataFrame],
+    explanations: pd.DataFrame | None = None,
+    notes: list[tuple[str, str]] | None = None,
+) -> Path:
     """Write ``sheets`` (name -> frame) to ``path``; ``explanations`` (columns sheet, column, zh, en)
     and ``notes`` (key, text) form a first sheet "说明 About"."""
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        wb = xlsxwriter.Workbook(str(out), {"constant_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "nan_inf_to_errors": False})
+        wb = xlsxwriter.Workbook(
+            str(out),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "nan_inf_to_errors": False,
+            },
+        )
     except OSError as exc:
         raise InputError(f"cannot write the workbook ({exc.strerror})", file=str(out)) from None
     head = wb.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True})
