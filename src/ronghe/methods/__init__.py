@@ -5,6 +5,7 @@ formula, conventions (ddof, log base, shift) and the paper it follows.
 """
 
 from ronghe.methods.aggregate import topsis, weighted_arithmetic, weighted_geometric
+from ronghe.methods.convergence import beta_convergence, sigma_convergence
 from ronghe.methods.coupling import (
     CCD_LEVELS,
     COUPLING_STAGES,
@@ -14,6 +15,16 @@ from ronghe.methods.coupling import (
     coupling_stage,
     development_type,
 )
+from ronghe.methods.density import kernel_density
+from ronghe.methods.geodetector import (
+    ecological_detector,
+    factor_detector,
+    factor_detector_many,
+    interaction_detector,
+    optimal_discretization,
+    risk_detector,
+)
+from ronghe.methods.inequality import coefficient_of_variation, dagum_gini, gini, theil
 from ronghe.methods.normalize import minmax_bounds, normalize
 from ronghe.methods.obstacle import aggregate_obstacles, obstacle_degree
 from ronghe.methods.treatment import impute_panel, treat_outliers
@@ -34,19 +45,32 @@ __all__ = [
     "CcdLevel",
     "aggregate_obstacles",
     "ahp_weights",
+    "beta_convergence",
     "ccd_grade",
+    "coefficient_of_variation",
     "combine_weights",
     "coupling_coordination",
     "coupling_stage",
     "critic_weights",
     "cv_weights",
+    "dagum_gini",
     "development_type",
+    "ecological_detector",
     "entropy_weights",
     "equal_weights",
+    "factor_detector",
+    "factor_detector_many",
+    "gini",
     "impute_panel",
+    "interaction_detector",
+    "kernel_density",
     "minmax_bounds",
     "normalize",
     "obstacle_degree",
+    "optimal_discretization",
+    "risk_detector",
+    "sigma_convergence",
+    "theil",
     "topsis",
     "treat_outliers",
     "weighted_arithmetic",
