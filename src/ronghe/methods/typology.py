@@ -1,0 +1,224 @@
+"""Numeric pieces of the diagnosis: obstacle-profile typology, structural peer ranking and
+direction-aware improvement.
+
+- ``obstacle_typology`` groups regions by the shares of the seeds' four obstacle categories
+  (paper 000 §四: O1 awareness, O2 spatial layout, O3 services, O4 institutions) in their total
+  obstacle degree, by a transparent dominance rule or by k-means (``scipy.cluster.vq.kmeans2``).
+- ``peer_similarity`` ranks candidate regions by their distance to one region on standardised
+  structural profiles (the peer-exemplar search of the diagnosis).
+- ``improvement`` measures how much an indicator got better between two years, whatever its
+  direction (positive, negative, or best at a target value).
+
+The dominance rule and the peer distance are a few lines of NumPy with conventions of our own,
+stated below; no library offers them. Clustering and the distance oracle in the tests use SciPy.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from scipy.cluster.vq import kmeans2
+
+from ronghe.errors import MethodError
+
+BALANCED = -1
+"""Type index of a region whose obstacle profile has no dominant category."""
+
+SHARE_TOLERANCE = 1e-6
+"""Rows of the obstacle-share matrix must sum to 1 within this absolute tolerance."""
+
+_EPS = 1e-12  # comparisons of shares against thresholds forgive float rounding of this size
+
+
+def _row_name(labels: Sequence[str] | None, i: int) -> str:
+    return f"region {labels[i]!r}" if labels is not None else f"row {i}"
+
+
+def _check_shares(a: np.ndarray, labels: Sequence[str] | None) -> np.ndarray:
+    a = np.asarray(a, dtype=float)
+    if a.ndim != 2 or a.shape[1] < 2:
+        raise MethodError(
+            f"obstacle shares must be an (n, m) array with m >= 2, got shape {a.shape}"
+        )
+    if labels is not None and len(labels) != a.shape[0]:
+        raise MethodError(f"{len(labels)} labels for {a.shape[0]} rows of obstacle shares")
+    bad = ~np.isfinite(a).all(axis=1) | (a < 0).any(axis=1)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise MethodError(f"{_row_name(labels, i)}: obstacle shares must be finite and >= 0")
+    off = np.abs(a.sum(axis=1) - 1.0) > SHARE_TOLERANCE
+    if off.any():
+        i = int(np.flatnonzero(off)[0])
+        raise MethodError(f"{_row_name(labels, i)}: obstacle shares sum to {a[i].sum():.6g}, not 1")
+    return a
+
+
+def _dominant_category(a: np.ndarray, min_share: float, margin: float) -> np.ndarray:
+    """Dominance rule, row by row: the largest share s1 (category j) dominates when
+    s1 >= ``min_share`` and s1 - s2 >= ``margin`` and s1 > s2 (s2 the runner-up share);
+    the row's type is then j, else ``BALANCED``. A tie for first place is always balanced."""
+    order = np.sort(a, axis=1)
+    s1, s2 = order[:, -1], order[:, -2]
+    dominant = (s1 >= min_share - _EPS) & (s1 - s2 >= margin - _EPS) & (s1 > s2)
+    return np.where(dominant, np.argmax(a, axis=1), BALANCED)
+
+
+def obstacle_typology(
+    A: np.ndarray,
+    labels: Sequence[str] | None = None,
+    *,
+    min_share: float | None = None,
+    margin: float = 0.05,
+    method: Literal["rule", "kmeans"] = "rule",
+    k: int | None = None,
+    seed: int = 0,
+) -> np.ndarray:
+    """Type of each region by its obstacle profile.
+
+    ``A`` is (n, m): row i holds region i's shares of total obstacle degree in the m obstacle
+    categories (O1..O4 for the seeds, m = 4), so each row is >= 0 and sums to 1. ``labels`` are
+    optional region names used in error messages.
+
+    Returns an int array of length n: j in 0..m-1 when category j dominates, ``BALANCED`` (-1) when
+    none does.
+
+    ``method="rule"`` (default): category j dominates when its share is at least ``min_share``
+    (default 1/m + 0.10, i.e. 0.35 for four categories: ten points above an even split) and leads
+    the runner-up by at least ``margin`` (default 0.05); ties for first place are balanced. Each
+    region is typed on its own profile, independent of the others.
+
+    ``method="kmeans"``: k-means on the raw shares (already on one scale, so no whitening) with
+    ``scipy.cluster.vq.kmeans2(minit="++", seed=seed)``, ``k`` clusters (default m + 1, one per
+    possible type, capped at the number of profiles distinct to 12 decimals); every region takes
+    the type of its cluster's centroid under the same dominance rule (a centroid of shares is
+    itself a share vector). Deterministic for a given ``seed``.
+    """
+    a = _check_shares(A, labels)
+    n, m = a.shape
+    share = 1.0 / m + 0.10 if min_share is None else float(min_share)
+    if not 0.0 <= share <= 1.0:
+        raise MethodError(f"min_share must lie in [0, 1], got {share}")
+    if not margin >= 0.0:
+        raise MethodError(f"margin must be >= 0, got {margin}")
+    if method == "rule":
+        return _dominant_category(a, share, margin)
+    if method != "kmeans":
+        raise MethodError(f"unknown typology method {method!r} (use 'rule' or 'kmeans')")
+    if n == 0:
+        return np.empty(0, dtype=int)
+    # profiles closer than 1e-12 count as one, so k-means++ never runs out of distinct seeds
+    distinct = np.unique(np.round(a, 12), axis=0).shape[0]
+    n_clusters = min(m + 1 if k is None else int(k), distinct)
+    if n_clusters < 1:
+        raise MethodError(f"k must be >= 1, got {k}")
+    with warnings.catch_warnings():
+        # an emptied cluster keeps its old centroid and no region refers to it: harmless here
+        warnings.filterwarnings("ignore", message="One of the clusters is empty")
+        centroids, cluster = kmeans2(a, n_clusters, minit="++", seed=seed)
+    return _dominant_category(centroids, share, margin)[cluster]
+
+
+def peer_similarity(
+    F: np.ndarray,
+    i: int,
+    candidates: Sequence[int] | np.ndarray,
+    *,
+    metric: Literal["euclidean", "cosine"] = "euclidean",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rank ``candidates`` by structural similarity to region ``i``.
+
+    ``F`` is (n, p): one structural profile per region (e.g. normalised indicator values or
+    dimension scores of one year). Columns are standardised over all n rows,
+    z = (F - mean) / std with the population standard deviation (ddof = 0); a column whose values
+    are all equal carries no information and becomes 0. Distance between regions a and b:
+
+    - ``"euclidean"`` (default): ||z_a - z_b||, so both level and shape of the profile count;
+    - ``"cosine"``: 1 - z_a·z_b / (||z_a|| ||z_b||), shape only, in [0, 2]; a profile equal to the
+      mean (||z|| = 0) has no direction and is given distance 1.
+
+    ``i`` itself is dropped from the candidates and duplicates are ignored. Returns
+    ``(order, distance)``: candidate row indices from most to least similar and their distances;
+    ties keep ascending index order.
+    """
+    f = np.asarray(F, dtype=float)
+    if f.ndim != 2 or f.shape[0] < 2:
+        raise MethodError(f"profiles must be an (n, p) array with n >= 2, got shape {f.shape}")
+    bad = np.argwhere(~np.isfinite(f))
+    if bad.size:
+        r, c = (int(x) for x in bad[0])
+        raise MethodError(f"profile of row {r}, column {c} is not a finite number ({f[r, c]})")
+    n = f.shape[0]
+    if not 0 <= i < n:
+        raise MethodError(f"region index {i} is outside 0..{n - 1}")
+    cand = np.unique(np.asarray(candidates, dtype=int))
+    if cand.size and (cand.min() < 0 or cand.max() >= n):
+        raise MethodError(f"candidate indices must lie in 0..{n - 1}")
+    cand = cand[cand != i]
+    sd = f.std(axis=0)
+    varies = f.max(axis=0) > f.min(axis=0)  # not sd > 0: the mean of equal floats may round
+    z = np.divide(f - f.mean(axis=0), sd, out=np.zeros_like(f), where=varies)
+    if metric == "euclidean":
+        dist = np.linalg.norm(z[cand] - z[i], axis=1)
+    elif metric == "cosine":
+        norms = np.linalg.norm(z[cand], axis=1) * np.linalg.norm(z[i])
+        dots = z[cand] @ z[i]
+        cos = np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+        dist = np.clip(1.0 - cos, 0.0, 2.0)
+    else:
+        raise MethodError(f"unknown metric {metric!r} (use 'euclidean' or 'cosine')")
+    order = np.argsort(dist, kind="stable")
+    return cand[order], dist[order]
+
+
+_DIRECTIONS = {"+": "+", "positive": "+", "-": "-", "−": "-", "negative": "-"}
+
+
+def improvement(
+    values_before: np.ndarray | float,
+    values_after: np.ndarray | float,
+    direction: str | float,
+) -> np.ndarray:
+    """How much an indicator improved from ``values_before`` to ``values_after``, in its own units
+    (arrays broadcast). Positive means better. ``direction`` follows the framework convention
+    (``Framework.directions()``): ``"+"``, ``"-"`` or the target value of a moderate indicator.
+
+    - positive indicator (``"+"``): after - before;
+    - negative indicator (``"-"``): before - after;
+    - target indicator (a number t, best at t): |before - t| - |after - t|, the reduction of the
+      distance to the target.
+
+    Missing values must be filtered out by the caller: a non-finite value raises MethodError.
+    """
+    if isinstance(direction, str):
+        kind = _DIRECTIONS.get(direction.strip().lower())
+        if kind is None:
+            raise MethodError(
+                f"unknown indicator direction {direction!r} (use '+', '-' or a target value)"
+            )
+        target = None
+    else:
+        kind, target = "T", float(direction)
+        if not np.isfinite(target):
+            raise MethodError(f"the target value of an indicator must be finite, got {direction}")
+    before = np.asarray(values_before, dtype=float)
+    after = np.asarray(values_after, dtype=float)
+    try:
+        np.broadcast_shapes(before.shape, after.shape)
+    except ValueError:
+        raise MethodError(
+            f"before and after have incompatible shapes {before.shape} and {after.shape}"
+        ) from None
+    for name, arr in (("before", before), ("after", after)):
+        if not np.isfinite(arr).all():
+            pos = np.argwhere(~np.isfinite(np.atleast_1d(arr)))[0]
+            raise MethodError(
+                f"value {name} at position {tuple(int(p) for p in pos)} is not finite"
+            )
+    if kind == "+":
+        return after - before
+    if kind == "-":
+        return before - after
+    return np.abs(before - target) - np.abs(after - target)
