@@ -1,7 +1,10 @@
 """``ronghe demo``: the whole chain on bundled data, written as a workbook and an HTML summary.
 
 ``synthetic``: the seeded synthetic county panel (all county-level units, 2016-2023, framework ``seed``),
-labelled synthetic everywhere it is shown. ``provinces``: the real provincial panel of 31 provinces,
+labelled synthetic everywhere it is shown. The O1 indicator ``rural_priority_attention`` of the six
+counties that have generated work reports (``ronghe.text.demo_corpus_dir()``, 2021-2023) is replaced by
+the value ronghe.text measures from those reports, so the demo shows the text path end to end.
+``provinces``: the real provincial panel of 31 provinces,
 2013-2023 (NBS), on the small population-urbanisation / economy framework shipped with it — the real
 data carries too few series for a full urban-rural index, and the outputs say so.
 """
@@ -11,12 +14,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
 from ronghe import datasets
 from ronghe.errors import InputError
+from ronghe.panel import Panel
 from ronghe.report.summary import write_summary
 from ronghe.study import Study
+from ronghe.text import demo_corpus_dir, score_reports
 
 DEMO_YEARS = range(2016, 2024)
+ATTENTION = "rural_priority_attention"
+
+
+def with_text_attention(panel: Panel) -> int:
+    """Put the attention measured from the generated demo work reports into ``panel`` (in place);
+    returns the number of region-years replaced."""
+    obs = score_reports(demo_corpus_dir()).to_observations()
+    obs = obs[obs["variable"] == ATTENTION]
+    keys = pd.MultiIndex.from_arrays([obs["region"].astype(str), obs["year"].astype(int)])
+    present = keys.isin(panel.data.index)
+    panel.data.loc[keys[present], ATTENTION] = obs["value"].to_numpy(dtype=float)[present]
+    return int(present.sum())
 
 
 def run_demo(
@@ -27,7 +46,10 @@ def run_demo(
     out = Path(out_dir)
     if data == "synthetic":
         say("synthetic panel")
-        study = Study(datasets.synthetic_counties(seed=0, years=DEMO_YEARS), "seed")
+        panel = datasets.synthetic_counties(seed=0, years=DEMO_YEARS)
+        say("work reports")
+        with_text_attention(panel)
+        study = Study(panel, "seed")
     elif data == "provinces":
         study = Study(datasets.provinces(), datasets.provinces_framework())
     else:

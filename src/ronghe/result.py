@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -57,7 +57,7 @@ class State:
     T: np.ndarray
     D: np.ndarray
     O: np.ndarray
-    treated: list[pd.DataFrame] = field(default_factory=list)
+    treated: list[dict[str, Any]] = field(default_factory=list)
 
 
 class Result:
@@ -202,7 +202,8 @@ class Result:
         cols = ["region", "year", "indicator", "action", "old", "new"]
         if not s.treated:
             return pd.DataFrame(columns=cols)
-        log = pd.concat(s.treated, ignore_index=True)
+        log = pd.concat([pd.DataFrame(part) for part in s.treated if np.size(part["row"])],
+                        ignore_index=True)
         rows = log["row"].to_numpy(dtype=int)
         return pd.DataFrame(
             {

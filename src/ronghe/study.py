@@ -99,16 +99,12 @@ class Study:
         regions = values.index.get_level_values("region").to_numpy()
         years = values.index.get_level_values("year").to_numpy()
         source = self.panel.source or None
-        treated: list[pd.DataFrame] = []
+        treated: list[dict[str, Any]] = []  # columns of the treatment log, framed lazily
 
         undefined = np.isinf(X)
         if undefined.any():
             r, c = np.nonzero(undefined)
-            treated.append(
-                pd.DataFrame(
-                    {"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan}
-                )
-            )
+            treated.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
         X[undefined] = np.nan
         empty = np.isnan(X).all(axis=0)
         if empty.any():
@@ -131,15 +127,13 @@ class Study:
             parent = self.panel.regions["province"].reindex(regions).to_numpy()
             X, log = m.impute_panel(X, regions, years, parent=parent, method=s.treatment.imputation)
             treated.append(
-                pd.DataFrame(
-                    {
-                        "row": log["row"],
-                        "col": log["col"],
-                        "action": np.char.add("imputed: ", log["method"]),
-                        "old": np.nan,
-                        "new": log["value"],
-                    }
-                )
+                {
+                    "row": log["row"],
+                    "col": log["col"],
+                    "action": np.char.add("imputed: ", log["method"]),
+                    "old": np.nan,
+                    "new": log["value"],
+                }
             )
         if s.treatment.outliers == "coinr":
             X, log = m.treat_outliers(
@@ -148,7 +142,7 @@ class Study:
                 kurt_max=s.treatment.kurt_max,
                 max_winsor=s.treatment.max_winsor,
             )
-            treated.append(pd.DataFrame(log))
+            treated.append({name: log[name] for name in log.dtype.names})
 
         say("normalisation")
         directions = fw.directions()

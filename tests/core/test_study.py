@@ -187,3 +187,15 @@ def test_cli_bad_input_is_one_line_and_exit_1(tmp_path):
     assert run.returncode == 1
     assert "Traceback" not in run.stderr
     assert "bad.csv, row 2, column 'gdp'" in run.stderr
+
+
+def test_demo_puts_text_attention_into_the_panel():
+    from ronghe import datasets
+    from ronghe.demo import ATTENTION, with_text_attention
+    from ronghe.text import demo_corpus_dir, score_reports
+
+    panel = datasets.synthetic_counties(seed=0, years=range(2021, 2024), provinces=["13"])
+    assert with_text_attention(panel) == 18
+    measured = score_reports(demo_corpus_dir()).measures.set_index(["region", "year"])
+    got = panel.data.loc[("130123", 2022), ATTENTION]
+    assert got == measured.loc[("130123", 2022), ATTENTION]

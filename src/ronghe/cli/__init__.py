@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ronghe.cli import frameworks
+from ronghe.cli import frameworks, text
 from ronghe.errors import RongheError
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(frameworks.app, name="frameworks")
+app.add_typer(text.app, name="text")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
