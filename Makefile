@@ -2,29 +2,35 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
-EXTRAS ?= dev
+PIP     = $(BIN)/python -m pip
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed-$(EXTRAS): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[$(EXTRAS)]"
+# The demo needs only the core; the tests need every extra (maps, web, postgres, dist, dev).
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e .
 	touch $@
 
-install: $(VENV)/.installed-$(EXTRAS)
+$(VENV)/.all: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e ".[all]"
+	touch $@ $(VENV)/.core
 
-demo: install
+demo: $(VENV)/.core
 	$(BIN)/ronghe demo --out demo-output
 
-test: install
+lint: $(VENV)/.all
 	$(BIN)/ruff check src tests bench
+
+test: lint
 	$(BIN)/python -m pytest
 
-bench: install
+bench: $(VENV)/.all
 	$(BIN)/python bench/core.py
+	$(BIN)/python bench/analysis.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache
