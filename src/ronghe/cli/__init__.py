@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ronghe.cli import frameworks, text
+from ronghe.cli import db, frameworks, text
 from ronghe.errors import RongheError
 
 app = typer.Typer(
@@ -24,6 +24,9 @@ app = typer.Typer(
 )
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(text.app, name="text")
+app.add_typer(db.db_app, name="db")
+app.add_typer(db.regions_app, name="regions")
+app.command("import")(db.import_files)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
@@ -35,24 +38,40 @@ def _progress(status):  # type: ignore[no-untyped-def]
 @app.command()
 def evaluate(
     data: Annotated[
-        Path, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)")
-    ],
+        Path | None,
+        typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)"),
+    ] = None,
     out_path: Annotated[
         Path, typer.Option("--out", "-o", help="输出工作簿 output workbook")
     ] = Path("results.xlsx"),
     framework: Annotated[str | None, typer.Option(help="指标框架 framework id or YAML")] = None,
     settings: Annotated[Path | None, typer.Option(help="设置文件 settings YAML")] = None,
     layout: Annotated[str, typer.Option(help="auto, long or wide")] = "auto",
+    db_url: Annotated[
+        str | None,
+        typer.Option("--db", help="从专题数据库读取面板 read the panel from a store (file or URL)"),
+    ] = None,
 ) -> None:
     """评价 Evaluate a panel: index, weights, coupling coordination, obstacles -> Excel."""
+    from ronghe.errors import InputError
     from ronghe.panel import read_panel
     from ronghe.study import Study
 
-    panel = read_panel(data, layout=layout)
+    if (data is None) == (db_url is None):
+        raise InputError("give either a panel file or --db (not both)")
+    if db_url is not None:
+        from ronghe.store import Store
+
+        store = Store(db_url)
+        panel = store.panel()
+    else:
+        panel = read_panel(data, layout=layout)
     study = Study(panel, framework, settings)
     with err.status("计算 running") as status:
         result = study.evaluate(progress=_progress(status))
         path = result.to_excel(out_path)
+    if db_url is not None:
+        store.save_run(result.settings.to_yaml(), note=f"evaluate -> {path.name}")
     out.print(f"已写入 written: {path}  ({result!r})")
 
 

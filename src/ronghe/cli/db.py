@@ -1,0 +1,155 @@
+"""``ronghe db init|status|export``, ``ronghe import FILES...`` and ``ronghe regions harmonize``.
+
+The lead mounts ``db_app`` as ``ronghe db``, ``regions_app`` as ``ronghe regions`` and
+:func:`import_files` as ``ronghe import``. Every error ronghe raises on purpose becomes one line on
+stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from ronghe.errors import RongheError
+
+db_app = typer.Typer(help="专题数据库 Thematic database: init, status, export.",
+                     no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+regions_app = typer.Typer(help="行政区划 Division codes: harmonize panels across code changes.",
+                          no_args_is_help=True, pretty_exceptions_enable=False,
+                          add_completion=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[str, typer.Option(
+    "--db", help="数据库 DuckDB file or postgresql+psycopg:// URL")]
+F = TypeVar("F", bound=Callable[..., None])
+
+
+def one_line_errors(func: F) -> F:
+    """Print a RongheError as one line on stderr and exit 1 (no traceback)."""
+
+    @wraps(func)
+    def wrapper(*args: object, **kwargs: object) -> None:
+        try:
+            func(*args, **kwargs)
+        except RongheError as exc:
+            err.print(f"错误 error: {exc}", markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@db_app.command("init")
+@one_line_errors
+def init(db: DbOption = "ronghe.duckdb") -> None:
+    """初始化 Create or upgrade the database and load division codes and the catalogue."""
+    from ronghe.store import Store
+
+    store = Store(db)
+    store.init()
+    for line in store.status().lines():
+        out.print(line, markup=False)
+
+
+@db_app.command("status")
+@one_line_errors
+def status(db: DbOption = "ronghe.duckdb") -> None:
+    """状态 Show what the database holds: schema revision, batches, values, years."""
+    from ronghe.store import Store
+
+    store = Store(db)
+    for line in store.status().lines():
+        out.print(line, markup=False)
+    if store.revision() is not None:
+        batches = store.batches()
+        for b in batches.tail(10).itertuples(index=False):
+            out.print(f"  #{b.id} {b.imported_at:%Y-%m-%d %H:%M} {b.file_name}: {b.n_values} 值 "
+                      f"values, {b.n_rejected} 拒绝 rejected, {b.n_superseded} 替换 superseded"
+                      + (f" — {b.source}" if b.source else ""), markup=False)
+
+
+@db_app.command("export")
+@one_line_errors
+def export(
+    path: Annotated[Path, typer.Argument(help="输出文件 output file (.csv, .xlsx, .parquet)")],
+    db: DbOption = "ronghe.duckdb",
+    wide: Annotated[bool, typer.Option(help="宽表 one column per variable")] = False,
+) -> None:
+    """导出 Export current values (long form with provenance, or --wide)."""
+    from ronghe.store import Store
+
+    written = Store(db).export(path, wide=wide)
+    out.print(f"已写入 written: {written}", markup=False)
+
+
+@one_line_errors
+def import_files(
+    files: Annotated[list[Path], typer.Argument(help="年鉴文件 yearbook files (CSV, XLSX, Parquet)")],
+    db: DbOption = "ronghe.duckdb",
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="只检查不写入 validate and report, write nothing")] = False,
+    source: Annotated[str, typer.Option(help="来源说明 source note stored with the batch")] = "",
+    report: Annotated[Path | None, typer.Option(
+        help="校验报告 write the validation report (.csv or .xlsx)")] = None,
+    layout: Annotated[str, typer.Option(
+        help="auto, long, per-year (一年一表) or per-variable (一指标一表)")] = "auto",
+) -> None:
+    """导入 Import yearbook files: clean, validate, store (all files or none)."""
+    from ronghe.ingest import ValidationReport
+    from ronghe.store import Store
+
+    store = Store(db)
+    results = store.import_files(files, layout=layout, source=source, dry_run=dry_run)
+    combined = ValidationReport()
+    for r in results:
+        combined = combined + r.report
+        state = {"imported": "已导入 imported", "unchanged": "未变化 unchanged (same file)",
+                 "dry-run": "试运行 dry run"}[r.status]
+        out.print(f"{r.file}: {state}; {r.n_values} 值 values ({r.layout or '-'}), "
+                  f"{r.report.count('error')} 拒绝 rejected, {r.report.count('missing')} 缺失 "
+                  f"missing, {r.report.count('warning')} 警告 warnings, {r.n_superseded} 替换 "
+                  "superseded", markup=False)
+    for line in combined.lines():
+        if not line.startswith("missing"):
+            out.print("  " + line, markup=False)
+    if report is not None:
+        out.print(f"校验报告 report: {combined.write(report)}", markup=False)
+
+
+@regions_app.callback()
+def regions_group() -> None:
+    """行政区划 Division codes: harmonize panels across code changes."""
+
+
+@regions_app.command("harmonize")
+@one_line_errors
+def harmonize_cmd(
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出文件 output panel file")],
+    vintage: Annotated[int, typer.Option(help="目标区划年份 target code vintage")] = 2023,
+    db: DbOption = "ronghe.duckdb",
+) -> None:
+    """统一区划 Map the stored panel onto one vintage of county codes (merge rules from the
+    catalogue) and write it (.csv, .xlsx or .parquet)."""
+    from ronghe.regions.harmonize import harmonize
+    from ronghe.store import Store
+
+    store = Store(db)
+    panel = harmonize(store.panel(), vintage, store.catalogue())
+    frame = panel.data.reset_index()
+    suffix = out_path.suffix.lower()
+    if suffix == ".csv":
+        frame.to_csv(out_path, index=False, encoding="utf-8-sig")
+    elif suffix == ".xlsx":
+        frame.to_excel(out_path, index=False)
+    elif suffix == ".parquet":
+        frame.to_parquet(out_path, index=False)
+    else:
+        raise RongheError("output must end in .csv, .xlsx or .parquet / 输出须为 .csv、.xlsx 或 "
+                          ".parquet")
+    out.print(f"已写入 written: {out_path} ({len(frame)} 行 rows, vintage {vintage})",
+              markup=False)

@@ -1,0 +1,125 @@
+"""Match the region cells of a yearbook table to division codes.
+
+A row is matched by its code when it has one (6 digits, or the 12-digit statistical code with trailing
+zeros), else by its Chinese name. County names repeat across China (和平区, 新城区, 城关镇 …), so a name
+with several candidates is resolved by the row's province — from a province column, or from the last
+province row above it, as yearbooks list counties under their province — and is otherwise an error that
+lists the candidates. Names are compared after NFKC folding and removal of spaces and footnote marks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from ronghe.errors import InputError
+from ronghe.ingest.cells import FOOTNOTE_CHARS
+
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+_CODE = re.compile(r"\d{6}(?:\d{6})?")
+
+
+def normalise_name(text: object) -> str:
+    """Name as compared: NFKC, no whitespace, no trailing footnote marks."""
+    s = unicodedata.normalize("NFKC", str(text))
+    s = "".join(s.split())
+    return s.rstrip(FOOTNOTE_CHARS)
+
+
+def code_text(raw: object) -> str:
+    """A code cell as text: 130123.0 (a float from Excel) becomes '130123'."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return unicodedata.normalize("NFKC", str(raw)).strip()
+
+
+class RegionMatcher:
+    """Resolve codes and names against a division list.
+
+    Parameters
+    ----------
+    regions : DataFrame indexed by code with ``name_zh`` and ``province`` (2-digit code), optionally
+        ``level`` and ``parent`` (as from :func:`ronghe.regions.divisions.divisions`). An empty frame
+        accepts any code as given and cannot match names.
+    """
+
+    def __init__(self, regions: pd.DataFrame) -> None:
+        self.codes = {str(c) for c in regions.index}
+        self.names: dict[str, list[str]] = {}
+        self.province_codes: dict[str, str] = {}
+        self.province_label: dict[str, str] = {}
+        names = regions["name_zh"] if "name_zh" in regions else pd.Series(dtype=str)
+        provinces = regions["province"] if "province" in regions else pd.Series(dtype=str)
+        levels = regions["level"] if "level" in regions else pd.Series("", index=regions.index)
+        for code, name in names.items():
+            self.names.setdefault(normalise_name(name), []).append(str(code))
+        self.provinces: set[str] = set()
+        for code, level in levels.items():
+            if level == "province" or (str(code).endswith("0000") and len(str(code)) == 6):
+                self.provinces.add(str(code))
+                prov = str(provinces.get(code, str(code)[:2]))
+                full = normalise_name(names.get(code, ""))
+                self.province_label[prov] = full
+                for key in {full, _short_province(full), prov, str(code)}:
+                    if key:
+                        self.province_codes[key] = prov
+        self.province_of = {str(c): str(p) for c, p in provinces.items()}
+        self.parent_name = {}
+        if "parent" in regions:
+            for code, parent in regions["parent"].items():
+                if isinstance(parent, str) and parent in regions.index:
+                    self.parent_name[str(code)] = str(names.get(parent, ""))
+
+    def is_province(self, code: str) -> bool:
+        return code in self.provinces or (len(code) == 6 and code.endswith("0000"))
+
+    def province(self, raw: object, **where: object) -> str:
+        """Two-digit province code of a province cell ('河北', '河北省', '13' or '130000')."""
+        key = normalise_name(code_text(raw))
+        if key in self.province_codes:
+            return self.province_codes[key]
+        if _short_province(key) in self.province_codes:
+            return self.province_codes[_short_province(key)]
+        raise InputError(f"unknown province {raw!r} / 无法识别的省份", **where)
+
+    def by_code(self, raw: object, **where: object) -> str:
+        text = code_text(raw)
+        if not _CODE.fullmatch(text):
+            raise InputError("region code must have 6 (or 12) digits / 区划代码应为 6 位数字",
+                             value=text, **where)
+        code = text[:6] if len(text) == 12 and text.endswith("000000") else text
+        if self.codes and code not in self.codes:
+            raise InputError("unknown region code / 区划代码不存在", value=code, **where)
+        return code
+
+    def by_name(self, raw: object, province: str | None, **where: object) -> str:
+        """Code of a named region; ``province`` (2-digit) separates duplicate names."""
+        name = normalise_name(raw)
+        found = self.names.get(name, [])
+        if not found:
+            raise InputError("unknown region name / 无法识别的地区名称", value=str(raw), **where)
+        if len(found) > 1 and province:
+            found = [c for c in found if self.province_of.get(c) == province] or found
+        if len(found) > 1:
+            cands = "; ".join(self._describe(c) for c in found)
+            raise InputError(f"ambiguous region name {name!r} matches {len(found)} regions ({cands}); "
+                             "add a province column or use codes / 地区名称重复，请补充省份或代码",
+                             **where)
+        return found[0]
+
+    def _describe(self, code: str) -> str:
+        prov = self.province_label.get(self.province_of.get(code, ""), "")
+        parent = self.parent_name.get(code, "")
+        parts = [prov] if prov else []
+        if parent and parent != prov:
+            parts.append(parent)
+        return " ".join([code, *parts])
+
+
+def _short_province(name: str) -> str:
+    for suffix in _PROVINCE_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name

@@ -1,0 +1,508 @@
+"""Turn a yearbook file into long, clean observations plus a validation report.
+
+Three layouts are understood (``layout="auto"`` detects them from the header row; an explicit value
+overrides detection):
+
+- ``long``: columns region (code and/or name), year, variable, value, optionally unit;
+- ``per-year``: one sheet per year (sheet named ``2020`` or ``2020年``, or a year column), regions in
+  rows and variables in columns;
+- ``per-variable``: one sheet per variable (the sheet — or, for CSV/Parquet, the file — named by the
+  variable), regions in rows and years in columns.
+
+The header row is the first of the top 20 rows holding a region heading (代码, 地区, region …); title
+rows above it are skipped, and a ``单位：万元`` line there sets the unit of columns without their own
+bracketed unit. Rows after the table that start with 注, 资料来源 or 说明 end the sheet; total rows
+(合计, 全省 …) are skipped with a warning, and 序号/备注 columns are ignored. Multi-row headers and
+merged header cells are not understood: the header must be one row. Variables are
+matched to the catalogue by id, Chinese or English name; values are converted to the catalogue's unit.
+Structural problems (no header, unknown or ambiguous region, unknown variable, impossible unit, a
+duplicated observation) raise :class:`~ronghe.errors.InputError`; problems of single cells go to the
+:class:`~ronghe.ingest.report.ValidationReport` and the cell is not stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ronghe.errors import InputError
+from ronghe.ingest.cells import MAX_ABS, clean_cell
+from ronghe.ingest.match import RegionMatcher
+from ronghe.ingest.readers import Sheet, read_sheets
+from ronghe.ingest.report import ValidationReport
+from ronghe.ingest.units import conversion_factor, split_header
+
+LAYOUTS = ("auto", "long", "per-year", "per-variable")
+CODE_HEADERS = {"region", "code", "region_code", "代码", "地区代码", "区划代码", "行政区划代码",
+                "统计用区划代码"}
+NAME_HEADERS = {"name", "name_zh", "region_name", "地区", "地区名称", "名称", "县(市、区)", "县(市,区)",
+                "县市区", "县", "区县", "县区", "单位名称", "地区(县)", "县(市)", "县市", "市县",
+                "县(市、区、旗)", "区域", "地名"}
+PROVINCE_HEADERS = {"province", "省", "省份", "所属省份", "省(区、市)", "省区市"}
+YEAR_HEADERS = {"year", "年份", "年", "年度"}
+VARIABLE_HEADERS = {"variable", "indicator", "指标", "变量", "指标代码", "指标名称"}
+VALUE_HEADERS = {"value", "数值", "值", "数据"}
+UNIT_HEADERS = {"unit", "单位", "计量单位"}
+SKIP_HEADERS = {"序号", "备注", "no.", "no", "remark", "remarks", "note"}
+TOTAL_NAMES = {"合计", "总计", "全省", "全市", "全区", "全国", "全县", "total", "sum"}
+FOOTER_PREFIXES = ("注", "资料来源", "说明", "note", "source")
+FOOTER_STARTS = frozenset("注资说NnSs")
+VALUE_COLUMNS = ["region", "year", "variable", "value", "unit", "sheet", "row", "column"]
+_YEAR = re.compile(r"((?:19|20)\d\d)(?:\.0+)?(?:年|年度)?")
+_SHEET_UNIT = re.compile(r"^(?:单位|unit)[:：]\s*(\S+)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Ingested:
+    """What one file yields: clean long values (columns :data:`VALUE_COLUMNS`), the report, and
+    the facts an import batch records."""
+
+    file: str
+    sha256: str
+    layout: str
+    values: pd.DataFrame
+    report: ValidationReport
+    n_cells: int
+
+
+def file_sha256(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _key(text: object) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).lower()
+
+
+def parse_year(cell: object) -> int | None:
+    """2020, 2020.0, '2020', '2020年', '２０２０年度' -> 2020; anything else -> None."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, int | float):
+        return int(cell) if float(cell).is_integer() and 1900 <= cell <= 2099 else None
+    m = _YEAR.fullmatch(_key(cell)) if cell is not None else None
+    return int(m.group(1)) if m else None
+
+
+def column_letter(j: int) -> str:
+    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+class _Catalogue:
+    """Variable lookup by id, Chinese or English name (case- and width-insensitive)."""
+
+    def __init__(self, catalogue: pd.DataFrame | None) -> None:
+        self.frame = catalogue if catalogue is not None and not catalogue.empty else None
+        self.lookup: dict[str, str] = {}
+        if self.frame is not None:
+            for vid, row in self.frame.iterrows():
+                for k in (vid, row.get("name_zh"), row.get("name_en")):
+                    if isinstance(k, str) and k:
+                        self.lookup.setdefault(_key(k), str(vid))
+
+    def resolve(self, header: object, **where: object) -> tuple[str, str | None]:
+        name, unit = split_header(header)
+        if self.frame is None:
+            return name, unit
+        vid = self.lookup.get(_key(name))
+        if vid is None:
+            raise InputError(f"unknown variable {name!r}: not in the catalogue (use an id or name "
+                             "from `ronghe db status`) / 指标不在目录中", **where)
+        return vid, unit
+
+    def unit(self, vid: str) -> str:
+        return str(self.frame.at[vid, "unit"]) if self.frame is not None else ""
+
+    def bounds(self, vid: str) -> tuple[float, float, bool]:
+        if self.frame is None:
+            return -np.inf, np.inf, False
+        row = self.frame.loc[vid]
+        lo = -np.inf if pd.isna(row["min_value"]) else float(row["min_value"])
+        hi = np.inf if pd.isna(row["max_value"]) else float(row["max_value"])
+        return lo, hi, bool(row["positive"])
+
+
+@dataclass
+class _Header:
+    row: int
+    code: int | None
+    name: int | None
+    province: int | None
+    year: int | None
+    variable: int | None
+    value: int | None
+    unit: int | None
+    data: list[int]
+    sheet_unit: str | None
+
+
+def _find_header(grid: np.ndarray) -> _Header | None:
+    for i in range(min(20, grid.shape[0])):
+        keys = [_key(c) if c is not None else "" for c in grid[i]]
+        if not any(k in CODE_HEADERS or k in NAME_HEADERS for k in keys):
+            continue
+
+        def first(names: set[str], keys: list[str] = keys) -> int | None:
+            return next((j for j, k in enumerate(keys) if k in names), None)
+
+        roles = {
+            "code": first(CODE_HEADERS), "name": first(NAME_HEADERS),
+            "province": first(PROVINCE_HEADERS), "year": first(YEAR_HEADERS),
+            "variable": first(VARIABLE_HEADERS), "value": first(VALUE_HEADERS),
+            "unit": first(UNIT_HEADERS),
+        }
+        used = {j for j in roles.values() if j is not None}
+        data = [j for j, k in enumerate(keys) if k and j not in used and k not in SKIP_HEADERS]
+        sheet_unit = None
+        for above in grid[:i].ravel():
+            m = _SHEET_UNIT.match(unicodedata.normalize("NFKC", str(above))) if above else None
+            if m:
+                sheet_unit = m.group(1)
+        return _Header(i, data=data, sheet_unit=sheet_unit, **roles)
+    return None
+
+
+def _grid(rows: list[list[object]]) -> np.ndarray:
+    width = max((len(r) for r in rows), default=0)
+    grid = np.empty((len(rows), width), dtype=object)
+    for i, r in enumerate(rows):
+        grid[i, : len(r)] = [None if c == "" else c for c in r]
+    return grid
+
+
+def _detect(header: _Header, grid: np.ndarray) -> str:
+    if header.variable is not None and header.value is not None:
+        return "long"
+    heads = [grid[header.row, j] for j in header.data]
+    years = sum(parse_year(h) is not None for h in heads)
+    return "per-variable" if heads and years * 2 >= len(heads) else "per-year"
+
+
+class _Reader:
+    """State of one file being read (the shared pieces each sheet needs)."""
+
+    def __init__(self, file: str, matcher: RegionMatcher, catalogue: _Catalogue) -> None:
+        self.file = file
+        self.matcher = matcher
+        self.catalogue = catalogue
+        self.issues: list[dict] = []
+        self.parts: list[tuple[str, str, str, str, dict[str, np.ndarray]]] = []
+        self.code_ids: dict[str, int] = {}
+        self.n_cells = 0
+        self._cache: dict = {}
+
+    def issue(self, sheet: str, row: int | None, col: int | None, header: object, raw: object,
+              reason: str, severity: str) -> None:
+        self.issues.append({
+            "file": self.file, "sheet": sheet, "row": row,
+            "column": column_letter(col) if col is not None else "",
+            "header": "" if header is None else str(header),
+            "raw": "" if raw is None else str(raw), "reason": reason, "severity": severity,
+        })
+
+    def regions(self, sheet: Sheet, grid: np.ndarray, h: _Header) -> tuple[list[int], list[int]]:
+        """Data rows (grid indices) and their region numbers (positions in ``self.codes``); stops
+        at a footer line."""
+        rows, codes = [], []
+        context: str | None = None
+        for i in range(h.row + 1, grid.shape[0]):
+            line = grid[i]
+            first = next((c for c in line if c is not None), None)
+            if first is None:
+                continue
+            if (isinstance(first, str) and first.lstrip()[:1] in FOOTER_STARTS
+                    and _key(first).startswith(FOOTER_PREFIXES)):
+                break
+            where = {"file": self.file, "sheet": sheet.name, "row": i + 1}
+            code_cell = line[h.code] if h.code is not None else None
+            name_cell = line[h.name] if h.name is not None else None
+            prov_cell = line[h.province] if h.province is not None else None
+            if code_cell is None and name_cell is not None and _key(name_cell) in TOTAL_NAMES:
+                self.issue(sheet.name, i + 1, h.name, grid[h.row, h.name], name_cell,
+                           "total row skipped / 合计行已跳过", "warning")
+                continue
+            key = (code_cell, name_cell, prov_cell, context)
+            code = self._cache.get(key)
+            if code is None:
+                if code_cell is not None:
+                    code = self.matcher.by_code(code_cell, column=str(grid[h.row, h.code]), **where)
+                elif name_cell is not None:
+                    prov = (self.matcher.province(prov_cell, column=str(grid[h.row, h.province]),
+                                                  **where)
+                            if prov_cell is not None else context)
+                    code = self.matcher.by_name(name_cell, prov,
+                                                column=str(grid[h.row, h.name]), **where)
+                else:
+                    self.issue(sheet.name, i + 1, None, None, first,
+                               "row has values but no region code or name; row skipped", "error")
+                    continue
+                self._cache[key] = code
+            if self.matcher.is_province(code):
+                context = code[:2]
+            rows.append(i)
+            codes.append(self.code_ids.setdefault(code, len(self.code_ids)))
+        return rows, codes
+
+    def column(self, sheet: str, cells: np.ndarray, rows: np.ndarray, col: int, header: object,
+               vid: str, unit: str | None) -> tuple[np.ndarray, np.ndarray]:
+        """Clean one column of cells for variable ``vid`` given in ``unit``; returns values
+        (converted to the catalogue unit) and a mask of the cells kept."""
+        target = self.catalogue.unit(vid)
+        try:
+            factor = conversion_factor(unit, target)
+        except InputError as exc:
+            raise InputError(exc.reason, file=self.file, sheet=sheet, column=column_letter(col),
+                             indicator=vid) from None
+        lo, hi, positive = self.catalogue.bounds(vid)
+        n = len(cells)
+        self.n_cells += n
+        if set(map(type, cells)) <= {float, int}:
+            out = cells.astype(float) * factor
+            keep = np.abs(out) < MAX_ABS
+            keep &= (out >= lo) & (out <= hi) & ((out > 0) | (not positive))
+            if keep.all():
+                return out, keep
+        out = np.full(n, np.nan)
+        keep = np.zeros(n, dtype=bool)
+        for k, raw in enumerate(cells):
+            t = type(raw)
+            if (t is float or t is int) and -MAX_ABS < raw < MAX_ABS:
+                x = raw * factor
+            else:
+                cell = clean_cell(raw)
+                if cell.status != "ok":
+                    self.issue(sheet, int(rows[k]) + 1, col, header, raw, cell.reason,
+                               "missing" if cell.status == "missing" else "error")
+                    continue
+                if cell.unit is not None:
+                    try:
+                        x = cell.value * conversion_factor(cell.unit, target or unit or cell.unit)
+                    except InputError:
+                        self.issue(sheet, int(rows[k]) + 1, col, header, raw,
+                                   f"unit {cell.unit} in the cell does not fit the unit {target!r}",
+                                   "error")
+                        continue
+                else:
+                    x = cell.value * factor
+                if cell.note:
+                    self.issue(sheet, int(rows[k]) + 1, col, header, raw, cell.note, "warning")
+            if x < lo or x > hi or (positive and x <= 0):
+                rng = "must be positive" if positive else f"outside the valid range [{lo:g}, {hi:g}]"
+                self.issue(sheet, int(rows[k]) + 1, col, header, raw,
+                           f"{x:g} {rng} / 超出合理范围", "error")
+                continue
+            out[k] = x
+            keep[k] = True
+        return out, keep
+
+    def add(self, sheet: str, vid: str, unit: str, col: int, keep: np.ndarray,
+            **arrays: np.ndarray) -> None:
+        """Keep the cells of one column (arrays region, year, value, row filtered by ``keep``)."""
+        self.parts.append((sheet, vid, unit, column_letter(col),
+                           {k: v[keep] for k, v in arrays.items()}))
+
+    def wide(self, sheet: Sheet, grid: np.ndarray, h: _Header, layout: str) -> None:
+        rows, codes = self.regions(sheet, grid, h)
+        if not rows:
+            return
+        rows_a, codes_a = np.asarray(rows), np.asarray(codes)
+        where = {"file": self.file, "sheet": sheet.name, "row": h.row + 1}
+        if layout == "per-variable":
+            vid, unit = self.catalogue.resolve(sheet.name, **where)
+            unit = unit or h.sheet_unit
+        else:
+            sheet_year = parse_year(sheet.name)
+            if h.year is None and sheet_year is None:
+                raise InputError("cannot tell the year: name the sheet by its year (2020) or add a "
+                                 "'year' column / 无法确定年份", **where)
+        for j in h.data:
+            header = grid[h.row, j]
+            col_where = {**where, "column": column_letter(j)}
+            if layout == "per-variable":
+                year = parse_year(header)
+                if year is None:
+                    raise InputError(f"column header {header!r} is not a year / 列标题不是年份",
+                                     **col_where)
+                years = np.full(len(rows), year)
+                var_unit = unit
+            else:
+                vid, head_unit = self.catalogue.resolve(header, **col_where)
+                var_unit = head_unit or h.sheet_unit
+                if h.year is not None:
+                    years = np.array([parse_year(grid[i, h.year]) or -1 for i in rows])
+                    if (years < 0).any():
+                        bad = rows[int(np.flatnonzero(years < 0)[0])]
+                        raise InputError("year cell is not a year / 年份无效", file=self.file,
+                                         sheet=sheet.name, row=bad + 1,
+                                         column=column_letter(h.year), value=grid[bad, h.year])
+                else:
+                    years = np.full(len(rows), sheet_year)
+            value, keep = self.column(sheet.name, grid[rows_a, j], rows_a, j, header, vid, var_unit)
+            self.add(sheet.name, vid, self.stored_unit(vid, var_unit), j, keep, region=codes_a,
+                     year=years, value=value, row=rows_a)
+
+    def long(self, sheet: Sheet, grid: np.ndarray, h: _Header) -> None:
+        rows, codes = self.regions(sheet, grid, h)
+        if not rows:
+            return
+        if h.year is None:
+            raise InputError("long layout needs a year column / 长表需要年份列", file=self.file,
+                             sheet=sheet.name, row=h.row + 1)
+        header = grid[h.row, h.value]
+        groups: dict[tuple[str, str | None], list[int]] = {}
+        for k, i in enumerate(rows):
+            where = {"file": self.file, "sheet": sheet.name, "row": i + 1}
+            vid, unit = self.catalogue.resolve(grid[i, h.variable],
+                                               column=column_letter(h.variable), **where)
+            if h.unit is not None and grid[i, h.unit] is not None:
+                unit = str(grid[i, h.unit])
+            groups.setdefault((vid, unit), []).append(k)
+        codes_a = np.asarray(codes)
+        rows_a = np.asarray(rows)
+        for (vid, unit), ks in groups.items():
+            sel = np.asarray(ks)
+            r = rows_a[sel]
+            years = np.array([parse_year(grid[i, h.year]) or -1 for i in r])
+            if (years < 0).any():
+                bad = r[int(np.flatnonzero(years < 0)[0])]
+                raise InputError("year cell is not a year / 年份无效", file=self.file,
+                                 sheet=sheet.name, row=bad + 1, column=column_letter(h.year),
+                                 value=grid[bad, h.year])
+            value, keep = self.column(sheet.name, grid[r, h.value], r, h.value, header, vid, unit)
+            self.add(sheet.name, vid, self.stored_unit(vid, unit), h.value, keep,
+                     region=codes_a[sel], year=years, value=value, row=r)
+
+    def stored_unit(self, vid: str, unit: str | None) -> str:
+        """Unit values are stored in: the catalogue's when there is a catalogue, else the file's."""
+        return self.catalogue.unit(vid) if self.catalogue.frame is not None else (unit or "")
+
+    def frame(self) -> pd.DataFrame:
+        """All kept cells as one frame (text columns categorical: they repeat a lot)."""
+        sizes = np.array([len(p[4]["value"]) for p in self.parts], dtype=np.int64)
+
+        def labels(k: int) -> pd.Categorical:
+            cats, idx = np.unique(np.array([p[k] for p in self.parts] or [""], dtype=object),
+                                  return_inverse=True)
+            return pd.Categorical.from_codes(np.repeat(idx[: len(sizes)], sizes), list(cats))
+
+        def stack(name: str, dtype: str) -> np.ndarray:
+            return np.concatenate([p[4][name] for p in self.parts] or [np.empty(0)]).astype(dtype)
+
+        codes = list(self.code_ids)
+        region_ids = stack("region", "int64")
+        out = pd.DataFrame({
+            "region": pd.Categorical.from_codes(region_ids, codes or [""]),
+            "year": stack("year", "int64"), "variable": labels(1), "value": stack("value", "float64"),
+            "unit": labels(2), "sheet": labels(0), "row": stack("row", "int64") + 1,
+            "column": labels(3),
+        })
+        key = (region_ids * 400 + (out["year"].to_numpy() - 1800)) * max(len(out["variable"]
+               .cat.categories), 1) + out["variable"].cat.codes.to_numpy()
+        sorted_key = np.sort(key)
+        if (sorted_key[1:] == sorted_key[:-1]).any():
+            dup = pd.Series(key).duplicated(keep=False).to_numpy()
+            d = out[dup].sort_values(["region", "year", "variable"]).head(2)
+            a, b = d.iloc[0], d.iloc[1]
+            raise InputError(f"the value of ({a.region}, {a.year}, {a.variable}) appears twice: "
+                             f"sheet {a.sheet!r} row {a.row} column {a.column} and "
+                             f"sheet {b.sheet!r} row {b.row} column {b.column} / 同一观测值出现两次",
+                             file=self.file)
+        return out
+
+
+def jump_records(frame: pd.DataFrame, factor: float, file: str) -> list[dict]:
+    """Report records for rows of ``frame`` (columns value, prev, year, variable, sheet, row,
+    column) whose value is more than ``factor`` times, or less than 1/``factor`` of, ``prev``; both
+    must be positive. The record points at the later cell."""
+    ratio = frame["value"] / frame["prev"]
+    jump = (frame["prev"] > 0) & (frame["value"] > 0) & ((ratio > factor) | (ratio < 1 / factor))
+    return [{
+        "file": file, "sheet": r.sheet, "row": r.row, "column": r.column, "header": r.variable,
+        "raw": f"{r.value:g}", "severity": "warning",
+        "reason": f"year-on-year jump ×{r.value / r.prev:.2f} ({r.year - 1}: {r.prev:g} → "
+                  f"{r.year}: {r.value:g}) / 同比突变",
+    } for r in frame[jump].itertuples(index=False)]
+
+
+def flag_jumps(values: pd.DataFrame, factor: float, file: str) -> list[dict]:
+    """Year-on-year jumps inside one file: consecutive years of one (region, variable)."""
+    if values.empty:
+        return []
+    region, _ = pd.factorize(values["region"])
+    variable, cats = pd.factorize(values["variable"])
+    series = region.astype(np.int64) * max(len(cats), 1) + variable
+    year = values["year"].to_numpy(dtype=np.int64)
+    order = np.argsort(series * 10_000 + year, kind="stable")
+    r, y = series[order], year[order]
+    value = values["value"].to_numpy()[order]
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = (r[1:] == r[:-1]) & (y[1:] == y[:-1] + 1)
+    prev = np.full(len(order), np.nan)
+    prev[1:] = value[:-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = value / prev
+    hit = same & (prev > 0) & (value > 0) & ((ratio > factor) | (ratio < 1 / factor))
+    rows = values.iloc[order[hit]].assign(prev=prev[hit])
+    return jump_records(rows, factor, file)
+
+
+def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
+              regions: pd.DataFrame | None = None, layout: str = "auto",
+              jump: float = 3.0) -> Ingested:
+    """Read one yearbook file (see module docstring).
+
+    Parameters
+    ----------
+    catalogue : variable catalogue (:func:`ronghe.ingest.catalogue.catalogue_frame`); None accepts
+        any header as a variable id, in the unit its header states.
+    regions : division list indexed by code; None or empty accepts any 6/12-digit code.
+    layout : "auto", "long", "per-year" or "per-variable".
+    jump : year-on-year ratio beyond which a value is flagged (warning, value kept).
+    """
+    if layout not in LAYOUTS:
+        raise InputError(f"unknown layout {layout!r} (use {', '.join(LAYOUTS)})")
+    p = Path(path)
+    sheets = read_sheets(p)
+    reader = _Reader(p.name, RegionMatcher(regions if regions is not None else pd.DataFrame()),
+                     _Catalogue(catalogue))
+    layouts = []
+    for sheet in sheets:
+        if not sheet.rows:
+            continue
+        grid = _grid(sheet.rows)
+        h = _find_header(grid)
+        if h is None:
+            reader.issue(sheet.name, None, None, None, "",
+                         "sheet skipped: no header row with a region column / 未找到表头", "warning")
+            continue
+        kind = _detect(h, grid) if layout == "auto" else layout
+        if kind == "long" and (h.variable is None or h.value is None):
+            raise InputError("long layout needs 'variable' and 'value' columns / 长表需要指标列和数值列",
+                             file=p.name, sheet=sheet.name, row=h.row + 1)
+        layouts.append(kind)
+        if kind == "long":
+            reader.long(sheet, grid, h)
+        else:
+            reader.wide(sheet, grid, h, kind)
+    if not layouts:
+        raise InputError("no table found: no sheet has a header row with a region column "
+                         "(代码 / 地区 / region) / 未找到数据表", file=p.name)
+    values = reader.frame()
+    issues = reader.issues + flag_jumps(values, jump, p.name)
+    return Ingested(p.name, file_sha256(p), "+".join(dict.fromkeys(layouts)), values,
+                    ValidationReport.from_records(issues), reader.n_cells)

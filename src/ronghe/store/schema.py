@@ -1,0 +1,104 @@
+"""The thematic database (专题数据库) schema, in SQLAlchemy Core.
+
+Tables:
+
+- ``regions``: division codes with names, level, parent and the years the code is valid;
+- ``code_changes``: old code -> new code in a year, kind rename | merge | split | upgrade;
+- ``indicators``: the variable catalogue (unit, merge rule, valid range);
+- ``import_batches``: one row per imported file (name, sha256, time, user, source note, counts);
+- ``observations``: one value of a variable for a region and year, with the batch that brought it and
+  the cell it came from. A later batch never overwrites a value: it marks it ``valid = false`` and sets
+  ``superseded_by`` to its own id, so the full history stays queryable;
+- ``runs``: stored study settings (YAML text and its hash).
+
+Ids come from sequences (DuckDB has no SERIAL), which PostgreSQL supports as well. The migration in
+``ronghe/store/migrations`` creates exactly these tables; this module is the reference the code queries.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+batch_id_seq = sa.Sequence("import_batch_id_seq", metadata=metadata)
+change_id_seq = sa.Sequence("code_change_id_seq", metadata=metadata)
+run_id_seq = sa.Sequence("run_id_seq", metadata=metadata)
+
+regions = sa.Table(
+    "regions", metadata,
+    sa.Column("code", sa.String(12), primary_key=True),
+    sa.Column("name_zh", sa.Text, nullable=False),
+    sa.Column("name_en", sa.Text),
+    sa.Column("level", sa.String(16)),
+    sa.Column("parent", sa.String(12)),
+    sa.Column("province", sa.String(2)),
+    sa.Column("valid_from", sa.Integer),
+    sa.Column("valid_to", sa.Integer),
+)
+
+code_changes = sa.Table(
+    "code_changes", metadata,
+    sa.Column("id", sa.BigInteger, change_id_seq, server_default=change_id_seq.next_value(),
+              primary_key=True),
+    sa.Column("old_code", sa.String(12), nullable=False),
+    sa.Column("new_code", sa.String(12), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("note", sa.Text),
+)
+
+indicators = sa.Table(
+    "indicators", metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("name_zh", sa.Text),
+    sa.Column("name_en", sa.Text),
+    sa.Column("unit", sa.Text),
+    sa.Column("merge", sa.String(16)),
+    sa.Column("min_value", sa.Float),
+    sa.Column("max_value", sa.Float),
+    sa.Column("positive", sa.Boolean),
+)
+
+import_batches = sa.Table(
+    "import_batches", metadata,
+    sa.Column("id", sa.BigInteger, batch_id_seq, server_default=batch_id_seq.next_value(),
+              primary_key=True),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False, unique=True),
+    sa.Column("imported_at", sa.DateTime(), nullable=False),
+    sa.Column("user_name", sa.Text),
+    sa.Column("source", sa.Text),
+    sa.Column("layout", sa.Text),
+    sa.Column("n_cells", sa.Integer),
+    sa.Column("n_values", sa.Integer),
+    sa.Column("n_missing", sa.Integer),
+    sa.Column("n_rejected", sa.Integer),
+    sa.Column("n_warnings", sa.Integer),
+    sa.Column("n_superseded", sa.Integer),
+)
+
+observations = sa.Table(
+    "observations", metadata,
+    sa.Column("batch_id", sa.BigInteger, nullable=False),
+    sa.Column("region", sa.String(12), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("variable", sa.String(64), nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("unit", sa.Text),
+    sa.Column("sheet", sa.Text),
+    sa.Column("row", sa.Integer),
+    sa.Column("column", sa.String(8)),
+    sa.Column("valid", sa.Boolean, nullable=False),
+    sa.Column("superseded_by", sa.BigInteger),
+)
+
+runs = sa.Table(
+    "runs", metadata,
+    sa.Column("id", sa.BigInteger, run_id_seq, server_default=run_id_seq.next_value(),
+              primary_key=True),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("settings_yaml", sa.Text, nullable=False),
+    sa.Column("settings_hash", sa.String(64), nullable=False),
+    sa.Column("note", sa.Text),
+)

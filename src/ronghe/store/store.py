@@ -1,0 +1,532 @@
+"""The thematic database: open, migrate, import, query and export.
+
+``Store("ronghe.duckdb")`` opens (or creates) a DuckDB file through duckdb-engine;
+``Store("postgresql+psycopg://user@host/db")`` a PostgreSQL server. ``init()`` runs the Alembic
+migrations shipped in ``ronghe/store/migrations`` and loads the division list and the variable
+catalogue when those tables are empty.
+
+Safety rules an import follows:
+
+- a file whose sha256 is already recorded is not imported again (a no-op that says so);
+- everything an import writes (batch row, superseded flags, new values) happens in one transaction, so
+  an error or a killed process leaves the database as it was;
+- a dry run reads and validates but opens no write transaction;
+- a value for a (region, year, variable) that already has one supersedes it: the old row stays, marked
+  ``valid = false`` with ``superseded_by`` set, and :meth:`Store.history` shows both.
+
+Bulk rows go through the engine's native bulk path (DuckDB: a registered DataFrame; PostgreSQL:
+``COPY``) inside the same transaction, since row-by-row inserts are far too slow for yearbook panels.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+from alembic.ddl.impl import DefaultImpl
+
+from ronghe.errors import InputError, RongheError
+from ronghe.ingest import ValidationReport, read_file
+from ronghe.ingest.tables import file_sha256, jump_records
+from ronghe.panel import Panel
+from ronghe.store import schema as t
+
+DEFAULT_DB = "ronghe.duckdb"
+STAGE = "ronghe_stage"
+INDICATOR_COLUMNS = ("name_zh", "name_en", "unit", "merge", "min_value", "max_value", "positive")
+STAGE_COLUMNS = ["region", "year", "variable", "value", "unit", "sheet", "row", "column"]
+
+
+class StoreError(RongheError):
+    """The database cannot be opened, is not initialised, or refused an operation."""
+
+
+class _DuckDBImpl(DefaultImpl):
+    """Tell Alembic how to migrate DuckDB (transactional DDL, like PostgreSQL)."""
+
+    __dialect__ = "duckdb"
+    transactional_ddl = True
+
+
+def database_url(db: str | Path | None) -> str:
+    """SQLAlchemy URL for a ``--db`` value: a path means a DuckDB file; ``postgresql://`` is given
+    the psycopg driver."""
+    text = str(db) if db is not None else DEFAULT_DB
+    if "://" not in text:
+        return f"duckdb:///{text}"
+    for prefix in ("postgresql://", "postgres://"):
+        if text.startswith(prefix):
+            return "postgresql+psycopg://" + text[len(prefix):]
+    return text
+
+
+@dataclass
+class ImportResult:
+    """Outcome of importing one file. ``status`` is ``imported``, ``unchanged`` (same sha256 already
+    stored) or ``dry-run``."""
+
+    file: str
+    sha256: str
+    status: str
+    batch_id: int | None
+    layout: str
+    n_values: int
+    n_superseded: int
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+
+@dataclass
+class StoreStatus:
+    url: str
+    revision: str | None
+    regions: int
+    indicators: int
+    batches: int
+    values: int
+    superseded: int
+    variables: list[str]
+    years: list[int]
+
+    def lines(self) -> list[str]:
+        span = f"{self.years[0]}–{self.years[-1]}" if self.years else "–"
+        return [
+            f"数据库 database: {self.url} (schema {self.revision or 'not initialised / 未初始化'})",
+            f"地区 regions: {self.regions}; 指标 catalogue variables: {self.indicators}",
+            f"导入批次 import batches: {self.batches}; 当前值 current values: {self.values}; "
+            f"历史值 superseded values: {self.superseded}",
+            f"变量 variables with data: {len(self.variables)}; 年份 years: {span}",
+        ]
+
+
+class Store:
+    """A thematic database at ``url`` (a DuckDB path or any SQLAlchemy URL; see module docstring)."""
+
+    def __init__(self, url: str | Path | None = None) -> None:
+        self.url = database_url(url)
+        try:
+            self.engine = sa.create_engine(self.url)
+        except Exception as exc:  # bad URL or missing driver: one line for the user
+            raise StoreError(f"cannot open database {self.url!r}: {exc}") from None
+        if self.engine.dialect.name not in ("duckdb", "postgresql"):
+            raise StoreError(f"unsupported database {self.engine.dialect.name!r}: use a DuckDB "
+                             "file or a postgresql+psycopg:// URL / 仅支持 DuckDB 与 PostgreSQL")
+
+    def _connect(self) -> sa.Connection:
+        try:
+            return self.engine.connect()
+        except Exception as exc:  # server down, locked file, wrong password
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise StoreError(f"cannot connect to {self.engine.url!r}: {reason}") from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- schema ---------------------------------------------------------------------------------
+    def revision(self) -> str | None:
+        """The Alembic revision the database is at (None when not initialised). A DuckDB file that
+        does not exist is not created by asking."""
+        database = self.engine.url.database
+        if (self.engine.dialect.name == "duckdb" and database not in (None, "", ":memory:")
+                and not Path(database).exists()):
+            return None
+        with self._connect() as conn:
+            if not sa.inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+
+    def init(self, regions: pd.DataFrame | None = None,
+             catalogue: pd.DataFrame | None = None) -> None:
+        """Create or upgrade the schema, then load reference data into empty tables.
+
+        ``regions`` defaults to :func:`ronghe.regions.divisions.divisions`, ``catalogue`` to the
+        built-in frameworks' variables (given frames replace the stored ones), and the code changes
+        to :func:`ronghe.regions.crosswalk.crosswalk`.
+        """
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(resources.files("ronghe.store") / "migrations"))
+        with self._connect() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            conn.commit()
+        with self.engine.begin() as conn:
+            if regions is None and not conn.execute(sa.select(sa.func.count()).select_from(
+                    t.regions)).scalar():
+                regions = _builtin_regions()
+            if regions is not None:
+                conn.execute(t.regions.delete())
+                conn.execute(t.regions.insert(), _region_rows(regions))
+            if catalogue is None and not conn.execute(sa.select(sa.func.count()).select_from(
+                    t.indicators)).scalar():
+                catalogue = _builtin_catalogue()
+            if catalogue is not None:
+                conn.execute(t.indicators.delete())
+                rows = [{"id": str(i), **{k: _py(r.get(k)) for k in INDICATOR_COLUMNS}}
+                        for i, r in catalogue.iterrows()]
+                if rows:
+                    conn.execute(t.indicators.insert(), rows)
+        if not self.code_changes().shape[0]:
+            self.import_code_changes(_builtin_code_changes())
+
+    def _require(self) -> None:
+        if self.revision() is None:
+            raise StoreError(f"database {self.url} is not initialised; run `ronghe db init` / "
+                             "数据库未初始化")
+
+    def status(self) -> StoreStatus:
+        rev = self.revision()
+        if rev is None:
+            return StoreStatus(self.url, None, 0, 0, 0, 0, 0, [], [])
+        with self._connect() as conn:
+            def count(table: sa.Table, *where: sa.ColumnElement) -> int:
+                return int(conn.execute(sa.select(sa.func.count()).select_from(table)
+                                        .where(*where)).scalar())
+
+            o = t.observations
+            variables = conn.execute(sa.select(o.c.variable).where(o.c.valid).distinct()
+                                     .order_by(o.c.variable)).scalars().all()
+            years = conn.execute(sa.select(o.c.year).where(o.c.valid).distinct()
+                                 .order_by(o.c.year)).scalars().all()
+            return StoreStatus(self.url, rev, count(t.regions), count(t.indicators),
+                               count(t.import_batches), count(o, o.c.valid), count(o, ~o.c.valid),
+                               list(variables), [int(y) for y in years])
+
+    # -- reference data -------------------------------------------------------------------------
+    def catalogue(self) -> pd.DataFrame:
+        """The stored variable catalogue indexed by id."""
+        with self._connect() as conn:
+            frame = _frame(sa.select(t.indicators), conn)
+        return frame.set_index("id")
+
+    def regions(self) -> pd.DataFrame:
+        """The stored division list indexed by code."""
+        with self._connect() as conn:
+            frame = _frame(sa.select(t.regions), conn)
+        return frame.set_index("code")
+
+    def code_changes(self) -> pd.DataFrame:
+        """The stored county code changes (old_code, new_code, year, kind, note)."""
+        with self._connect() as conn:
+            return _frame(sa.select(t.code_changes).order_by(t.code_changes.c.id), conn)
+
+    def import_code_changes(self, changes: pd.DataFrame) -> int:
+        """Replace the stored code changes (columns old_code, new_code, year, kind, note)."""
+        rows = [{k: _py(r.get(k)) for k in ("old_code", "new_code", "year", "kind", "note")}
+                for r in changes.to_dict("records")]
+        with self.engine.begin() as conn:
+            conn.execute(t.code_changes.delete())
+            if rows:
+                conn.execute(t.code_changes.insert(), rows)
+        return len(rows)
+
+    # -- import ---------------------------------------------------------------------------------
+    def import_file(self, path: str | Path, *, layout: str = "auto", source: str = "",
+                    user: str | None = None, dry_run: bool = False,
+                    jump: float = 3.0) -> ImportResult:
+        """Read, validate and store one file (see module docstring for the safety rules)."""
+        return self.import_files([path], layout=layout, source=source, user=user,
+                                 dry_run=dry_run, jump=jump)[0]
+
+    def import_files(self, paths: list[str | Path], *, layout: str = "auto", source: str = "",
+                     user: str | None = None, dry_run: bool = False,
+                     jump: float = 3.0) -> list[ImportResult]:
+        """Read and validate every file first, then store them all in one transaction (one batch
+        per file): if any file fails, nothing at all is stored. Files already imported (same
+        sha256, or repeated in ``paths``) are skipped with status ``unchanged``."""
+        initialised = self.revision() is not None
+        if initialised:
+            catalogue, regions = self.catalogue(), self.regions()
+        else:  # what init() will load
+            catalogue, regions = _builtin_catalogue(), _builtin_regions()
+        results: list[ImportResult] = []
+        pending = []
+        seen: dict[str, int | None] = {}
+        for path in paths:
+            p = Path(path)
+            sha = file_sha256(p) if p.is_file() else ""
+            known = seen[sha] if sha in seen else self._batch_by_sha(sha) if sha else None
+            if sha in seen or known is not None:
+                results.append(ImportResult(p.name, sha, "unchanged", known, "", 0, 0))
+                continue
+            got = read_file(p, catalogue=catalogue, regions=regions, layout=layout, jump=jump)
+            seen[got.sha256] = None
+            report = got.report + self._jumps_against_store(got.values, got.file, jump)
+            results.append(ImportResult(got.file, got.sha256, "dry-run" if dry_run else "imported",
+                                        None, got.layout, len(got.values), 0, report))
+            pending.append((len(results) - 1, got))
+        if dry_run or not pending:
+            return results
+        if not initialised:
+            self.init()
+        with self.engine.begin() as conn:
+            for i, got in pending:
+                r = results[i]
+                r.batch_id, r.n_superseded = self._write_batch(
+                    conn, got.values, file_name=got.file, sha256=got.sha256, source=source,
+                    user=user, layout=got.layout, counts={
+                        "n_cells": got.n_cells, "n_missing": r.report.count("missing"),
+                        "n_rejected": r.report.count("error"),
+                        "n_warnings": r.report.count("warning")})
+        return results
+
+    def _batch_by_sha(self, sha: str) -> int | None:
+        if self.revision() is None:
+            return None
+        with self._connect() as conn:
+            return conn.execute(sa.select(t.import_batches.c.id)
+                                .where(t.import_batches.c.sha256 == sha)).scalar()
+
+    def _jumps_against_store(self, values: pd.DataFrame, file: str,
+                             jump: float) -> ValidationReport:
+        """Jumps from a stored value of year t-1 to a new value of year t (same region, variable)
+        where the file itself has no value for t-1."""
+        if values.empty or self.revision() is None:
+            return ValidationReport()
+        o = t.observations
+        years = sorted({int(y) - 1 for y in values["year"].unique()})
+        with self._connect() as conn:
+            old = _frame(sa.select(o.c.region, o.c.year, o.c.variable, o.c.value).where(
+                o.c.valid, o.c.variable.in_(values["variable"].unique().tolist()),
+                o.c.year.in_(years)), conn)
+        if old.empty:
+            return ValidationReport()
+        key = ["region", "year", "variable"]
+        old = old[~old.set_index(key).index.isin(values.set_index(key).index)]
+        prev = old.assign(year=old["year"].astype(int) + 1).rename(columns={"value": "prev"})
+        records = jump_records(values.merge(prev, on=key), jump, file)
+        return ValidationReport.from_records(records) if records else ValidationReport()
+
+    def import_frame(self, values: pd.DataFrame, *, file_name: str, sha256: str, source: str = "",
+                     user: str | None = None, layout: str = "", counts: dict | None = None
+                     ) -> tuple[int, int]:
+        """Store clean long values (columns region, year, variable, value, unit, sheet, row,
+        column) as one batch in one transaction; returns (batch id, number of values superseded)."""
+        self._require()
+        with self.engine.begin() as conn:
+            return self._write_batch(conn, values, file_name=file_name, sha256=sha256,
+                                     source=source, user=user, layout=layout, counts=counts)
+
+    def _write_batch(self, conn: sa.Connection, values: pd.DataFrame, *, file_name: str,
+                     sha256: str, source: str, user: str | None, layout: str,
+                     counts: dict | None) -> tuple[int, int]:
+        stage = values.reindex(columns=STAGE_COLUMNS).astype(
+            {"year": "int64", "value": "float64", "row": "int64"})
+        batch_id = int(conn.execute(t.import_batches.insert().values(
+            file_name=file_name, sha256=sha256, imported_at=_utcnow(),
+            user_name=user or _user(), source=source, layout=layout,
+            n_values=len(stage), **(counts or {})).returning(t.import_batches.c.id)).scalar())
+        _load_stage(conn, stage)
+        superseded = max(int(conn.execute(sa.text(
+            "UPDATE observations SET valid = false, superseded_by = :b "
+            f"FROM {STAGE} s WHERE observations.valid AND observations.region = s.region "
+            "AND observations.year = s.year AND observations.variable = s.variable"
+        ), {"b": batch_id}).rowcount or 0), 0)
+        conn.execute(sa.text(
+            "INSERT INTO observations (batch_id, region, year, variable, value, unit, sheet, "
+            '"row", "column", valid, superseded_by) SELECT :b, region, year, variable, value, '
+            f'unit, sheet, "row", "column", true, NULL FROM {STAGE}'), {"b": batch_id})
+        _drop_stage(conn)
+        conn.execute(t.import_batches.update().where(t.import_batches.c.id == batch_id)
+                     .values(n_superseded=superseded))
+        return batch_id, superseded
+
+    # -- queries --------------------------------------------------------------------------------
+    def observations(self, variables: list[str] | None = None, years: list[int] | None = None,
+                     regions: list[str] | None = None, current: bool = True,
+                     columns: list[str] | None = None) -> pd.DataFrame:
+        """Stored observations in long form (current values only unless ``current=False``)."""
+        self._require()
+        o = t.observations
+        q = sa.select(*(o.c[c] for c in columns)) if columns else sa.select(o)
+        if current:
+            q = q.where(o.c.valid)
+        if variables is not None:
+            q = q.where(o.c.variable.in_(list(variables)))
+        if years is not None:
+            q = q.where(o.c.year.in_([int(y) for y in years]))
+        if regions is not None:
+            q = q.where(o.c.region.in_([str(r) for r in regions]))
+        with self._connect() as conn:
+            return _frame(q.order_by(o.c.region, o.c.year, o.c.variable), conn)
+
+    def panel(self, variables: list[str] | None = None, years: list[int] | None = None,
+              regions: list[str] | None = None) -> Panel:
+        """Current values as a :class:`~ronghe.panel.Panel` (wide, indexed by region and year)."""
+        long = self.observations(variables, years, regions,
+                                 columns=["region", "year", "variable", "value", "unit"])
+        if long.empty:
+            raise StoreError("no stored values match the selection / 没有符合条件的数据")
+        long["year"] = long["year"].astype(int)
+        data = long.pivot(index=["region", "year"], columns="variable", values="value")
+        data.columns.name = None
+        first = long.drop_duplicates("variable")
+        units = dict(zip(first["variable"], first["unit"].fillna(""), strict=True))
+        meta = self.regions()
+        codes = data.index.get_level_values("region").unique()
+        meta = meta.reindex(codes)
+        meta.index.name = "region"
+        meta["name_zh"] = meta["name_zh"].fillna(pd.Series(codes, index=codes))
+        meta["province"] = meta["province"].fillna(pd.Series(codes.str[:2], index=codes))
+        batches = self.batches()
+        source = "; ".join(sorted(set(batches["source"].dropna()) - {""})) or self.url
+        return Panel(data.astype(float), meta, units, source=source)
+
+    def batches(self) -> pd.DataFrame:
+        """All import batches, oldest first."""
+        self._require()
+        with self._connect() as conn:
+            return _frame(sa.select(t.import_batches).order_by(t.import_batches.c.id), conn)
+
+    def history(self, region: str, year: int, variable: str) -> pd.DataFrame:
+        """Every value ever imported for one cell, oldest first, with the batch that brought it."""
+        self._require()
+        o, b = t.observations, t.import_batches
+        q = (sa.select(o.c.value, o.c.unit, o.c.valid, o.c.superseded_by, o.c.batch_id,
+                       b.c.file_name, b.c.imported_at, b.c.source, o.c.sheet, o.c.row, o.c.column)
+             .join(b, b.c.id == o.c.batch_id)
+             .where(o.c.region == str(region), o.c.year == int(year), o.c.variable == variable)
+             .order_by(o.c.batch_id))
+        with self._connect() as conn:
+            return _frame(q, conn)
+
+    def export(self, path: str | Path, wide: bool = False) -> Path:
+        """Write current values to CSV, XLSX or Parquet (by suffix): long form with region names and
+        provenance, or the wide panel (``wide=True``)."""
+        p = Path(path)
+        suffix = p.suffix.lower()
+        if suffix not in (".csv", ".xlsx", ".parquet"):
+            raise InputError("export file must end in .csv, .xlsx or .parquet / "
+                             "导出文件须为 .csv、.xlsx 或 .parquet", file=str(p))
+        if wide:
+            frame = self.panel().data.reset_index()
+        else:
+            obs = self.observations()
+            if obs.empty:
+                raise StoreError("nothing to export: the database holds no values / 数据库中没有数据")
+            names = self.regions()["name_zh"] if self.revision() else pd.Series(dtype=str)
+            batches = self.batches().set_index("id")
+            frame = obs.assign(
+                name_zh=obs["region"].map(names),
+                file_name=obs["batch_id"].map(batches["file_name"]),
+                source=obs["batch_id"].map(batches["source"]),
+            )[["region", "name_zh", "year", "variable", "value", "unit", "batch_id", "file_name",
+               "source", "sheet", "row", "column"]]
+        if suffix == ".csv":
+            frame.to_csv(p, index=False, encoding="utf-8-sig")
+        elif suffix == ".xlsx":
+            frame.to_excel(p, index=False)
+        else:
+            frame.to_parquet(p, index=False)
+        return p
+
+    # -- runs -----------------------------------------------------------------------------------
+    def save_run(self, settings_yaml: str, note: str = "") -> int:
+        """Store a study's settings (YAML text); returns the run id. The hash is SHA-256 of the
+        UTF-8 text."""
+        self._require()
+        digest = hashlib.sha256(settings_yaml.encode("utf-8")).hexdigest()
+        with self.engine.begin() as conn:
+            return int(conn.execute(t.runs.insert().values(
+                created_at=_utcnow(), settings_yaml=settings_yaml,
+                settings_hash=digest, note=note).returning(t.runs.c.id)).scalar())
+
+    def runs(self) -> pd.DataFrame:
+        self._require()
+        with self._connect() as conn:
+            return _frame(sa.select(t.runs).order_by(t.runs.c.id), conn)
+
+
+def _utcnow() -> datetime:
+    """Current UTC time without tzinfo (times are stored as naive UTC: DuckDB's TIMESTAMPTZ needs
+    pytz to be read back)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return ""
+
+
+def _py(v: object) -> object:
+    """A pandas/NumPy scalar as a plain Python value (NaN -> None) for SQL parameters."""
+    if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+        return None
+    return v.item() if hasattr(v, "item") else v
+
+
+def _region_rows(regions: pd.DataFrame) -> list[dict]:
+    cols = ("name_zh", "name_en", "level", "parent", "province", "valid_from", "valid_to")
+    rows = []
+    for code, r in regions.iterrows():
+        row = {"code": str(code)}
+        for c in cols:
+            row[c] = _py(r[c]) if c in r.index else None
+        if row["province"] is None:
+            row["province"] = str(code)[:2]
+        rows.append(row)
+    return rows
+
+
+def _builtin_regions() -> pd.DataFrame:
+    from ronghe.regions.divisions import divisions
+
+    return divisions()
+
+
+def _builtin_catalogue() -> pd.DataFrame:
+    from ronghe.ingest.catalogue import builtin_catalogue
+
+    return builtin_catalogue()
+
+
+def _builtin_code_changes() -> pd.DataFrame:
+    from ronghe.regions.crosswalk import crosswalk
+
+    table = crosswalk()
+    return pd.DataFrame({
+        "old_code": table["old_code"], "new_code": table["new_code"], "year": table["vintage"],
+        "kind": table["kind"],
+        "note": table["old_name"] + " -> " + table["new_name"] + " (" + table["basis"] + ")"})
+
+
+def _frame(query: sa.Select, conn: sa.Connection) -> pd.DataFrame:
+    """Run a SELECT into a DataFrame; on DuckDB through its native columnar fetch (pandas' row-wise
+    read_sql is orders of magnitude slower on millions of rows)."""
+    if conn.dialect.name == "duckdb":
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        return conn.connection.driver_connection.execute(sql).df()
+    return pd.read_sql(query, conn)
+
+
+def _load_stage(conn: sa.Connection, stage: pd.DataFrame) -> None:
+    """Put the staged values where SQL in this transaction can see them as table ``ronghe_stage``."""
+    if conn.dialect.name == "duckdb":
+        conn.connection.driver_connection.register(STAGE, stage)
+        return
+    conn.execute(sa.text(
+        f"CREATE TEMPORARY TABLE {STAGE} (region varchar(12), year integer, variable varchar(64), "
+        'value double precision, unit text, sheet text, "row" integer, "column" varchar(8)) '
+        "ON COMMIT DROP"))  # also dropped after each batch: one transaction may hold several
+    buf = io.StringIO()
+    stage.to_csv(buf, index=False, header=False)
+    with conn.connection.driver_connection.cursor() as cur, cur.copy(
+            f"COPY {STAGE} FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(buf.getvalue())
+
+
+def _drop_stage(conn: sa.Connection) -> None:
+    if conn.dialect.name == "duckdb":
+        conn.connection.driver_connection.unregister(STAGE)
+    else:
+        conn.execute(sa.text(f"DROP TABLE {STAGE}"))
