@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ronghe.diagnosis import COLUMN_LABELS as DIAGNOSIS_COLUMNS
+
 COLUMNS: dict[str, tuple[str, str]] = {
     "region": ("地区代码（6位行政区划代码）", "Region code (6-digit division code)"),
     "name_zh": ("地区名称", "Region name"),
@@ -65,6 +67,8 @@ def explain(column: str) -> tuple[str, str]:
     """zh and en explanation of a column name (prefixed names get the prefix's text)."""
     if column in COLUMNS:
         return COLUMNS[column]
+    if column in DIAGNOSIS_COLUMNS:
+        return DIAGNOSIS_COLUMNS[column]
     for prefix, (zh, en) in PREFIXED.items():
         if column.startswith(prefix):
             return zh + column, en + column

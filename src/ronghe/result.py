@@ -25,6 +25,7 @@ from ronghe import labels
 from ronghe import methods as m
 
 if TYPE_CHECKING:
+    from ronghe.diagnosis import Diagnosis
     from ronghe.frameworks import Framework
     from ronghe.panel import Panel
     from ronghe.settings import Settings
@@ -232,8 +233,10 @@ class Result:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables written to the workbook, by sheet name. The ``treatment`` sheet lists the
         treated cells; indicators transformed as a whole are listed once in ``transforms``."""
+        from ronghe.diagnosis import has_obstacle_tags
+
         t = self.treatment
-        return {
+        tables = {
             "index": self.index,
             "weights": self.weights,
             "coupling": self.coupling,
@@ -241,6 +244,10 @@ class Result:
             "treatment": t[t["action"] != "log"].reset_index(drop=True),
             "transforms": self.transforms,
         }
+        if has_obstacle_tags(self.framework):
+            tables["diagnosis"] = self.diagnoses(year=int(self.state.years.max()))
+            tables["typology"] = self.typology_summary()
+        return tables
 
     def notes(self) -> list[tuple[str, str]]:
         s, p = self.settings, self.state.panel
@@ -280,3 +287,30 @@ class Result:
 
         tables = self.tables()
         return write_workbook(path, tables, self.explanations(tables), self.notes())
+
+    # ------------------------------------------------------------ diagnosis
+    def diagnose(self, region: str, year: int | None = None, lang: str = "zh") -> Diagnosis:
+        """Diagnosis of one region-year (code or unique Chinese name; ``year=None``: latest):
+        blocking indicators, obstacle categories, paths with evidence, peer exemplars.
+        See :mod:`ronghe.diagnosis`."""
+        from ronghe.diagnosis import diagnose
+
+        return diagnose(self, region, year, lang=lang)
+
+    def diagnoses(self, year: int | None = None) -> pd.DataFrame:
+        """Diagnosis table of every region-year (or of one year); see :func:`ronghe.diagnosis.diagnoses`."""
+        from ronghe.diagnosis import diagnoses
+
+        return diagnoses(self, year)
+
+    def typology(self, year: int | None = None) -> pd.DataFrame:
+        """Obstacle-profile type of every region in ``year`` (all years when None)."""
+        from ronghe.diagnosis import typology
+
+        return typology(self, year)
+
+    def typology_summary(self, year: int | None = None, by_province: bool = False) -> pd.DataFrame:
+        """Share of regions and dominant path per type, per year (and province)."""
+        from ronghe.diagnosis import typology_summary
+
+        return typology_summary(self, year, by_province=by_province)

@@ -151,6 +151,8 @@ def test_excel_has_sheets_and_formula_text_is_inert(tiny, tmp_path):
         "obstacles",
         "treatment",
         "transforms",
+        "diagnosis",
+        "typology",
     ]
     ws = wb["index"]
     assert ws.freeze_panes == "A2"

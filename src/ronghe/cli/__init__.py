@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from ronghe.cli import db, frameworks, text
+from ronghe.cli.diagnose import diagnose_command
 from ronghe.errors import RongheError
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.add_typer(text.app, name="text")
 app.add_typer(db.db_app, name="db")
 app.add_typer(db.regions_app, name="regions")
 app.command("import")(db.import_files)
+app.command("diagnose")(diagnose_command)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 

@@ -4,6 +4,9 @@ direction-aware improvement.
 - ``obstacle_typology`` groups regions by the shares of the seeds' four obstacle categories
   (paper 000 §四: O1 awareness, O2 spatial layout, O3 services, O4 institutions) in their total
   obstacle degree, by a transparent dominance rule or by k-means (``scipy.cluster.vq.kmeans2``).
+- ``relative_typology`` types regions by the category they suffer *more than the average region of
+  their group* (a location quotient of the shares), which is what separates regions when one
+  category carries most of the weight everywhere.
 - ``peer_similarity`` ranks candidate regions by their distance to one region on standardised
   structural profiles (the peer-exemplar search of the diagnosis).
 - ``improvement`` measures how much an indicator got better between two years, whatever its
@@ -119,6 +122,36 @@ def obstacle_typology(
         warnings.filterwarnings("ignore", message="One of the clusters is empty")
         centroids, cluster = kmeans2(a, n_clusters, minit="++", seed=seed)
     return _dominant_category(centroids, share, margin)[cluster]
+
+
+def relative_typology(
+    A: object, groups: object, *, threshold: float = 1.1
+) -> np.ndarray:
+    """Type each row by the obstacle category it suffers most *relative to its group's mean*.
+
+    With shares a_ic (rows sum to 1) and the mean share ā_gc of the row's group g (e.g. the
+    year), the location quotient is LQ_ic = a_ic / ā_gc. Row i gets the category argmax_c LQ_ic
+    when that quotient is at least ``threshold`` (default 1.1: at least 10 % more than the
+    average region), else ``BALANCED``. A category with mean share 0 has LQ 0. Ties for the
+    largest quotient are balanced.
+
+    >>> relative_typology([[0.5, 0.5], [0.3, 0.7], [0.7, 0.3]], [0, 0, 0]).tolist()
+    [-1, 1, 0]
+    """
+    a = _check_shares(np.asarray(A, dtype=float), None)
+    g = np.asarray(groups)
+    if g.shape != (a.shape[0],):
+        raise MethodError(f"groups must have one label per row ({a.shape[0]}), got shape {g.shape}")
+    if not threshold > 0:
+        raise MethodError(f"threshold must be > 0, got {threshold}")
+    _, code = np.unique(g, return_inverse=True)
+    counts = np.bincount(code)
+    mean = np.stack([np.bincount(code, weights=a[:, c]) for c in range(a.shape[1])], axis=1)
+    mean = mean / counts[:, None]
+    lq = np.divide(a, mean[code], out=np.zeros_like(a), where=mean[code] > 0)
+    top = lq.max(axis=1)
+    tied = (lq == top[:, None]).sum(axis=1) > 1
+    return np.where((top >= threshold) & ~tied, lq.argmax(axis=1), BALANCED)
 
 
 def peer_similarity(

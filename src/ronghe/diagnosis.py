@@ -1,0 +1,842 @@
+"""Diagnosis of a region-year: what blocks integration, which of the seeds' paths answer it, and
+which structurally similar regions have already moved on the blocking indicator.
+
+It reads an evaluated :class:`~ronghe.result.Result` (obstacle degrees O_ij = w_j (1 - z_ij) /
+Σ_k w_k (1 - z_ik), which sum to 1 per region-year), the knowledge base
+(:func:`ronghe.knowledge.load_knowledge`) and the kernels of :mod:`ronghe.methods.typology`.
+The framework must tag indicators with the seeds' obstacle categories O1-O4 (paper 000 §四).
+
+Conventions
+-----------
+- **Blocking indicators**: the ``settings.top_obstacles`` indicators with the largest obstacle
+  degree, ties in framework order (as in ``Result.top_obstacles``).
+- **Percentile** of an indicator: 100 (r - 1/2) / n, with r the average rank (1 = worst) of the
+  region's normalised score z among the n regions of the year, or of its province: 0 is the worst,
+  100 the best. This is ``scipy.stats.percentileofscore(kind="mean")``. Normalised scores order
+  regions the way the index does, whatever the indicator's direction.
+- **Trend**: least-squares slope, per year, of the raw value over the last ``TREND_YEARS`` years up to
+  the diagnosed year (at least ``TREND_MIN_POINTS`` values present). Whether that is good follows the
+  indicator's direction (``Framework.directions()``): the slope of
+  ``improvement(v_first, v_t, direction)`` is > 0 (improving), < 0 (worsening) or 0 (flat, within
+  rounding).
+- **Obstacle categories**: degree = sum of the obstacle degrees of the indicators tagged O1..O4
+  (``Result.obstacles["category"]``); ``share`` = degree / (O1 + O2 + O3 + O4). The degree of
+  untagged indicators is reported as ``untagged``.
+- **Recommended routes** (knowledge-base paths R1-R4 and county mechanisms): the evidence of a route
+  is a set of indicators; its score is their summed obstacle degree (each indicator counted once,
+  so the score is the share of the region's obstacle mass the route addresses).
+
+  * a *path* is evidenced by every indicator tagged with an obstacle category it answers
+    (``Route.obstacles``) and by every blocking indicator that triggers it by tag or id
+    (``KnowledgeBase.paths_for_tags``);
+  * a *mechanism* (a concrete county instrument) only by blocking indicators that trigger it.
+
+  Routes with a score of 0 are not recommended. Equal scores (to 12 decimals) are ordered by the
+  obstacle degree of the blocking indicators that the route names by id (the more specific
+  evidence), then by knowledge-base order.
+- **Peer exemplars** for the leading blocking indicator j, between the base year b = the earliest
+  data year in [year - ``years_back``, year - 1] and the diagnosed year: the structural profile of a
+  region is its normalised indicator vector z of year b (all indicators; a column with a missing
+  value is left out), compared by ``peer_similarity`` (standardised Euclidean distance). Candidates
+  have raw values of j in both years. Among the ``pool`` most similar regions of the same province,
+  those that improved (``improvement(v_b, v_year, direction) > 0``) are ranked by improvement; if
+  fewer than ``n`` are found, the ``pool`` most similar regions of other provinces fill the list
+  the same way. "Regions that stood where this one stood and have since moved."
+- **Typology**: ``relative_typology`` on the O1-O4 shares: a region-year's type is the category whose
+  share exceeds the mean share of all regions in the same year by the largest factor, if that
+  factor is at least 1.1; otherwise it is balanced. A type therefore names the obstacle a region
+  suffers *more than the average region*; on raw shares, whichever category carries the most
+  weight would dominate everywhere and the typology would say nothing. A region-year whose O1-O4
+  degree is 0 is balanced. Index j maps to ``kb.type_for_obstacle(f"O{j+1}")``, -1 to the balanced
+  type.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+from ronghe.errors import FrameworkError, InputError
+from ronghe.knowledge import KnowledgeBase, Route, load_knowledge
+from ronghe.knowledge.models import check_lang
+from ronghe.methods.typology import BALANCED, improvement, peer_similarity, relative_typology
+from ronghe.regions import province_names
+
+if TYPE_CHECKING:
+    from ronghe.frameworks import Framework
+    from ronghe.result import Result
+
+OBSTACLES = ("O1", "O2", "O3", "O4")
+TREND_YEARS = 5
+"""Window of the trend: the diagnosed year and the four before it."""
+TREND_MIN_POINTS = 3
+"""A trend needs at least this many years with a value in the window."""
+YEARS_BACK = 3
+"""Default distance in years between the base year and the diagnosed year of peer exemplars."""
+N_PEERS = 3
+PEER_POOL = 10
+NONE = "-"
+"""Text cell of the tables where there is nothing to name (no path with a positive score)."""
+SHOWN_ROUTES = 3
+"""Paths and mechanisms printed by :meth:`Diagnosis.to_text` (all are in :meth:`Diagnosis.to_dict`)."""
+
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "obstacle": ("主导障碍类别（O1–O4）", "Dominant obstacle category (O1-O4)"),
+    "obstacle_share": (
+        "主导障碍类别占 O1–O4 障碍度的比例",
+        "Share of the dominant category in the O1-O4 obstacle degree",
+    ),
+    "obstacle_type": ("障碍类型代码", "Obstacle-profile type id"),
+    "obstacle_type_zh": ("障碍类型（中文）", "Obstacle-profile type (zh)"),
+    "obstacle_type_en": ("障碍类型（英文）", "Obstacle-profile type (en)"),
+    "path": ("首要推荐路径（R1–R4）", "First recommended path (R1-R4)"),
+    "path_zh": ("首要推荐路径名称", "Name of the first recommended path (zh)"),
+    "path_score": (
+        "首要路径所针对的障碍度之和",
+        "Obstacle degree addressed by the first path",
+    ),
+    "regions": ("地区数", "Number of regions"),
+    "share": ("占当年地区的比例", "Share of the year's regions"),
+    "dominant_path": (
+        "该类型的主导路径（知识库；均衡型为四条路径统筹）",
+        "Dominant path of the type (knowledge base; balanced: all four paths together)",
+    ),
+    "leading_path": (
+        "该类型地区最常见的首要推荐路径",
+        "Most frequent first recommended path among the type's regions",
+    ),
+    "leading_path_share": (
+        "最常见首要路径在该类型中所占比例",
+        "Share of the type's regions whose first path is the leading path",
+    ),
+}
+"""Bilingual explanations of the columns of :func:`diagnoses` and :func:`typology_summary`."""
+
+
+# ------------------------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class Trend:
+    """Least-squares trend of an indicator's raw value over ``first_year``..``last_year``."""
+
+    first_year: int
+    last_year: int
+    points: int
+    slope: float
+    status: Literal["improving", "worsening", "flat"]
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """A blocking indicator of the region-year. ``value`` is the raw value (None when the data
+    lack it and the index used an imputed one); percentiles: 0 worst, 100 best."""
+
+    indicator: str
+    name_zh: str
+    name_en: str
+    unit: str
+    dimension: str
+    category: str | None
+    degree: float
+    value: float | None
+    percentile: float
+    province_percentile: float
+    trend: Trend | None
+
+
+@dataclass(frozen=True)
+class Share:
+    """An obstacle category or dimension with its obstacle degree and its share."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    degree: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A blocking indicator that triggered a route, with the tags (or ``"id"``) that matched."""
+
+    indicator: str
+    degree: float
+    matched: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """A recommended path or mechanism; ``score`` is the obstacle degree of its evidence."""
+
+    route: str
+    kind: Literal["path", "mechanism"]
+    name_zh: str
+    name_en: str
+    score: float
+    categories: tuple[tuple[str, float], ...]
+    indicators: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Peer:
+    """A peer exemplar: a similar region and its values of the blocking indicator."""
+
+    region: str
+    name_zh: str
+    province: str
+    scope: Literal["province", "national"]
+    distance: float
+    before: float
+    after: float
+    improvement: float
+
+
+@dataclass
+class Diagnosis:
+    """The diagnosis of one region-year (see the module docstring for every convention)."""
+
+    region: str
+    name_zh: str
+    province: str
+    province_zh: str
+    year: int
+    framework: str
+    source: str
+    synthetic: bool
+    index: float
+    rank: int
+    n_regions: int
+    blockers: list[Blocker]
+    categories: list[Share]
+    untagged: float
+    dimensions: list[Share]
+    type: str
+    type_zh: str
+    type_en: str
+    paths: list[Recommendation]
+    mechanisms: list[Recommendation]
+    peer_indicator: str | None
+    peer_years: tuple[int, int] | None
+    peers: list[Peer]
+    lang: str = "zh"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready dict (missing numbers become None)."""
+        return _jsonable(asdict(self))
+
+    def to_text(self, lang: str | None = None) -> str:
+        """A one-screen summary in Chinese (``"zh"``) or English (``"en"``)."""
+        return _render(self, check_lang(lang or self.lang))
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+# ------------------------------------------------------------------------------------- setup
+def has_obstacle_tags(framework: Framework) -> bool:
+    """True when at least one indicator of ``framework`` has an obstacle tag (O1-O4)."""
+    return any(framework.tags("obstacle"))
+
+
+def check_obstacle_tags(framework: Framework) -> None:
+    """Raise FrameworkError unless the framework tags some indicator with O1-O4."""
+    if not has_obstacle_tags(framework):
+        raise FrameworkError(
+            f"framework {framework.id!r} tags no indicator with an obstacle category (O1-O4): "
+            "diagnosis needs obstacle tags (tags: {obstacle: [O3]} on the indicators)"
+        )
+
+
+@dataclass(frozen=True)
+class _Setup:
+    """What every diagnosis of one Result needs, computed once per call."""
+
+    kb: KnowledgeBase
+    routes: tuple[Route, ...]
+    is_path: np.ndarray  # (R,) bool
+    answers: np.ndarray  # (p, R) indicator's category is answered by the path
+    triggers: np.ndarray  # (p, R) indicator triggers the route by tag or id
+    by_id: np.ndarray  # (p, R) the route names the indicator among its triggers
+    matched: tuple[dict[int, tuple[str, ...]], ...]  # per indicator: route -> matched tags / "id"
+    categories: list[str | None]
+    cat_degree: np.ndarray  # (n, 4) obstacle degree of O1..O4
+    type_code: np.ndarray  # (n,) typology index (0..3 for O1..O4, BALANCED)
+    top: np.ndarray  # (n, K) blocking indicators, by decreasing degree
+    province: np.ndarray  # (n,) province code of each row
+
+
+def _setup(result: Result) -> _Setup:
+    s, fw = result.state, result.framework
+    check_obstacle_tags(fw)
+    kb = load_knowledge()
+    routes = kb.routes
+    route_pos = {r.id: k for k, r in enumerate(routes)}
+    cats = fw.tags("obstacle")
+    p, R = len(s.indicator_ids), len(routes)
+    is_path = np.array([r.kind == "path" for r in routes])
+    answers = np.zeros((p, R), dtype=bool)
+    triggers = np.zeros((p, R), dtype=bool)
+    by_id = np.zeros((p, R), dtype=bool)
+    matched: list[dict[int, tuple[str, ...]]] = []
+    for j, ind in enumerate(fw.indicators):
+        answers[j] = is_path & np.array([cats[j] in r.obstacles for r in routes])
+        tags = {kind: getattr(ind.tags, kind) for kind in ("pillar", "mechanism", "value",
+                                                            "obstacle", "subsystem")}
+        hits = {}
+        for m in kb.paths_for_tags(tags, [ind.id]):
+            k = route_pos[m.route.id]
+            triggers[j, k] = True
+            by_id[j, k] = bool(m.indicators)
+            hits[k] = m.tags + (("id",) if m.indicators else ())
+        matched.append(hits)
+    cat_degree = (
+        result.obstacles["category"].reindex(columns=list(OBSTACLES), fill_value=0.0).to_numpy()
+    )
+    k = min(result.settings.top_obstacles, p)
+    top = np.argsort(-s.O, axis=1, kind="stable")[:, :k]
+    province = s.panel.regions["province"].reindex(s.regions).to_numpy(dtype=object)
+    type_code = _type_codes(cat_degree, s.years)
+    return _Setup(kb, routes, is_path, answers, triggers, by_id, tuple(matched), cats, cat_degree,
+                  type_code, top, province)
+
+
+def _route_scores(st: _Setup, O: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, R) scores, O @ answers + (O restricted to the blocking indicators) @ (other triggers),
+    rounded to 12 decimals, and the tie-break: blocking obstacle degree named by id."""
+    blocking = _blocking(O, top)
+    extra = st.triggers & ~st.answers
+    score = O @ st.answers.astype(float) + blocking @ extra.astype(float)
+    return np.round(score, 12), blocking @ st.by_id.astype(float)
+
+
+def _blocking(O: np.ndarray, top: np.ndarray) -> np.ndarray:
+    """O with every entry outside each row's blocking indicators set to 0."""
+    mask = np.zeros(O.shape, dtype=bool)
+    np.put_along_axis(mask, top, True, axis=1)
+    return np.where(mask, O, 0.0)
+
+
+def _best(score: np.ndarray, specific: np.ndarray) -> np.ndarray:
+    """Column of the best route per row: highest score, then most specific, then first."""
+    tied = score == score.max(axis=1, keepdims=True)
+    return np.argmax(np.where(tied, specific, -1.0), axis=1)
+
+
+def _type_codes(cat_degree: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Typology index per row (0..3 for O1..O4, BALANCED = -1): ``relative_typology`` of the O1-O4
+    shares against the same year's mean shares (see the module docstring)."""
+    total = cat_degree.sum(axis=1)
+    codes = np.full(cat_degree.shape[0], BALANCED, dtype=int)
+    pos = total > 0
+    if pos.any():
+        codes[pos] = relative_typology(cat_degree[pos] / total[pos, None], years[pos])
+    return codes
+
+
+def _type_paths(kb: KnowledgeBase) -> dict[str, str]:
+    """Dominant path per type id; the balanced type, which has none, lists its supporting paths
+    joined by "+" (R1+R2+R3+R4: all four together)."""
+    return {t.id: t.dominant_path or "+".join(t.supporting) for t in kb.types}
+
+
+def _type_ids(kb: KnowledgeBase) -> list[str]:
+    """Type id by typology index: position j for O{j+1}, the last one (index -1) balanced."""
+    return [kb.type_for_obstacle(o).id for o in OBSTACLES] + [kb.type_for_obstacle(None).id]
+
+
+# --------------------------------------------------------------------------------- locating
+def _span(years: list[int]) -> str:
+    contiguous = years == list(range(years[0], years[-1] + 1))
+    return f"{years[0]}-{years[-1]}" if contiguous and len(years) > 1 else ", ".join(map(str, years))
+
+
+def resolve_region(result: Result, region: str) -> str:
+    """The region code for ``region`` (a code in the data, or a unique Chinese name)."""
+    s = result.state
+    code = str(region).strip()
+    codes = pd.unique(s.regions)
+    if code in set(codes):
+        return code
+    meta = s.panel.regions
+    named = meta.index[(meta["name_zh"] == code) & meta.index.isin(codes)].tolist()
+    if len(named) == 1:
+        return str(named[0])
+    if len(named) > 1:
+        raise InputError(
+            f"region name {code!r} is ambiguous: use one of the codes {', '.join(named)}"
+        )
+    hint = ""
+    if code.isdigit():
+        for k in range(len(code), 1, -1):
+            close = sorted(str(c) for c in codes if str(c).startswith(code[:k]))[:3]
+            if close:
+                hint = f"; similar codes: {', '.join(close)}"
+                break
+    else:
+        names = meta["name_zh"][meta.index.isin(codes)]
+        close = difflib.get_close_matches(code, names.tolist(), n=3, cutoff=0.5)
+        if close:
+            hint = "; similar names: " + ", ".join(
+                f"{n} ({names.index[names == n][0]})" for n in close)
+    raise InputError(f"region {code!r} is not in the data ({len(codes)} regions){hint}")
+
+
+def locate(result: Result, region: str, year: int | None = None) -> tuple[str, int, int]:
+    """``(code, year, row)`` of a region-year of the result; ``year=None`` is the region's latest.
+
+    Raises InputError naming the region's available years and the nearest one."""
+    s = result.state
+    code = resolve_region(result, region)
+    rows = np.flatnonzero(s.regions == code)
+    years = sorted(int(y) for y in s.years[rows])
+    if year is None:
+        year = years[-1]
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise InputError(f"year must be a whole number, got {year!r}") from None
+    if year not in years:
+        nearest = min(years, key=lambda y: (abs(y - year), -y))
+        raise InputError(
+            f"year {year} is not in the data for region {code} (years {_span(years)}; "
+            f"nearest {nearest})"
+        )
+    return code, year, int(rows[np.flatnonzero(s.years[rows] == year)[0]])
+
+
+# ----------------------------------------------------------------------------- the pieces
+def percentile(z: np.ndarray, i: int) -> float:
+    """Percentile of ``z[i]`` in ``z``: 100 (average rank - 1/2) / n (0 worst, 100 best)."""
+    return float(100.0 * (rankdata(z)[i] - 0.5) / z.size)
+
+
+def trend(years: np.ndarray, values: np.ndarray, direction: str | float) -> Trend | None:
+    """Least-squares trend of ``values`` over ``years`` (missing values skipped); None with fewer
+    than TREND_MIN_POINTS values. ``status`` follows ``direction`` (see the module docstring)."""
+    ok = np.isfinite(values)
+    if ok.sum() < TREND_MIN_POINTS:
+        return None
+    t, v = years[ok].astype(float), values[ok].astype(float)
+    tc = t - t.mean()
+
+    def slope(y: np.ndarray) -> float:
+        return float(tc @ (y - y.mean()) / (tc @ tc))
+
+    good = slope(improvement(v[0], v, direction))
+    scale = max(float(np.abs(v).max()), 1.0)
+    if abs(good) * (t[-1] - t[0]) <= 1e-9 * scale:
+        status: Literal["improving", "worsening", "flat"] = "flat"
+    else:
+        status = "improving" if good > 0 else "worsening"
+    return Trend(int(t[0]), int(t[-1]), int(ok.sum()), slope(v), status)
+
+
+def peer_exemplars(
+    result: Result,
+    region: str,
+    year: int,
+    indicator: str,
+    *,
+    n: int = N_PEERS,
+    pool: int = PEER_POOL,
+    years_back: int = YEARS_BACK,
+) -> tuple[tuple[int, int] | None, list[Peer]]:
+    """Peer exemplars of ``region`` on ``indicator`` (see the module docstring).
+
+    Returns ``((base_year, year), peers)``; ``(None, [])`` when no data year lies in
+    [year - years_back, year - 1] or the region has no row in the base year."""
+    if n < 1 or pool < 1 or years_back < 1:
+        raise InputError("peer search needs n, pool and years_back of at least 1")
+    s = result.state
+    code, year, _row = locate(result, region, year)
+    ids = s.indicator_ids
+    if indicator not in ids:
+        raise InputError(f"framework {result.framework.id!r} has no such indicator",
+                         indicator=indicator)
+    j = ids.index(indicator)
+    earlier = sorted({int(y) for y in s.years if year - years_back <= y < year})
+    if not earlier:
+        return None, []
+    base = earlier[0]
+    b_rows = np.flatnonzero(s.years == base)
+    b_regions = s.regions[b_rows]
+    if code not in set(b_regions):
+        return None, []
+    now = pd.Series(s.raw[s.years == year, j], index=s.regions[s.years == year])
+    before = s.raw[b_rows, j]
+    after = now.reindex(b_regions).to_numpy(dtype=float)
+    F = s.Z[b_rows]
+    F = F[:, np.isfinite(F).all(axis=0)]
+    i = int(np.flatnonzero(b_regions == code)[0])
+    cand = np.flatnonzero(np.isfinite(before) & np.isfinite(after))
+    if cand[cand != i].size == 0 or F.shape[1] == 0:
+        return (base, year), []
+    order, dist = peer_similarity(F, i, cand)
+    gain = improvement(before[order], after[order], result.framework.directions()[j])
+    meta = s.panel.regions.reindex(b_regions[order])
+    prov = meta["province"].to_numpy(dtype=object)
+    names = meta["name_zh"].to_numpy(dtype=object)
+    home = prov == s.panel.regions["province"].get(code)
+    peers: list[Peer] = []
+    for scope, inside in (("province", home), ("national", ~home)):
+        near = np.flatnonzero(inside)[:pool]
+        near = near[gain[near] > 0]
+        for k in near[np.argsort(-gain[near], kind="stable")][: n - len(peers)]:
+            peers.append(Peer(str(b_regions[order[k]]), str(names[k]), str(prov[k]), scope,
+                              float(dist[k]), float(before[order[k]]), float(after[order[k]]),
+                              float(gain[k])))
+        if len(peers) >= n:
+            break
+    return (base, year), peers
+
+
+
+# ------------------------------------------------------------------------------ diagnosis
+def _recommendations(st: _Setup, row: int, O_row: np.ndarray, ids: list[str]
+                     ) -> tuple[list[Recommendation], list[Recommendation]]:
+    score, specific = (a[0] for a in _route_scores(st, O_row[None, :], st.top[row : row + 1]))
+    paths: list[Recommendation] = []
+    mechanisms: list[Recommendation] = []
+    for r in np.lexsort((np.arange(score.size), -specific, -score)):
+        if score[r] <= 0:
+            break
+        route = st.routes[r]
+        cats = tuple(
+            (c, float(st.cat_degree[row, OBSTACLES.index(c)]))
+            for c in route.obstacles
+            if st.is_path[r] and c in OBSTACLES and st.cat_degree[row, OBSTACLES.index(c)] > 0
+        )
+        evidence = tuple(
+            Evidence(ids[j], float(O_row[j]), st.matched[j][r])
+            for j in st.top[row]
+            if st.triggers[j, r]
+        )
+        rec = Recommendation(route.id, route.kind, route.name_zh, route.name_en, float(score[r]),
+                             cats, evidence)
+        (paths if route.kind == "path" else mechanisms).append(rec)
+    return paths, mechanisms
+
+
+def diagnose(
+    result: Result,
+    region: str,
+    year: int | None = None,
+    lang: str = "zh",
+    *,
+    n_peers: int = N_PEERS,
+    pool: int = PEER_POOL,
+    years_back: int = YEARS_BACK,
+) -> Diagnosis:
+    """Diagnose one region-year of ``result`` (``year=None``: the region's latest year).
+
+    ``region`` is a region code or a unique Chinese name. ``lang`` is the default language of
+    :meth:`Diagnosis.to_text`. Peers are searched for the leading blocking indicator with
+    :func:`peer_exemplars` (``n_peers``, ``pool``, ``years_back``)."""
+    check_lang(lang)
+    s, fw = result.state, result.framework
+    st = _setup(result)
+    code, year, row = locate(result, region, year)
+    ids = s.indicator_ids
+    inds = fw.indicators
+    dim_of = fw.dimension_of
+    directions = fw.directions()
+    prov = str(st.province[row])
+    year_rows = np.flatnonzero(s.years == year)
+    in_prov = year_rows[st.province[year_rows] == prov]
+    at_year = int(np.flatnonzero(year_rows == row)[0])
+    at_prov = int(np.flatnonzero(in_prov == row)[0])
+    own = np.flatnonzero(s.regions == code)
+    window = own[(s.years[own] <= year) & (s.years[own] > year - TREND_YEARS)]
+
+    blockers = []
+    for j in st.top[row]:
+        raw = float(s.raw[row, j])
+        blockers.append(Blocker(
+            indicator=ids[j], name_zh=inds[j].name_zh, name_en=inds[j].name_en,
+            unit=inds[j].unit, dimension=dim_of[ids[j]], category=st.categories[j],
+            degree=float(s.O[row, j]), value=raw if math.isfinite(raw) else None,
+            percentile=percentile(s.Z[year_rows, j], at_year),
+            province_percentile=percentile(s.Z[in_prov, j], at_prov),
+            trend=trend(s.years[window], s.raw[window, j], directions[j]),
+        ))
+
+    kb = st.kb
+    deg = st.cat_degree[row]
+    total = float(deg.sum())
+    categories = sorted(
+        (Share(c, kb.name(c, "zh"), kb.name(c, "en"), float(d), float(d) / total if total else 0.0)
+         for c, d in zip(OBSTACLES, deg, strict=True)),
+        key=lambda x: -x.degree,
+    )
+    dim_deg = result.obstacles["dimension"].iloc[row]
+    dimensions = sorted(
+        (Share(d.id, d.name_zh, d.name_en, float(dim_deg[d.id]), float(dim_deg[d.id]))
+         for d in fw.dimensions),
+        key=lambda x: -x.degree,
+    )
+    code_type = int(st.type_code[row])
+    typ = kb.type(_type_ids(kb)[code_type])
+    paths, mechanisms = _recommendations(st, row, s.O[row], ids)
+    lead = blockers[0].indicator
+    peer_years, peers = peer_exemplars(result, code, year, lead, n=n_peers, pool=pool,
+                                       years_back=years_back)
+    meta = s.panel.regions
+    return Diagnosis(
+        region=code,
+        name_zh=str(meta["name_zh"].get(code, code)),
+        province=prov,
+        province_zh=province_names().get(prov, ""),
+        year=year,
+        framework=fw.id,
+        source=s.panel.source,
+        synthetic=bool(s.panel.synthetic),
+        index=float(s.composite[row]),
+        rank=int(result.index["rank"].iloc[row]),
+        n_regions=int(year_rows.size),
+        blockers=blockers,
+        categories=categories,
+        untagged=max(0.0, 1.0 - total),
+        dimensions=dimensions,
+        type=typ.id,
+        type_zh=typ.name_zh,
+        type_en=typ.name_en,
+        paths=paths,
+        mechanisms=mechanisms,
+        peer_indicator=lead if peer_years else None,
+        peer_years=peer_years,
+        peers=peers,
+        lang=lang,
+    )
+
+
+# --------------------------------------------------------------------------------- tables
+def _keys(result: Result, rows: np.ndarray, st: _Setup) -> pd.DataFrame:
+    s = result.state
+    return pd.DataFrame({
+        "region": s.regions[rows],
+        "name_zh": s.panel.regions["name_zh"].reindex(s.regions[rows]).to_numpy(dtype=object),
+        "province": st.province[rows],
+        "year": s.years[rows].astype(int),
+    })
+
+
+def _rows(result: Result, year: int | None) -> np.ndarray:
+    s = result.state
+    if year is None:
+        return np.arange(s.years.size)
+    rows = np.flatnonzero(s.years == int(year))
+    if rows.size == 0:
+        years = sorted({int(y) for y in s.years})
+        nearest = min(years, key=lambda y: (abs(y - int(year)), -y))
+        raise InputError(f"year {year} is not in the data (years {_span(years)}; nearest {nearest})")
+    return rows
+
+
+def diagnoses(result: Result, year: int | None = None) -> pd.DataFrame:
+    """The diagnosis of every region-year (or of one year), vectorised: the three leading blocking
+    indicators, the dominant obstacle category and its share of O1-O4, the type and the first
+    recommended path with its score (columns explained in COLUMN_LABELS)."""
+    s = result.state
+    st = _setup(result)
+    rows = _rows(result, year)
+    ids = np.asarray(s.indicator_ids, dtype=object)
+    top = st.top[rows]
+    O = s.O[rows]
+    df = _keys(result, rows, st)
+    df["top1"] = ids[top[:, 0]]
+    df["top1_degree"] = np.take_along_axis(O, top[:, :1], axis=1)[:, 0]
+    for r in (1, 2):
+        df[f"top{r + 1}"] = ids[top[:, r]] if top.shape[1] > r else NONE
+    deg = st.cat_degree[rows]
+    total = deg.sum(axis=1)
+    lead = np.argmax(deg, axis=1)
+    df["obstacle"] = np.where(total > 0, np.asarray(OBSTACLES, dtype=object)[lead], NONE)
+    df["obstacle_share"] = np.divide(deg[np.arange(rows.size), lead], total,
+                                     out=np.zeros(rows.size), where=total > 0)
+    kb = st.kb
+    types = np.asarray(_type_ids(kb), dtype=object)[st.type_code[rows]]
+    df["obstacle_type"] = types
+    df["obstacle_type_zh"] = pd.Series(types).map({t.id: t.name_zh for t in kb.types}).to_numpy()
+    path_cols = np.flatnonzero(st.is_path)
+    score, specific = (a[:, path_cols] for a in _route_scores(st, O, top))
+    best = _best(score, specific)
+    first = np.asarray([st.routes[k].id for k in path_cols], dtype=object)[best]
+    best_score = score[np.arange(rows.size), best]
+    df["path"] = np.where(best_score > 0, first, NONE)
+    names = {NONE: NONE} | {r.id: r.name_zh for r in kb.paths}
+    df["path_zh"] = pd.Series(df["path"]).map(names).to_numpy()
+    df["path_score"] = best_score
+    return df
+
+
+def typology(result: Result, year: int | None = None) -> pd.DataFrame:
+    """Obstacle-profile type of every region in ``year`` (all years when None): the O1-O4 shares
+    ``share_O1``..``share_O4``, the type (``obstacle_type``, ``_zh``, ``_en``; not ``type``, which
+    the coupling table uses for the relative development type) and its dominant path."""
+    st = _setup(result)
+    rows = _rows(result, year)
+    deg = st.cat_degree[rows]
+    total = deg.sum(axis=1, keepdims=True)
+    shares = np.divide(deg, total, out=np.zeros_like(deg), where=total > 0)
+    df = _keys(result, rows, st)
+    for c, col in zip(OBSTACLES, shares.T, strict=True):
+        df[f"share_{c}"] = col
+    kb = st.kb
+    types = pd.Series(np.asarray(_type_ids(kb), dtype=object)[st.type_code[rows]])
+    df["obstacle_type"] = types.to_numpy()
+    df["obstacle_type_zh"] = types.map({t.id: t.name_zh for t in kb.types}).to_numpy()
+    df["obstacle_type_en"] = types.map({t.id: t.name_en for t in kb.types}).to_numpy()
+    df["dominant_path"] = types.map(_type_paths(kb)).to_numpy()
+    return df
+
+
+def typology_summary(
+    result: Result, year: int | None = None, by_province: bool = False
+) -> pd.DataFrame:
+    """Types per year (and province): number and share of regions, the type's dominant path, and
+    the most frequent first recommended path among its regions with its share. Shares sum to 1
+    within each year (and province)."""
+    typed = typology(result, year)
+    typed["first_path"] = diagnoses(result, year)["path"].to_numpy()
+    keys = ["year", "province"] if by_province else ["year"]
+    kb = load_knowledge()
+    order = {t.id: k for k, t in enumerate(kb.types)}
+    g = typed.groupby([*keys, "obstacle_type"], sort=False)
+    out = g.size().rename("regions").reset_index()
+    out["share"] = out["regions"] / out.groupby(keys)["regions"].transform("sum")
+    modes = g["first_path"].agg(lambda x: x.value_counts().sort_index().idxmax())
+    counts = g["first_path"].agg(lambda x: x.value_counts().max())
+    out["leading_path"] = modes.to_numpy()
+    out["leading_path_share"] = counts.to_numpy() / out["regions"].to_numpy()
+    paths = _type_paths(kb)
+    info = pd.DataFrame(
+        [(t.id, t.name_zh, t.name_en, paths[t.id]) for t in kb.types],
+        columns=["obstacle_type", "obstacle_type_zh", "obstacle_type_en", "dominant_path"],
+    )
+    out = out.merge(info, on="obstacle_type", how="left")
+    out["_order"] = out["obstacle_type"].map(order)
+    out = out.sort_values([*keys, "_order"], kind="stable").drop(columns="_order")
+    cols = [*keys, "obstacle_type", "obstacle_type_zh", "obstacle_type_en", "regions", "share",
+            "dominant_path", "leading_path", "leading_path_share"]
+    return out[cols].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------- text
+_TEXT = {
+    "zh": {
+        "title": "城乡融合诊断：{region} {name}（{province}）· {year} 年 · 框架 {fw}",
+        "synthetic": "注意：合成数据（演示用，非真实统计）",
+        "index": "综合指数 {index:.3f}，当年排名 {rank} / {n}；障碍类型：{type}",
+        "blockers": "主要障碍指标（障碍度；数值；全部 / 省内百分位，0 最差 100 最好；趋势）",
+        "missing": "缺失（已插补）",
+        "trend": "{a}–{b} 年每年 {slope}，{status}",
+        "no_trend": "年份不足，无趋势",
+        "status": {"improving": "改善", "worsening": "恶化", "flat": "持平"},
+        "categories": "障碍类别",
+        "untagged": "未标注 {share:.0%}",
+        "dimensions": "维度障碍度",
+        "paths": "推荐路径（分值 = 所针对的障碍度；依据）",
+        "mechanisms": "配套机制",
+        "none": "无",
+        "peers": "同类地区经验：{ind}，{a}→{b} 年改善最多的结构相似地区",
+        "no_peers": "同类地区经验：未找到 {ind} 在 {a}→{b} 年改善的结构相似地区",
+        "no_base": "同类地区经验：数据中没有 {year} 年之前可供比较的年份",
+        "scope": {"province": "省内", "national": "外省"},
+        "distance": "距离",
+        "sep": "，",
+    },
+    "en": {
+        "title": "Integration diagnosis: {region} {name} ({province}) · {year} · framework {fw}",
+        "synthetic": "Note: synthetic data (demo, not real statistics)",
+        "index": "Composite index {index:.3f}, rank {rank} of {n} in the year; type: {type}",
+        "blockers": "Blocking indicators (obstacle degree; value; percentile among all / province, "
+                    "0 worst 100 best; trend)",
+        "missing": "missing (imputed)",
+        "trend": "{a}-{b} {slope} a year, {status}",
+        "no_trend": "too few years for a trend",
+        "status": {"improving": "improving", "worsening": "worsening", "flat": "flat"},
+        "categories": "Obstacle categories",
+        "untagged": "untagged {share:.0%}",
+        "dimensions": "Obstacle degree by dimension",
+        "paths": "Recommended paths (score = obstacle degree addressed; evidence)",
+        "mechanisms": "Supporting mechanisms",
+        "none": "none",
+        "peers": "Peer exemplars: similar regions that improved most on {ind}, {a}->{b}",
+        "no_peers": "Peer exemplars: no similar region improved on {ind}, {a}->{b}",
+        "no_base": "Peer exemplars: the data have no year before {year} to compare with",
+        "scope": {"province": "same province", "national": "other province"},
+        "distance": "distance",
+        "sep": ", ",
+    },
+}
+
+
+def _num(v: float | None, t: dict[str, Any]) -> str:
+    return t["missing"] if v is None else f"{v:.4g}"
+
+
+def _render(d: Diagnosis, lang: str) -> str:
+    t = _TEXT[lang]
+    zh = lang == "zh"
+    name = {b.indicator: (b.name_zh if zh else b.name_en) for b in d.blockers}
+    province = d.province_zh or d.province if zh else d.province
+    lines = [t["title"].format(region=d.region, name=d.name_zh, province=province, year=d.year,
+                               fw=d.framework)]
+    if d.synthetic:
+        lines.append(t["synthetic"])
+    lines.append(t["index"].format(index=d.index, rank=d.rank, n=d.n_regions,
+                                   type=d.type_zh if zh else d.type_en))
+    lines.append(t["blockers"])
+    for k, b in enumerate(d.blockers, 1):
+        tr = b.trend
+        trend_text = (
+            t["trend"].format(a=tr.first_year, b=tr.last_year, slope=f"{tr.slope:+.3g}",
+                              status=t["status"][tr.status])
+            if tr else t["no_trend"]
+        )
+        unit = f" {b.unit}" if b.value is not None and b.unit not in ("", "–", "-") else ""
+        cat = f" [{b.category}]" if b.category else ""
+        lines.append(
+            f"  {k}. {name[b.indicator]} ({b.indicator}){cat}  {b.degree:.3f}; "
+            f"{_num(b.value, t)}{unit}; {b.percentile:.0f} / {b.province_percentile:.0f}; "
+            f"{trend_text}"
+        )
+    cats = t["sep"].join(
+        f"{c.id} {c.name_zh if zh else c.name_en} {c.share:.0%}" for c in d.categories
+    )
+    lines.append(f"{t['categories']}: {cats} ({t['untagged'].format(share=d.untagged)})")
+    dims = t["sep"].join(
+        f"{x.id} {x.name_zh if zh else x.name_en} {x.degree:.2f}" for x in d.dimensions
+    )
+    lines.append(f"{t['dimensions']}: {dims}")
+    for title, recs in ((t["paths"], d.paths), (t["mechanisms"], d.mechanisms)):
+        lines.append(f"{title}:" + ("" if recs else f" {t['none']}"))
+        for k, r in enumerate(recs[:SHOWN_ROUTES], 1):
+            why = [f"{c} {m:.2f}" for c, m in r.categories]
+            why += [f"{e.indicator} {e.degree:.2f}" for e in r.indicators]
+            lines.append(f"  {k}. {r.route} {r.name_zh if zh else r.name_en} ({r.score:.2f}): "
+                         + "; ".join(why))
+    if d.peer_years is None:
+        lines.append(t["no_base"].format(year=d.year))
+    else:
+        a, b = d.peer_years
+        ind = name.get(d.peer_indicator or "", d.peer_indicator)
+        lines.append((t["peers"] if d.peers else t["no_peers"]).format(ind=ind, a=a, b=b))
+        for p in d.peers:
+            lines.append(
+                f"  {p.region} {p.name_zh} ({t['scope'][p.scope]}, {t['distance']} "
+                f"{p.distance:.2f}): {p.before:.4g} → {p.after:.4g} ({p.improvement:+.4g})"
+            )
+    return "\n".join(lines)
