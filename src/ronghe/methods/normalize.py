@@ -87,10 +87,13 @@ def _minmax(
     span = np.where(is_target, dist_max, hi - lo)
     constant = span <= 0
     safe = np.where(constant, 1.0, span)
-    pos = (X - lo) / safe
-    neg = (hi - X) / safe
-    tgt = 1.0 - np.abs(X - t) / safe
-    Z = np.where(is_target, tgt, np.where(sign > 0, pos, neg))
+    # each column is computed once, by its own formula (no full-matrix temporaries per formula)
+    Z = np.empty_like(X, dtype=float)
+    pos = ~is_target & (sign > 0)
+    neg = ~is_target & ~(sign > 0)
+    Z[:, pos] = (X[:, pos] - lo[pos]) / safe[pos]
+    Z[:, neg] = (hi[neg] - X[:, neg]) / safe[neg]
+    Z[:, is_target] = 1.0 - np.abs(X[:, is_target] - t[is_target]) / safe[is_target]
     Z[:, constant] = 1.0
     if bounds is not None:
         np.clip(Z, 0.0, 1.0, out=Z)
