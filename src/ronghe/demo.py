@@ -1,4 +1,5 @@
-"""``ronghe demo``: the whole chain on bundled data, written as a workbook and an HTML summary.
+"""``ronghe demo``: the whole chain on bundled data, written as a workbook, a short HTML summary and
+the full HTML report (:mod:`ronghe.report.html`).
 
 ``synthetic``: the seeded synthetic county panel (all county-level units, 2016-2023, framework ``seed``),
 labelled synthetic everywhere it is shown. The O1 indicator ``rural_priority_attention`` of the six
@@ -24,6 +25,7 @@ from ronghe.study import Study
 from ronghe.text import demo_corpus_dir, score_reports
 
 DEMO_YEARS = range(2016, 2024)
+DEMO_DRAWS = 500  #: Monte Carlo draws behind the rank intervals of the demo report
 ATTENTION = "rural_priority_attention"
 
 
@@ -38,25 +40,35 @@ def with_text_attention(panel: Panel) -> int:
     return int(present.sum())
 
 
-def run_demo(
-    out_dir: str | Path, data: str = "synthetic", progress: Callable[[str], None] | None = None
-) -> list[Path]:
-    """Evaluate the demo data and write ``ronghe-demo-<data>.xlsx`` and ``.html`` into ``out_dir``."""
+def demo_study(data: str = "synthetic", progress: Callable[[str], None] | None = None) -> Study:
+    """The study of the demo data ``synthetic`` or ``provinces`` (see the module docstring)."""
     say = progress or (lambda _s: None)
-    out = Path(out_dir)
     if data == "synthetic":
         say("synthetic panel")
         panel = datasets.synthetic_counties(seed=0, years=DEMO_YEARS)
         say("work reports")
         with_text_attention(panel)
-        study = Study(panel, "seed")
-    elif data == "provinces":
-        study = Study(datasets.provinces(), datasets.provinces_framework())
-    else:
-        raise InputError(f"unknown demo data {data!r} (use synthetic or provinces)")
-    result = study.evaluate(progress=say)
+        return Study(panel, "seed")
+    if data == "provinces":
+        return Study(datasets.provinces(), datasets.provinces_framework())
+    raise InputError(f"unknown demo data {data!r} (use synthetic or provinces)")
+
+
+def run_demo(
+    out_dir: str | Path, data: str = "synthetic", progress: Callable[[str], None] | None = None
+) -> list[Path]:
+    """Evaluate the demo data and write ``ronghe-demo-<data>.xlsx``, the summary
+    ``ronghe-demo-<data>.html`` and the report ``ronghe-demo-<data>-report.html`` into
+    ``out_dir``; returns their paths, the report last."""
+    from ronghe.report.html import write_html
+
+    say = progress or (lambda _s: None)
+    out = Path(out_dir)
+    result = demo_study(data, say).evaluate(progress=say)
     say("workbook")
     xlsx = result.to_excel(out / f"ronghe-demo-{data}.xlsx")
     say("summary")
     html = write_summary(result, out / f"ronghe-demo-{data}.html")
-    return [xlsx, html]
+    say("report")
+    report = write_html(result, out / f"ronghe-demo-{data}-report.html", draws=DEMO_DRAWS)
+    return [xlsx, html, report]

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from ronghe.cli import db, frameworks, text
 from ronghe.cli.diagnose import diagnose_command
+from ronghe.cli.report import report
 from ronghe.errors import RongheError
 
 app = typer.Typer(
@@ -29,6 +30,7 @@ app.add_typer(db.db_app, name="db")
 app.add_typer(db.regions_app, name="regions")
 app.command("import")(db.import_files)
 app.command("diagnose")(diagnose_command)
+app.command("report")(report)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
@@ -86,7 +88,7 @@ def demo(
         str, typer.Option(help="synthetic (县域合成面板) or provinces (省级真实面板)")
     ] = "synthetic",
 ) -> None:
-    """演示 Run the whole chain on the bundled demo data and write a workbook and an HTML summary."""
+    """演示 Run the whole chain on the bundled demo data: workbook, HTML summary and full HTML report."""
     from ronghe.demo import run_demo
 
     with err.status("演示 demo") as status:

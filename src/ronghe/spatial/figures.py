@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ronghe.errors import InputError, RongheError, RongheWarning
+from ronghe.fonts import cjk_family as cjk_font
 from ronghe.regions.boundaries import MAPS_EXTRA_MESSAGE
 
 if TYPE_CHECKING:
@@ -27,20 +28,6 @@ if TYPE_CHECKING:
 
 __all__ = ["cjk_font", "kernel_density_lines", "lisa_cluster_map", "markov_heatmap", "save_figure"]
 
-_CJK_FAMILIES = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK",
-    "Noto Serif CJK SC",
-    "Noto Serif CJK",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "Source Han Serif SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Microsoft YaHei",
-    "SimHei",
-    "PingFang SC",
-)
 
 # Cluster colours follow GeoDa's LISA map.
 _CLUSTER_STYLE = {
@@ -73,17 +60,6 @@ def _matplotlib():
     except ImportError as exc:
         raise RongheError(f"{MAPS_EXTRA_MESSAGE} (missing: {exc.name})") from exc
     return matplotlib, Figure, Rectangle
-
-
-def cjk_font() -> str | None:
-    """Name of an installed font family that renders Chinese, or None."""
-    from matplotlib import font_manager
-
-    installed = {font.name for font in font_manager.fontManager.ttflist}
-    for family in _CJK_FAMILIES:
-        if family in installed:
-            return family
-    return None
 
 
 def _language() -> tuple[int, dict]:

@@ -1,0 +1,107 @@
+"""What the report shows: disparity against PyPI ``inequality``, the profile rule, shares."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from inequality.gini import Gini
+
+from ronghe.errors import InputError
+from ronghe.report.content import ALL_PROFILES_UP_TO, TOP_BOTTOM, build_content
+from ronghe.report.macro_regions import macro_region
+
+
+def test_dagum_total_and_within_match_inequality_gini(result, content) -> None:
+    # oracle: the overall Dagum G is the plain Gini of the pooled values, and G_jj is the plain
+    # Gini of group j (PyPI inequality, same n^2 convention)
+    assert content.disparity_grouping == "macro"
+    idx = result.coupling
+    for year in (2019, 2023):
+        d = idx.loc[idx["year"] == year, ["D", "province"]]
+        row = content.disparity.query("year == @year and variable == 'D'").iloc[0]
+        assert row["G"] == pytest.approx(Gini(d["D"].to_numpy()).g, rel=1e-12)
+        assert row["G"] == pytest.approx(row["Gw"] + row["Gnb"] + row["Gt"], rel=1e-12)
+        groups = content.disparity_groups.query("year == @year and variable == 'D'")
+        for g in groups.itertuples():
+            vals = d.loc[d["province"].map(macro_region) == g.group, "D"].to_numpy()
+            assert g.n == len(vals)
+            assert g.G_within == pytest.approx(Gini(vals).g, rel=1e-12)
+
+
+def test_rankings_and_shares(result, content) -> None:
+    last = content.last
+    assert last == 2023
+    r = content.rankings
+    assert list(r["rank"]) == sorted(r["rank"])
+    assert len(r) == result.index["region"].nunique()
+    shares = content.grade_shares.groupby("year")["share"].sum()
+    np.testing.assert_allclose(shares.to_numpy(), 1.0)
+    cats = content.obstacle_categories.groupby("year")["share"].sum()
+    np.testing.assert_allclose(cats.to_numpy(), 1.0)  # obstacle degrees sum to 1 per region
+
+
+def test_profile_rule_top_and_bottom(result, content) -> None:
+    n = content.rankings.shape[0]
+    assert n > ALL_PROFILES_UP_TO
+    regions = [p.region for p in content.profiles]
+    order = content.rankings["region"].tolist()
+    assert regions == order[:TOP_BOTTOM] + order[-TOP_BOTTOM:]
+    for p in content.profiles:
+        assert 1 <= p.rank_in_province <= p.n_in_province
+        assert p.paths, p.region
+        cur = result.coupling.query("region == @p.region and year == 2023").iloc[0]
+        assert (p.grade, p.grade_label) == (cur["grade"], cur["grade_zh"])
+
+
+def test_one_region_and_its_position(result) -> None:
+    c = build_content(result, lang="en", region="130123", spatial=False)
+    (p,) = c.profiles
+    idx = result.index.query("year == 2023")
+    hebei = idx[idx["province"] == "13"].sort_values("index", ascending=False)
+    assert p.rank_in_province == hebei["region"].tolist().index("130123") + 1
+    assert p.rank == int(idx.set_index("region").at["130123", "rank"])
+    assert c.boundaries is None and c.moran is None
+    assert any("skipped" in n for n in c.notes)
+
+
+def test_rank_intervals(result, content) -> None:
+    pytest.importorskip("ronghe.planning.uncertainty", reason="no uncertainty analysis")
+    ri = content.rank_intervals
+    assert ri is not None and len(ri) == len(content.rankings)
+    nominal = result.index.query("year == 2023").set_index("region")["rank"]
+    assert (ri.set_index("region")["nominal_rank"] == nominal.reindex(ri["region"])).all()
+    assert (ri["p05_rank"] <= ri["median_rank"]).all() and (ri["median_rank"] <= ri["p95_rank"]).all()
+    assert any("100" in n and ("蒙特卡洛" in n) for n in content.notes)
+
+
+def test_rank_intervals_need_their_columns(result) -> None:
+    with pytest.raises(InputError, match="p95_rank"):
+        build_content(result, spatial=False,
+                      rank_intervals=pd.DataFrame({"region": ["130123"], "nominal_rank": [1],
+                                                   "median_rank": [1], "p05_rank": [1]}))
+
+
+def test_unknown_region_or_year(result) -> None:
+    with pytest.raises(InputError, match="region 999999"):
+        build_content(result, region="999999", spatial=False)
+    with pytest.raises(InputError, match="year 1990"):
+        build_content(result, year=1990, spatial=False)
+
+
+def test_one_macro_region_groups_by_province() -> None:
+    from ronghe import datasets
+    from ronghe.study import Study
+
+    panel = datasets.synthetic_counties(provinces=["14", "34"], years=range(2022, 2024))
+    res = Study(panel, "seed").evaluate()
+    c = build_content(res, lang="en", spatial=False)  # Shanxi and Anhui: both central
+    assert c.disparity_grouping == "province"
+    assert set(c.trends_by_group["group_name"]) == {"Shanxi", "Anhui"}
+    d = res.coupling.query("year == 2023")
+    row = c.disparity.query("year == 2023 and variable == 'D'").iloc[0]
+    assert row["G"] == pytest.approx(Gini(d["D"].to_numpy()).g, rel=1e-12)
+    groups = c.disparity_groups.query("year == 2023 and variable == 'D'").set_index("group")
+    for prov in ("14", "34"):
+        vals = d.loc[d["province"] == prov, "D"].to_numpy()
+        assert groups.at[prov, "G_within"] == pytest.approx(Gini(vals).g, rel=1e-12)
