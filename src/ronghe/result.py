@@ -314,3 +314,33 @@ class Result:
         from ronghe.diagnosis import typology_summary
 
         return typology_summary(self, year, by_province=by_province)
+
+    # ------------------------------------------------------------- planning
+    def simulate(self, region: str, year: int, changes: dict | None = None):
+        """What-if: the index, D, grade and obstacles of one region-year after ``changes`` to raw
+        variables or indicators, with weights and anchors frozen (see ronghe.planning.scenario)."""
+        from ronghe.planning import simulate
+
+        return simulate(self, region, year, changes)
+
+    def uncertainty(self, draws: int = 1000, seed: int = 0, scheduler: str | None = None,
+                    progress=None, **kw):
+        """Monte Carlo over methodological choices: rank intervals and Sobol indices
+        (see ronghe.planning.uncertainty)."""
+        from ronghe.planning import uncertainty
+
+        return uncertainty(self, draws, seed, scheduler, progress, **kw)
+
+    def target(self, region: str, goal: str, by: int = 2035, **kw):
+        """Required annual change and the least-effort plan to reach ``goal`` (e.g. "D>=0.6")
+        by ``by`` (see ronghe.planning.targets)."""
+        from ronghe.planning import target
+
+        return target(self, region, goal, by, **kw)
+
+    def forecast(self, horizon_year: int, regions=None, **kw):
+        """GM(1,1) or ETS forecasts of the index and D to ``horizon_year``, the model chosen by
+        hold-out error (see ronghe.planning.forecasting)."""
+        from ronghe.planning import forecast
+
+        return forecast(self, horizon_year, regions, **kw)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ronghe.cli import db, frameworks, text
+from ronghe.cli import db, frameworks, planning, text
 from ronghe.cli.diagnose import diagnose_command
 from ronghe.cli.report import report
 from ronghe.errors import RongheError
@@ -31,6 +31,7 @@ app.add_typer(db.regions_app, name="regions")
 app.command("import")(db.import_files)
 app.command("diagnose")(diagnose_command)
 app.command("report")(report)
+planning.register(app)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 

@@ -1,0 +1,247 @@
+"""``ronghe uncertainty``, ``ronghe simulate``, ``ronghe target``, ``ronghe forecast``.
+
+Mount with :func:`register` (``register(app)`` adds the four commands at the top level). Each takes a
+panel file DATA or ``--demo`` (the synthetic demo panel: all county-level units, 2016-2023,
+framework ``seed``; not real statistics), ``--framework``, ``--settings`` and ``--out`` (an Excel
+workbook, written with :func:`ronghe.report.excel.write_workbook`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+from ronghe.errors import InputError, RongheError
+from ronghe.result import Result
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+DEMO_NOTE = (
+    "使用合成演示面板（全部县级单位，2016–2023，框架 seed；非真实统计） / using the synthetic demo "
+    "panel (all county-level units, 2016-2023, framework seed; not real statistics)"
+)
+
+COLUMNS: dict[str, tuple[str, str]] = {
+    "nominal_rank": ("基准设置下的排名", "Rank under the study's own settings"),
+    "median_rank": ("各次抽样排名的中位数", "Median rank over the draws"),
+    "p05_rank": ("排名第5百分位数", "5th percentile of the rank"),
+    "p95_rank": ("排名第95百分位数", "95th percentile of the rank"),
+    "mean_abs_shift": ("与基准排名的平均绝对偏移", "Mean absolute shift from the nominal rank"),
+    "rank_range_90": ("90% 排名区间宽度（p95 − p05）", "Width of the 90% rank band (p95 - p05)"),
+    "S1": ("一阶 Sobol 指数", "First-order Sobol' index"),
+    "ST": ("总效应 Sobol 指数", "Total-effect Sobol' index"),
+    "S1_conf": ("一阶指数置信区间半宽（95%）", "Half-width of the 95% interval of S1"),
+    "ST_conf": ("总效应指数置信区间半宽（95%）", "Half-width of the 95% interval of ST"),
+    "baseline": ("基准值", "Baseline value"),
+    "scenario": ("情景值", "Scenario value"),
+    "change": ("变化（情景 − 基准）", "Change (scenario - baseline)"),
+    "value_before": ("指标原值（自身单位）", "Indicator value before (own unit)"),
+    "value_after": ("指标新值（自身单位）", "Indicator value after (own unit)"),
+    "z_before": ("标准化得分（前）", "Normalised score before"),
+    "z_after": ("标准化得分（后）", "Normalised score after"),
+    "clipped": ("超出基准锚点而被截断", "Beyond the baseline anchors, clipped"),
+    "current": ("当前值", "Current value"),
+    "required": ("目标所需值", "Value the goal requires"),
+    "compound_rate": ("所需年均复合增长率", "Required compound yearly rate"),
+    "linear_step": ("所需年均线性增量", "Required linear yearly step"),
+    "forecast": ("预测值", "Forecast"),
+    "lower": ("预测区间下限", "Lower prediction limit"),
+    "upper": ("预测区间上限", "Upper prediction limit"),
+    "model": ("所选模型（gm11 灰色模型 / ets 指数平滑）", "Model chosen (gm11 or ets)"),
+}
+
+
+def _result(data: Path | None, demo: bool, framework: str | None,
+            settings: Path | None) -> Result:
+    from ronghe import datasets
+    from ronghe.demo import DEMO_YEARS
+    from ronghe.panel import read_panel
+    from ronghe.study import Study
+
+    if (data is None) == (not demo):
+        raise InputError("give a panel file DATA or --demo (one of them)")
+    if demo:
+        err.print(DEMO_NOTE)
+        panel = datasets.synthetic_counties(seed=0, years=DEMO_YEARS)
+        framework = framework or "seed"
+    else:
+        panel = read_panel(data)
+    with err.status("计算 running"):
+        return Study(panel, framework, settings).evaluate()
+
+
+def _write(path: Path, sheets: dict[str, pd.DataFrame], result: Result,
+           extra: list[tuple[str, str]] | None = None) -> None:
+    from ronghe import labels
+    from ronghe.report.excel import write_workbook
+
+    rows = []
+    for sheet, df in sheets.items():
+        for col in df.columns:
+            zh, en = COLUMNS.get(str(col)) or labels.explain(str(col))
+            rows.append({"sheet": sheet, "column": str(col), "中文说明": zh, "English": en})
+    written = write_workbook(path, sheets, pd.DataFrame(rows), result.notes() + (extra or []))
+    out.print(f"已写入 written: {written}")
+
+
+def _run(fn):  # type: ignore[no-untyped-def]
+    try:
+        return fn()
+    except RongheError as exc:
+        typer.echo(f"错误 error: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+DataArg = Annotated[Path | None, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet)")]
+DemoOpt = Annotated[bool, typer.Option("--demo", help="使用合成演示面板 use the synthetic demo panel")]
+FrameworkOpt = Annotated[str | None, typer.Option(help="指标框架 framework id or YAML")]
+SettingsOpt = Annotated[Path | None, typer.Option(help="设置文件 settings YAML")]
+
+
+def uncertainty_command(
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
+        "uncertainty.xlsx"),
+    draws: Annotated[int, typer.Option("--draws", help="蒙特卡洛抽样次数 Monte Carlo draws")] = 1000,
+    seed: Annotated[int, typer.Option(help="随机种子 seed")] = 0,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask：local 或调度器地址 / Dask: local or a scheduler address")] = None,
+    year: Annotated[str | None, typer.Option(
+        help="报告年份，默认最新；all 为全部 / year to report (default latest; all)")] = None,
+) -> None:
+    """不确定性 Rank uncertainty and Sobol' sensitivity over methodological choices -> Excel."""
+    from ronghe.planning.uncertainty import uncertainty
+
+    def go() -> None:
+        result = _result(data, demo, framework, settings)
+        which = year if year in (None, "all") else int(year)
+        with Progress("[bold]抽样 draws", BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=err) as bar:
+            task = bar.add_task("draws", total=None)
+            res = uncertainty(result, draws=draws, seed=seed, scheduler=scheduler,
+                              progress=lambda done, total: bar.update(task, completed=done,
+                                                                      total=total), year=which)
+        _write(out_path, res.tables(), result, res.notes())
+
+    _run(go)
+
+
+def simulate_command(
+    region: Annotated[str, typer.Option("--region", "-r", help="地区代码 region code")],
+    change: Annotated[list[str], typer.Option(
+        "--change", "-c", help="变动，如 rural_income+10%、road_density+0.5、income_ratio=2 / "
+        "a change such as rural_income+10%, road_density+0.5, income_ratio=2")],
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
+        "scenario.xlsx"),
+    year: Annotated[int | None, typer.Option(help="年份，默认最新 year (default latest)")] = None,
+) -> None:
+    """情景模拟 What if: change variables or indicators of a region-year, frozen baseline -> Excel."""
+    from ronghe.planning.scenario import simulate
+
+    def go() -> None:
+        changes = dict(_split_change(c) for c in change)
+        result = _result(data, demo, framework, settings)
+        y = int(result.state.years.max()) if year is None else year
+        scen = simulate(result, region, y, changes)
+        for zh, en in scen.explain():
+            out.print(f"{zh}\n{en}")
+        _write(out_path, scen.tables(), result)
+
+    _run(go)
+
+
+def _split_change(text: str) -> tuple[str, str]:
+    """``name+10%`` / ``name-0.5`` / ``name=2`` -> (name, change text)."""
+    for i, ch in enumerate(text):
+        if ch in "+-=" and i > 0:
+            return text[:i].strip(), text[i:].strip()
+    raise InputError(f"change {text!r} not understood; write e.g. rural_income+10% or "
+                     "income_ratio=2")
+
+
+def target_command(
+    region: Annotated[str, typer.Option("--region", "-r", help="地区代码 region code")],
+    goal: Annotated[str, typer.Option(help="目标，如 D>=0.6、index>=0.5、income_ratio<=2.0 / goal")],
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
+        "target.xlsx"),
+    by: Annotated[int, typer.Option(help="目标年份 target year")] = 2035,
+    year: Annotated[int | None, typer.Option(help="基准年份，默认最新 base year")] = None,
+    method: Annotated[str, typer.Option(help="linear（集中）或 quadratic（分散）")] = "linear",
+    bound: Annotated[list[str] | None, typer.Option(
+        help="指标取值范围 ID=LOW:HIGH（自身单位，可留空一侧） / level bounds ID=LOW:HIGH")] = None,
+) -> None:
+    """目标测算 Yearly change and least-effort plan to reach a goal by a year -> Excel."""
+    from ronghe.planning.targets import target
+
+    def go() -> None:
+        bounds = dict(_split_bound(b) for b in bound or [])
+        result = _result(data, demo, framework, settings)
+        plan = target(result, region, goal, by=by, year=year, bounds=bounds, method=method)
+        for zh, en in plan.explanation:
+            out.print(f"{zh}\n{en}")
+        _write(out_path, plan.tables(), result)
+
+    _run(go)
+
+
+def _split_bound(text: str) -> tuple[str, tuple[float | None, float | None]]:
+    name, _, rng = text.partition("=")
+    low, sep, high = rng.partition(":")
+    try:
+        if not name or not sep:
+            raise ValueError
+        return name.strip(), (float(low) if low.strip() else None,
+                              float(high) if high.strip() else None)
+    except ValueError:
+        raise InputError(f"bound {text!r} not understood; write ID=LOW:HIGH, e.g. "
+                         "income_ratio=1.8:") from None
+
+
+def forecast_command(
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
+        "forecast.xlsx"),
+    horizon: Annotated[int, typer.Option(help="预测至年份 horizon year")] = 2035,
+    regions: Annotated[str | None, typer.Option(
+        help="默认全体均值；all 为逐地区（GM(1,1)）；或逗号分隔的代码 / default the mean; all; "
+        "or comma-separated codes")] = None,
+    holdout: Annotated[int, typer.Option(help="留出检验年数 hold-out years")] = 2,
+) -> None:
+    """趋势预测 Forecast the index and D to a horizon year (GM(1,1) vs ETS) -> Excel."""
+    from ronghe.planning.forecasting import forecast
+
+    def go() -> None:
+        result = _result(data, demo, framework, settings)
+        which = regions if regions in (None, "all") else [c.strip() for c in regions.split(",")]
+        res = forecast(result, horizon, which, holdout=holdout)
+        _write(out_path, res.tables(), result)
+
+    _run(go)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the four planning commands to ``app``."""
+    app.command("uncertainty")(uncertainty_command)
+    app.command("simulate")(simulate_command)
+    app.command("target")(target_command)
+    app.command("forecast")(forecast_command)
