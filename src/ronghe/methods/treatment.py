@@ -47,6 +47,8 @@ def _group_fill(
 ) -> None:
     """Fill NaN in x (in place) with the mean of the non-NaN values of the same group."""
     have = ~np.isnan(x)
+    if have.all():
+        return
     sums = np.bincount(gid[have], weights=x[have], minlength=n_groups)
     counts = np.bincount(gid[have], minlength=n_groups)
     fill = ~have & (counts[gid] > 0)
