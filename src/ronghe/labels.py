@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+import pandas as pd
+
 from ronghe.diagnosis import COLUMN_LABELS as DIAGNOSIS_COLUMNS
 
 COLUMNS: dict[str, tuple[str, str]] = {
@@ -73,3 +77,26 @@ def explain(column: str) -> tuple[str, str]:
         if column.startswith(prefix):
             return zh + column, en + column
     return "", ""
+
+
+Extra = Mapping[str | tuple[str, str], tuple[str, str]]
+
+
+def column_sheet(tables: Mapping[str, pd.DataFrame], extra: Extra | None = None) -> pd.DataFrame:
+    """The workbook's column sheet (sheet, column, zh, en) for ``tables``.
+
+    A column's text is, in this order: ``extra[(sheet, column)]``, :func:`explain`, then
+    ``extra[column]`` — so a front end can add its own columns and override one sheet's meaning
+    without touching the shared labels.
+    """
+    extra = extra or {}
+    rows = []
+    for sheet, df in tables.items():
+        for col in map(str, df.columns):
+            text = extra.get((sheet, col))
+            if text is None:
+                text = explain(col)
+                if not text[0] and col in extra:
+                    text = extra[col]
+            rows.append({"sheet": sheet, "column": col, "中文说明": text[0], "English": text[1]})
+    return pd.DataFrame(rows)

@@ -68,6 +68,7 @@ class Result:
         self.state = state
         self.settings = state.settings
         self.framework = state.framework
+        self.analyses: dict[str, Any] = {}  # disparity/spatial/dynamics/drivers run on this result
 
     @property
     def settings_hash(self) -> str:
@@ -247,6 +248,10 @@ class Result:
         if has_obstacle_tags(self.framework):
             tables["diagnosis"] = self.diagnoses(year=int(self.state.years.max()))
             tables["typology"] = self.typology_summary()
+        if self.analyses:
+            from ronghe.analysis import analysis_tables
+
+            tables.update(analysis_tables(self, **self.analyses))
         return tables
 
     def notes(self) -> list[tuple[str, str]]:
@@ -271,15 +276,16 @@ class Result:
             ),
             ("耦合公式 coupling formula", s.coupling.formula),
             ("设置 settings (YAML)", s.to_yaml()),
+            *(note for done in self.analyses.values() for note in done.notes()),
         ]
 
     def explanations(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        rows = []
-        for sheet, df in tables.items():
-            for col in df.columns:
-                zh, en = labels.explain(str(col))
-                rows.append({"sheet": sheet, "column": str(col), "中文说明": zh, "English": en})
-        return pd.DataFrame(rows)
+        """The column sheet of the workbook (see :func:`ronghe.labels.column_sheet`)."""
+        if self.analyses:
+            from ronghe.analysis import explanations
+
+            return explanations(tables)
+        return labels.column_sheet(tables)
 
     def to_excel(self, path: str | Path) -> Path:
         """Write every table to one workbook, with the settings and a sheet explaining each column."""
@@ -344,3 +350,30 @@ class Result:
         from ronghe.planning import forecast
 
         return forecast(self, horizon_year, regions, **kw)
+
+    # ------------------------------------------------------------- analysis
+    def _analysis(self, name: str, **kw: Any) -> Any:
+        from ronghe import analysis
+
+        done = getattr(analysis, name)(self, **kw)
+        self.analyses[name] = done  # joins the workbook written by to_excel
+        return done
+
+    def disparity(self, **kw: Any) -> Any:
+        """Dagum Gini, Theil, CV and sigma/beta convergence (see :func:`ronghe.analysis.disparity`);
+        the result's sheets join :meth:`to_excel`."""
+        return self._analysis("disparity", **kw)
+
+    def spatial(self, **kw: Any) -> Any:
+        """Global Moran's I, LISA clusters and Gi* hot spots per year (maps extra; see
+        :func:`ronghe.analysis.spatial`)."""
+        return self._analysis("spatial", **kw)
+
+    def dynamics(self, **kw: Any) -> Any:
+        """Classic and spatial Markov chains and kernel density over years (see
+        :func:`ronghe.analysis.dynamics`)."""
+        return self._analysis("dynamics", **kw)
+
+    def drivers(self, **kw: Any) -> Any:
+        """Geographical detector with optimal discretisation (see :func:`ronghe.analysis.drivers`)."""
+        return self._analysis("drivers", **kw)

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ronghe.cli import db, frameworks, planning, text
+from ronghe.cli import analyze, db, frameworks, planning, text
 from ronghe.cli.diagnose import diagnose_command
 from ronghe.cli.report import report
 from ronghe.errors import RongheError
@@ -26,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(frameworks.app, name="frameworks")
 app.add_typer(text.app, name="text")
+app.add_typer(analyze.app, name="analyze")
 app.add_typer(db.db_app, name="db")
 app.add_typer(db.regions_app, name="regions")
 app.command("import")(db.import_files)

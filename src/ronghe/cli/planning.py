@@ -81,12 +81,8 @@ def _write(path: Path, sheets: dict[str, pd.DataFrame], result: Result,
     from ronghe import labels
     from ronghe.report.excel import write_workbook
 
-    rows = []
-    for sheet, df in sheets.items():
-        for col in df.columns:
-            zh, en = COLUMNS.get(str(col)) or labels.explain(str(col))
-            rows.append({"sheet": sheet, "column": str(col), "中文说明": zh, "English": en})
-    written = write_workbook(path, sheets, pd.DataFrame(rows), result.notes() + (extra or []))
+    columns = labels.column_sheet(sheets, COLUMNS)
+    written = write_workbook(path, sheets, columns, result.notes() + (extra or []))
     out.print(f"已写入 written: {written}")
 
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
+from ronghe import labels
 from ronghe.report.content import ReportContent, build_content
 from ronghe.report.excel import write_workbook
 
@@ -52,19 +51,6 @@ REPORT_COLUMNS: dict[str | tuple[str, str], tuple[str, str]] = {
 }
 
 
-def _explanations(result: Result, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The Result's column explanations (ronghe.labels), completed with :data:`REPORT_COLUMNS`:
-    a (sheet, column) entry always wins, a column entry fills a blank."""
-    base = result.explanations(tables)
-    for i, row in base.iterrows():
-        specific = REPORT_COLUMNS.get((row["sheet"], row["column"]))
-        general = REPORT_COLUMNS.get(row["column"]) if not row["中文说明"] else None
-        text = specific or general
-        if text is not None:
-            base.loc[i, ["中文说明", "English"]] = list(text)
-    return base
-
-
 def write_report_workbook(
     result: Result,
     path: str | Path,
@@ -79,5 +65,5 @@ def write_report_workbook(
     tables = {**result.tables(), **c.tables()}
     notes = [*result.notes(), *(("报告说明 report note", note) for note in c.notes),
              ("地区画像 profiles", c.profile_rule)]
-    return write_workbook(path, tables, _explanations(result, tables), notes)
+    return write_workbook(path, tables, labels.column_sheet(tables, REPORT_COLUMNS), notes)
 

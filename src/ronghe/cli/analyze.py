@@ -1,0 +1,204 @@
+"""``ronghe analyze disparity|spatial|dynamics|drivers``: the analyses of :mod:`ronghe.analysis` on a
+panel (DATA), the synthetic demo panel (--demo) or the real provincial panel (--provinces), written
+to one workbook (--out) and, for spatial and dynamics, figures as PNG and SVG (--figures)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ronghe.errors import InputError
+
+app = typer.Typer(
+    help="空间格局、区域差异、动态演进与驱动因素 / spatial pattern, regional disparity, dynamics "
+    "and driving factors.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(highlight=False)
+
+DEMO_YEARS = range(2016, 2024)
+
+Data = Annotated[
+    Path | None, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)")
+]
+Demo = Annotated[
+    bool, typer.Option("--demo", help="合成县域演示面板 synthetic county demo panel (seed 0)")
+]
+Provinces = Annotated[
+    bool, typer.Option("--provinces", help="省级真实面板 the real provincial panel")
+]
+FrameworkOpt = Annotated[str | None, typer.Option("--framework", help="指标框架 framework id/YAML")]
+SettingsOpt = Annotated[Path | None, typer.Option("--settings", help="设置文件 settings YAML")]
+Figures = Annotated[
+    Path | None, typer.Option("--figures", help="图像目录 figure directory (PNG and SVG)")
+]
+Variable = Annotated[
+    str, typer.Option("--variable", help="index, C, T, D, U_<维度 dimension> 或指标 or indicator")
+]
+Level = Annotated[
+    str | None, typer.Option("--level", help="province, prefecture, county (默认自动 auto)")
+]
+Out = Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 output workbook (.xlsx)")]
+
+
+def _result(
+    data: Path | None, demo: bool, provinces: bool, framework: str | None, settings: Path | None
+):
+    from ronghe import datasets
+    from ronghe.study import Study
+
+    if sum([data is not None, demo, provinces]) != 1:
+        raise InputError(
+            "请给出面板文件、--demo 或 --provinces 之一 / give exactly one of a panel file, --demo "
+            "or --provinces"
+        )
+    if demo:
+        panel, default = datasets.synthetic_counties(seed=0, years=DEMO_YEARS), "seed"
+    elif provinces:
+        panel, default = datasets.provinces(), datasets.provinces_framework()
+    else:
+        panel, default = data, None
+    return Study(panel, framework or default, settings).evaluate()
+
+
+def _write(result, analysis, path: Path) -> None:
+    from ronghe.analysis import explanations
+    from ronghe.report.excel import write_workbook
+
+    tables = analysis.tables()
+    written = write_workbook(path, tables, explanations(tables), result.notes() + analysis.notes())
+    out.print(f"已写入 written: {written}  ({result!r})")
+
+
+def _figures(paths: list[Path]) -> None:
+    for p in paths:
+        out.print(f"已写入 written: {p}")
+
+
+@app.command()
+def disparity(
+    data: Data = None,
+    demo: Demo = False,
+    provinces: Provinces = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Out = Path("ronghe-disparity.xlsx"),
+    variable: Variable = "index",
+    groups: Annotated[
+        str, typer.Option(help="macro（四大区域 four regions）或 or province")
+    ] = "macro",
+    controls: Annotated[
+        str,
+        typer.Option(help="条件β收敛控制变量，逗号分隔 controls of conditional β, comma-separated"),
+    ] = "",
+) -> None:
+    """区域差异 Dagum Gini, Theil T/L, CV, σ- and β-convergence -> Excel."""
+    from ronghe.analysis import disparity as run
+
+    result = _result(data, demo, provinces, framework, settings)
+    names = [c.strip() for c in controls.split(",") if c.strip()]
+    _write(result, run(result, variable, groups, controls=names), out_path)
+
+
+@app.command()
+def spatial(
+    data: Data = None,
+    demo: Demo = False,
+    provinces: Provinces = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Out = Path("ronghe-spatial.xlsx"),
+    figures: Figures = None,
+    variable: Variable = "index",
+    level: Level = None,
+    weights: Annotated[str, typer.Option(help="queen, knn, distance")] = "queen",
+    permutations: Annotated[int, typer.Option(help="置换次数 permutations")] = 999,
+    seed: Annotated[int, typer.Option(help="随机种子 random seed")] = 12345,
+) -> None:
+    """空间自相关 Global Moran's I, LISA clusters, Gi* hot spots -> Excel (+ LISA maps)."""
+    from ronghe.analysis import spatial as run
+    from ronghe.analysis import spatial_figures
+
+    result = _result(data, demo, provinces, framework, settings)
+    res = run(result, variable, level=level, kind=weights, permutations=permutations, seed=seed)
+    _write(result, res, out_path)
+    if figures is not None:
+        _figures(spatial_figures(res, figures))
+
+
+@app.command()
+def dynamics(
+    data: Data = None,
+    demo: Demo = False,
+    provinces: Provinces = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Out = Path("ronghe-dynamics.xlsx"),
+    figures: Figures = None,
+    variable: Variable = "index",
+    k: Annotated[int, typer.Option(help="分位类数 number of quantile classes")] = 4,
+    spatial_chain: Annotated[
+        bool, typer.Option("--spatial/--no-spatial", help="空间马尔可夫 spatial Markov chain")
+    ] = True,
+    level: Level = None,
+    weights: Annotated[str, typer.Option(help="queen, knn, distance")] = "queen",
+    bandwidth: Annotated[
+        str, typer.Option(help="silverman, scott 或数值 or a number")
+    ] = "silverman",
+) -> None:
+    """动态演进 Classic and spatial Markov chains, kernel density -> Excel (+ figures)."""
+    from ronghe.analysis import dynamics as run
+    from ronghe.analysis import dynamics_figures
+
+    result = _result(data, demo, provinces, framework, settings)
+    try:
+        bw: str | float = float(bandwidth)
+    except ValueError:
+        bw = bandwidth
+    res = run(result, variable, k=k, spatial=spatial_chain, level=level, kind=weights, bandwidth=bw)
+    _write(result, res, out_path)
+    if figures is not None:
+        _figures(dynamics_figures(res, figures))
+
+
+@app.command()
+def drivers(
+    data: Data = None,
+    demo: Demo = False,
+    provinces: Provinces = False,
+    framework: FrameworkOpt = None,
+    settings: SettingsOpt = None,
+    out_path: Out = Path("ronghe-drivers.xlsx"),
+    y: Annotated[str, typer.Option("--y", help="因变量 response (index, D, ...)")] = "index",
+    factors: Annotated[
+        str,
+        typer.Option(
+            help="探测因子，逗号分隔（默认全部指标） factors, comma-separated "
+            "(default: all indicators)"
+        ),
+    ] = "",
+    year: Annotated[
+        int | None, typer.Option(help="年份（默认最近一年） year (default: latest)")
+    ] = None,
+    discretize: Annotated[
+        str, typer.Option(help="auto, none, equal, natural, quantile, geometric, sd")
+    ] = "auto",
+    variance: Annotated[
+        str, typer.Option(help="population (默认 default) or sample")
+    ] = "population",
+    singletons: Annotated[str, typer.Option(help="keep (默认 default) or drop")] = "keep",
+) -> None:
+    """驱动因素 Geographical detector: factor, interaction, risk, ecological -> Excel."""
+    from ronghe.analysis import drivers as run
+
+    result = _result(data, demo, provinces, framework, settings)
+    names = [f.strip() for f in factors.split(",") if f.strip()] or None
+    res = run(
+        result, y, names, year=year, discretize=discretize, variance=variance, singletons=singletons
+    )
+    _write(result, res, out_path)

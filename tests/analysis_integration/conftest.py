@@ -1,0 +1,33 @@
+"""Fixtures for the analysis integration tests: two evaluated results and one map cache per session."""
+
+from __future__ import annotations
+
+import pytest
+
+from ronghe import datasets
+from ronghe.study import Study
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: reads county boundaries (deselect with -m 'not slow')"
+    )
+
+
+@pytest.fixture(scope="session")
+def small_result():
+    """Synthetic counties of Hebei (13, east) and Shanxi (14, central), 2018-2023."""
+    panel = datasets.synthetic_counties(seed=0, provinces=["13", "14"], years=range(2018, 2024))
+    return Study(panel, "seed").evaluate()
+
+
+@pytest.fixture(scope="session")
+def province_result():
+    """The real provincial panel on its own framework (31 provinces, 2013-2023)."""
+    return Study(datasets.provinces(), datasets.provinces_framework()).evaluate()
+
+
+@pytest.fixture(scope="session")
+def analysis_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Boundaries and weights cache shared by the tests of this directory."""
+    return tmp_path_factory.mktemp("ronghe-analysis-cache")
