@@ -61,7 +61,7 @@ def test_errors_are_one_line(panel_file):
     res = runner.invoke(app, ["--region", "330102", "--data", str(panel_file), "--lang", "fr"])
     assert res.exit_code == 1 and "unknown language 'fr'" in res.stderr
     res = runner.invoke(app, ["--region", "330102", "--data", str(panel_file), "--demo"])
-    assert res.exit_code == 2 and "either --data or --demo" in res.output
+    assert res.exit_code == 1 and "give exactly one of DATA or --demo" in res.stderr
 
 
 def test_demo_says_so():

@@ -47,7 +47,7 @@ def test_workbook_and_brief(panel_csv, tmp_path) -> None:
     (["--out", "r.pdf"], "cannot tell the format"),
     (["--out", "r.html", "--format", "pptx"], "--format must be one of"),
     (["--out", "r.html", "--lang", "fr"], "lang must be zh or en"),
-    (["--out", "r.html", "--demo"], "one of the two"),
+    (["--out", "r.html", "--demo"], "give exactly one of DATA or --demo"),
 ])
 def test_bad_combinations(panel_csv, tmp_path, args, message) -> None:
     args = [a if not a.endswith((".docx", ".pdf", ".html")) else str(tmp_path / a) for a in args]

@@ -10,7 +10,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ronghe.errors import InputError
+from ronghe.cli.common import (
+    DataArg,
+    DemoOpt,
+    FrameworkOpt,
+    ProvincesOpt,
+    SettingsOpt,
+    evaluate,
+    study_from,
+)
 
 app = typer.Typer(
     help="空间格局、区域差异、动态演进与驱动因素 / spatial pattern, regional disparity, dynamics "
@@ -21,19 +29,6 @@ app = typer.Typer(
 )
 out = Console(highlight=False)
 
-DEMO_YEARS = range(2016, 2024)
-
-Data = Annotated[
-    Path | None, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)")
-]
-Demo = Annotated[
-    bool, typer.Option("--demo", help="合成县域演示面板 synthetic county demo panel (seed 0)")
-]
-Provinces = Annotated[
-    bool, typer.Option("--provinces", help="省级真实面板 the real provincial panel")
-]
-FrameworkOpt = Annotated[str | None, typer.Option("--framework", help="指标框架 framework id/YAML")]
-SettingsOpt = Annotated[Path | None, typer.Option("--settings", help="设置文件 settings YAML")]
 Figures = Annotated[
     Path | None, typer.Option("--figures", help="图像目录 figure directory (PNG and SVG)")
 ]
@@ -49,21 +44,7 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 output w
 def _result(
     data: Path | None, demo: bool, provinces: bool, framework: str | None, settings: Path | None
 ):
-    from ronghe import datasets
-    from ronghe.study import Study
-
-    if sum([data is not None, demo, provinces]) != 1:
-        raise InputError(
-            "请给出面板文件、--demo 或 --provinces 之一 / give exactly one of a panel file, --demo "
-            "or --provinces"
-        )
-    if demo:
-        panel, default = datasets.synthetic_counties(seed=0, years=DEMO_YEARS), "seed"
-    elif provinces:
-        panel, default = datasets.provinces(), datasets.provinces_framework()
-    else:
-        panel, default = data, None
-    return Study(panel, framework or default, settings).evaluate()
+    return evaluate(study_from(data, demo, framework, settings, provinces=provinces))
 
 
 def _write(result, analysis, path: Path) -> None:
@@ -82,9 +63,9 @@ def _figures(paths: list[Path]) -> None:
 
 @app.command()
 def disparity(
-    data: Data = None,
-    demo: Demo = False,
-    provinces: Provinces = False,
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    provinces: ProvincesOpt = False,
     framework: FrameworkOpt = None,
     settings: SettingsOpt = None,
     out_path: Out = Path("ronghe-disparity.xlsx"),
@@ -107,9 +88,9 @@ def disparity(
 
 @app.command()
 def spatial(
-    data: Data = None,
-    demo: Demo = False,
-    provinces: Provinces = False,
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    provinces: ProvincesOpt = False,
     framework: FrameworkOpt = None,
     settings: SettingsOpt = None,
     out_path: Out = Path("ronghe-spatial.xlsx"),
@@ -133,9 +114,9 @@ def spatial(
 
 @app.command()
 def dynamics(
-    data: Data = None,
-    demo: Demo = False,
-    provinces: Provinces = False,
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    provinces: ProvincesOpt = False,
     framework: FrameworkOpt = None,
     settings: SettingsOpt = None,
     out_path: Out = Path("ronghe-dynamics.xlsx"),
@@ -168,9 +149,9 @@ def dynamics(
 
 @app.command()
 def drivers(
-    data: Data = None,
-    demo: Demo = False,
-    provinces: Provinces = False,
+    data: DataArg = None,
+    demo: DemoOpt = False,
+    provinces: ProvincesOpt = False,
     framework: FrameworkOpt = None,
     settings: SettingsOpt = None,
     out_path: Out = Path("ronghe-drivers.xlsx"),

@@ -12,17 +12,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from ronghe.cli.common import evaluate, study_from
 from ronghe.errors import RongheError
-
-err = Console(stderr=True, highlight=False)
-
-DEMO_NOTE = (
-    "未指定数据：使用合成演示面板（全部县级单位，2016–2023，框架 seed；非真实统计）\n"
-    "no --data given: using the synthetic demo panel (all county-level units, 2016-2023, "
-    "framework seed; not real statistics)"
-)
 
 
 def diagnose_command(
@@ -46,25 +38,13 @@ def diagnose_command(
     ] = False,
 ) -> None:
     """诊断 Diagnose a region-year: blocking indicators, obstacles, paths, peer exemplars."""
-    from ronghe import datasets
-    from ronghe.demo import DEMO_YEARS
     from ronghe.knowledge.models import check_lang
-    from ronghe.panel import read_panel
-    from ronghe.study import Study
 
     try:
         check_lang(lang)
-        if data is not None and demo:
-            raise typer.BadParameter("give either --data or --demo, not both")
-        if data is None:
-            typer.echo(DEMO_NOTE, err=True)
-            panel = datasets.synthetic_counties(seed=0, years=DEMO_YEARS)
-            framework = framework or "seed"
-        else:
-            panel = read_panel(data)
-        with err.status("计算 running"):
-            result = Study(panel, framework, settings).evaluate()
-            diagnosis = result.diagnose(region, year, lang=lang)
+        # without --data the demo panel is used (said on stderr)
+        result = evaluate(study_from(data, demo or data is None, framework, settings))
+        diagnosis = result.diagnose(region, year, lang=lang)
     except RongheError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         raise typer.Exit(1) from None

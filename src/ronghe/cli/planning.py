@@ -16,16 +16,20 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from ronghe.cli.common import (
+    DataArg,
+    DemoOpt,
+    FrameworkOpt,
+    SettingsOpt,
+    evaluate,
+    study_from,
+)
 from ronghe.errors import InputError, RongheError
 from ronghe.result import Result
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
-DEMO_NOTE = (
-    "使用合成演示面板（全部县级单位，2016–2023，框架 seed；非真实统计） / using the synthetic demo "
-    "panel (all county-level units, 2016-2023, framework seed; not real statistics)"
-)
 
 COLUMNS: dict[str, tuple[str, str]] = {
     "nominal_rank": ("基准设置下的排名", "Rank under the study's own settings"),
@@ -59,21 +63,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
 
 def _result(data: Path | None, demo: bool, framework: str | None,
             settings: Path | None) -> Result:
-    from ronghe import datasets
-    from ronghe.demo import DEMO_YEARS
-    from ronghe.panel import read_panel
-    from ronghe.study import Study
-
-    if (data is None) == (not demo):
-        raise InputError("give a panel file DATA or --demo (one of them)")
-    if demo:
-        err.print(DEMO_NOTE)
-        panel = datasets.synthetic_counties(seed=0, years=DEMO_YEARS)
-        framework = framework or "seed"
-    else:
-        panel = read_panel(data)
-    with err.status("计算 running"):
-        return Study(panel, framework, settings).evaluate()
+    return evaluate(study_from(data, demo, framework, settings))
 
 
 def _write(path: Path, sheets: dict[str, pd.DataFrame], result: Result,
@@ -94,10 +84,6 @@ def _run(fn):  # type: ignore[no-untyped-def]
         raise typer.Exit(1) from None
 
 
-DataArg = Annotated[Path | None, typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet)")]
-DemoOpt = Annotated[bool, typer.Option("--demo", help="使用合成演示面板 use the synthetic demo panel")]
-FrameworkOpt = Annotated[str | None, typer.Option(help="指标框架 framework id or YAML")]
-SettingsOpt = Annotated[Path | None, typer.Option(help="设置文件 settings YAML")]
 
 
 def uncertainty_command(

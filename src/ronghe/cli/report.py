@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from ronghe.cli.common import study_from
 from ronghe.errors import InputError
 
 if TYPE_CHECKING:
@@ -63,22 +64,10 @@ def report(
 
     kind = _format(fmt, out_path)
     lang = check_lang(lang)
-    if (data is None) == (not demo):
-        raise InputError("请给出面板文件或 --demo（二选一）/ give a panel file or --demo (one of "
-                         "the two)")
     if kind == "docx" and region is None:
         raise InputError("简报需要 --region / the docx brief needs --region CODE")
+    study = study_from(data, demo, framework, settings, layout=layout)
     with err.status("计算 running") as status:
-        status.update("[bold]计算 running[/bold]: study")
-        if demo:
-            from ronghe.demo import demo_study
-
-            study = demo_study("synthetic")
-        else:
-            from ronghe.panel import read_panel
-            from ronghe.study import Study
-
-            study = Study(read_panel(data, layout=layout), framework, settings)
         result = study.evaluate(progress=lambda step: status.update(
             f"[bold]计算 running[/bold]: {step}"))
         status.update(f"[bold]报告 report[/bold]: {kind}")
