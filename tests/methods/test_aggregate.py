@@ -120,3 +120,17 @@ def test_improving_a_positive_indicator_never_lowers_the_composite(X, row, gain)
     before = weighted_arithmetic(_quiet(normalize, X, DIRS), w)[i]
     after = weighted_arithmetic(_quiet(normalize, better, DIRS), w)[i]
     assert after >= before - 1e-12
+
+
+def test_topsis_reference_rows_fix_the_ideals():
+    Z = np.array([[0.2, 0.9], [0.6, 0.1], [1.0, 0.5]])
+    w = np.array([0.25, 0.75])
+    # a changed row scored against the ideals of the original rows: ideal (0.25, 0.675),
+    # anti-ideal (0.05, 0.075) on the weighted scale; row (0.4, 0.4) -> V = (0.1, 0.3)
+    changed = np.array([[0.4, 0.4]])
+    got = topsis(changed, w, reference=Z)
+    d_plus = np.hypot(0.1 - 0.25, 0.3 - 0.675)
+    d_minus = np.hypot(0.1 - 0.05, 0.3 - 0.075)
+    assert got[0] == pytest.approx(d_minus / (d_plus + d_minus), rel=1e-12)
+    # with itself as reference it is the plain TOPSIS
+    np.testing.assert_array_equal(topsis(Z, w, reference=Z), topsis(Z, w))

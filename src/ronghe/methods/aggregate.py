@@ -39,7 +39,7 @@ def weighted_geometric(Z: object, w: object) -> np.ndarray:
 
 
 def topsis(
-    Z: object, w: object, return_distances: bool = False
+    Z: object, w: object, return_distances: bool = False, reference: object = None
 ) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
     """TOPSIS closeness (Hwang & Yoon 1981) of already-normalised, benefit-type scores.
 
@@ -51,12 +51,17 @@ def topsis(
     If D+ + D- = 0 (every row identical on the weighted columns, so ideal = anti-ideal), no row is
     closer to either; closeness is set to 0.5 for those rows with a RongheWarning.
 
+    ``reference``: optional rows (m, k) whose weighted column max and min are the ideals instead of
+    those of Z — a scenario scores changed rows against the baseline's ideals this way.
+
     Returns closeness (n,), or (closeness, D+, D-) if ``return_distances``.
     """
     arr = as_matrix(Z, "Z")
-    V = arr * as_weights(w, arr.shape[1])
-    d_plus = np.sqrt(((V - V.max(axis=0)) ** 2).sum(axis=1))
-    d_minus = np.sqrt(((V - V.min(axis=0)) ** 2).sum(axis=1))
+    wn = as_weights(w, arr.shape[1])
+    V = arr * wn
+    R = V if reference is None else as_matrix(reference, "reference") * wn
+    d_plus = np.sqrt(((V - R.max(axis=0)) ** 2).sum(axis=1))
+    d_minus = np.sqrt(((V - R.min(axis=0)) ** 2).sum(axis=1))
     total = d_plus + d_minus
     tie = total <= 0
     if tie.any():

@@ -13,9 +13,9 @@ Scenarios and targets move one region-year while everything learned from the pan
 
 Dimension scores, the composite, coupling and obstacle degrees are recomputed on the whole
 baseline matrix with one row replaced, through the same kernel calls as :class:`ronghe.Study`,
-so an unchanged row reproduces the baseline bit for bit. TOPSIS closeness uses the same
-expressions as :func:`ronghe.methods.topsis` with the frozen ideals (that kernel has no parameter
-for them), on matrices laid out as the study's, since NumPy's row sums depend on the layout.
+so an unchanged row reproduces the baseline bit for bit. TOPSIS closeness is
+:func:`ronghe.methods.topsis` with the baseline rows as ``reference`` (the frozen ideals), on
+matrices laid out as the study's, since NumPy's row sums depend on the layout.
 """
 
 from __future__ import annotations
@@ -194,17 +194,10 @@ class Frozen:
 
     @staticmethod
     def topsis_frozen(Zb: np.ndarray, Zr: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Closeness of the rows ``Zr`` against the ideals of the baseline rows ``Zb`` (the
-        expressions of :func:`ronghe.methods.topsis`, with the ideals held fixed). Row sums follow
-        the memory layout of ``Zr``, so pass the matrix laid out as the study passed it to get its
-        numbers to the last bit."""
-        wn = w / w.sum()
-        Vb = Zb * wn
-        V = Zr * wn
-        d_plus = np.sqrt(((V - Vb.max(axis=0)) ** 2).sum(axis=1))
-        d_minus = np.sqrt(((V - Vb.min(axis=0)) ** 2).sum(axis=1))
-        total = d_plus + d_minus
-        return np.where(total <= 0, 0.5, d_minus / np.where(total <= 0, 1.0, total))
+        """Closeness of the rows ``Zr`` against the ideals of the baseline rows ``Zb``. Row sums
+        follow the memory layout of ``Zr``, so pass the matrix laid out as the study passed it to
+        get its numbers to the last bit."""
+        return m.topsis(Zr, w, reference=Zb)
 
     def score(self, row: int, x: np.ndarray) -> Scores:
         """Score treated indicator values ``x`` in place of row ``row`` on the frozen baseline."""
