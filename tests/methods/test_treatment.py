@@ -66,8 +66,18 @@ def test_parent_mean_method_skips_interpolation():
     out, log = impute_panel(X, region, year, parent=["P", "P", "P", "P"], method="parent_mean")
     assert out[1, 0] == 5.0  # only B is observed in 2001
     assert log["method"][0] == "parent_mean"
-    with pytest.raises(MethodError, match="column 0 has no value in year 2001"):
-        impute_panel([[1.0], [nan], [3.0], [nan]], region, year, method="parent_mean")
+    # 2001 has no value at all: each region takes its nearest observed year (A: 1.0, B: 3.0)
+    out, log = impute_panel([[1.0], [nan], [3.0], [nan]], region, year, method="parent_mean")
+    assert out[:, 0].tolist() == [1.0, 1.0, 3.0, 3.0]
+    assert log["method"].tolist() == ["carry", "carry"]
+
+
+def test_nearest_year_prefers_the_earlier_on_a_tie():
+    region = np.array(["A"] * 3 + ["B"] * 3)
+    year = np.array([2000, 2001, 2002] * 2)
+    X = np.array([[1.0], [nan], [3.0], [4.0], [nan], [6.0]])
+    out, _ = impute_panel(X, region, year, method="parent_mean")
+    assert out[[1, 4], 0].tolist() == [1.0, 4.0]
 
 
 def test_impute_errors():

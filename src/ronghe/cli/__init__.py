@@ -6,6 +6,7 @@ Every error ronghe raises on purpose is printed as one line on stderr with exit 
 from __future__ import annotations
 
 import sys
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -99,8 +100,15 @@ def demo(
         out.print(f"已写入 written: {p}")
 
 
+def _one_line(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+              line: str | None = None) -> str:
+    """Warnings on the command line: one line, no source excerpt."""
+    return f"警告 warning: {message}\n"
+
+
 def main() -> None:
     """Entry point of the ``ronghe`` command."""
+    warnings.formatwarning = _one_line
     try:
         app()
     except RongheError as exc:

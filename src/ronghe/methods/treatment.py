@@ -75,10 +75,12 @@ def impute_panel(
        mean of the same parent's rows in the same year (``"parent_mean"``), using the values
        available after step 1.
     3. What is still missing takes the mean over all rows of the same year (``"year_mean"``).
+    4. What is still missing lies in a year with no value at all in that column (the first year of
+       a growth rate, say): it takes the region's nearest observed year (``"carry"``; the earlier
+       one on a tie).
 
     Region and parent labels are compared as strings. ``method="parent_mean"`` skips step 1.
-    A column with no value at all, or (without step 1) a year with no value in a column, raises
-    MethodError; so do duplicate (region, year) rows.
+    A column with no value at all raises MethodError; so do duplicate (region, year) rows.
 
     Returns (X_filled, log); log is a structured array with fields row (index into X), col,
     method and value, one record per filled cell.
@@ -116,39 +118,50 @@ def impute_panel(
         n_py = (int(p_code.max()) + 1) * y_values.size
     out = arr.copy()
     log: list[Part] = []
-    for j in range(k):
-        x = arr[order, j]
+    def within_region(x: np.ndarray, gap: np.ndarray, interpolate: bool) -> tuple[np.ndarray, ...]:
+        """Values for the missing sorted positions ``gap`` from the same region's observed years:
+        linear between the neighbours (if ``interpolate``), else the nearest one; returns
+        (filled mask, values, inner mask) over ``gap``."""
         miss = np.isnan(x)
-        if not miss.any():
-            continue
-        if method == "linear":
-            prev = np.maximum.accumulate(np.where(miss, -1, idx))
-            nxt = np.minimum.accumulate(np.where(miss, n, idx)[::-1])[::-1]
-            gap = np.flatnonzero(miss)  # work on the missing positions only
-            p, q = prev[gap], nxt[gap]
-            has_prev, has_next = p >= seg_start[gap], q <= seg_end[gap]
-            pc, qc = np.clip(p, 0, n - 1), np.clip(q, 0, n - 1)
+        prev = np.maximum.accumulate(np.where(miss, -1, idx))[gap]
+        nxt = np.minimum.accumulate(np.where(miss, n, idx)[::-1])[::-1][gap]
+        has_prev, has_next = prev >= seg_start[gap], nxt <= seg_end[gap]
+        pc, qc = np.clip(prev, 0, n - 1), np.clip(nxt, 0, n - 1)
+        inner = has_prev & has_next
+        if interpolate:
             span = ys[qc] - ys[pc]
             step = (ys[gap] - ys[pc]) / np.where(span != 0, span, 1.0)
-            value = np.where(
-                has_prev & has_next,
-                x[pc] + (x[qc] - x[pc]) * step,
-                np.where(has_prev, x[pc], x[qc]),
-            )
-            inner = has_prev & has_next
-            carry = has_prev ^ has_next
-            x = x.copy()
-            x[gap[inner | carry]] = value[inner | carry]
+            value = np.where(inner, x[pc] + (x[qc] - x[pc]) * step, np.where(has_prev, x[pc], x[qc]))
+            return inner | (has_prev ^ has_next), value, inner
+        nearest = np.where(
+            has_prev & (~has_next | (ys[gap] - ys[pc] <= ys[qc] - ys[gap])), x[pc], x[qc]
+        )
+        return has_prev | has_next, nearest, np.zeros(gap.size, dtype=bool)
+
+    for j in range(k):
+        x = arr[order, j].copy()
+        if not np.isnan(x).any():
+            continue
+        if method == "linear":
+            gap = np.flatnonzero(np.isnan(x))
+            filled, value, inner = within_region(x, gap, interpolate=True)
+            x[gap[filled]] = value[filled]
             if inner.any():
                 log.append((order[gap[inner]], j, "linear", value[inner]))
+            carry = filled & ~inner
             if carry.any():
                 log.append((order[gap[carry]], j, "carry", value[carry]))
         if parent is not None:
             _group_fill(x, py, n_py, order, j, "parent_mean", log)
         _group_fill(x, yc, y_values.size, order, j, "year_mean", log)
         if np.isnan(x).any():
-            y = ys[np.flatnonzero(np.isnan(x))[0]]
-            raise fail(f"第 {j} 列在 {y:g} 年没有任何值", f"column {j} has no value in year {y:g}")
+            # a year with no value at all in this column (e.g. the first year of a growth rate):
+            # the region's nearest observed year
+            gap = np.flatnonzero(np.isnan(x))
+            filled, value, _ = within_region(x, gap, interpolate=False)
+            x[gap[filled]] = value[filled]
+            if filled.any():
+                log.append((order[gap[filled]], j, "carry", value[filled]))
         out[order, j] = x
     return out, _build_log(IMPUTE_LOG_DTYPE, log)
 
