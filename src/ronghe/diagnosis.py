@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import weakref
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -277,7 +278,18 @@ class _Setup:
     province: np.ndarray  # (n,) province code of each row
 
 
+_SETUPS: weakref.WeakKeyDictionary[Result, _Setup] = weakref.WeakKeyDictionary()
+
+
 def _setup(result: Result) -> _Setup:
+    """The per-result tables every diagnosis reads, computed once per Result (a Result is never
+    changed after evaluation)."""
+    if result not in _SETUPS:
+        _SETUPS[result] = _build_setup(result)
+    return _SETUPS[result]
+
+
+def _build_setup(result: Result) -> _Setup:
     s, fw = result.state, result.framework
     check_obstacle_tags(fw)
     kb = load_knowledge()

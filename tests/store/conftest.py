@@ -28,13 +28,11 @@ def messy_catalogue() -> pd.DataFrame:
 
 
 def reset_postgres(url: str) -> None:
+    """An empty database: drop and recreate schema public (whatever the migrations created)."""
     engine = sa.create_engine(Store(url).url)
     with engine.begin() as conn:
-        for table in ("runs", "observations", "import_batches", "indicators", "code_changes",
-                      "regions", "alembic_version"):
-            conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-        for seq in ("import_batch_id_seq", "code_change_id_seq", "run_id_seq"):
-            conn.execute(sa.text(f"DROP SEQUENCE IF EXISTS {seq}"))
+        conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
     engine.dispose()
 
 

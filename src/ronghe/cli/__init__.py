@@ -16,6 +16,7 @@ from rich.console import Console
 from ronghe.cli import analyze, db, frameworks, planning, text
 from ronghe.cli.diagnose import diagnose_command
 from ronghe.cli.report import report
+from ronghe.cli.serve import serve_command
 from ronghe.errors import RongheError
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(db.regions_app, name="regions")
 app.command("import")(db.import_files)
 app.command("diagnose")(diagnose_command)
 app.command("report")(report)
+app.command("serve")(serve_command)
 planning.register(app)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)

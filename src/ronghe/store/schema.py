@@ -102,3 +102,49 @@ runs = sa.Table(
     sa.Column("settings_hash", sa.String(64), nullable=False),
     sa.Column("note", sa.Text),
 )
+
+# -- web platform (migration 0002): users, region assignments, API tokens, audit log -------------
+user_id_seq = sa.Sequence("user_id_seq", metadata=metadata)
+token_id_seq = sa.Sequence("api_token_id_seq", metadata=metadata)
+audit_id_seq = sa.Sequence("audit_id_seq", metadata=metadata)
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.BigInteger, user_id_seq, server_default=user_id_seq.next_value(),
+              primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+)
+
+user_regions = sa.Table(
+    "user_regions", metadata,
+    sa.Column("user_id", sa.BigInteger, nullable=False),
+    sa.Column("region", sa.String(12), nullable=False),
+    sa.PrimaryKeyConstraint("user_id", "region"),
+)
+
+api_tokens = sa.Table(
+    "api_tokens", metadata,
+    sa.Column("id", sa.BigInteger, token_id_seq, server_default=token_id_seq.next_value(),
+              primary_key=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False),
+)
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.BigInteger, audit_id_seq, server_default=audit_id_seq.next_value(),
+              primary_key=True),
+    sa.Column("logged_at", sa.DateTime(), nullable=False),
+    sa.Column("username", sa.Text),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("target", sa.Text),
+    sa.Column("detail", sa.Text),
+    sa.Column("ip", sa.String(64)),
+)

@@ -1,0 +1,355 @@
+"""REST API under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``). Every endpoint that touches
+region data checks the caller's region scope: an unknown code is 404, a code outside the scope 403,
+and lists only ever contain regions inside the scope."""
+
+from __future__ import annotations
+
+from importlib.util import find_spec
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from pydantic import BaseModel, Field, TypeAdapter
+
+from ronghe import methods as m
+from ronghe.errors import RongheError
+from ronghe.web.analysis import records
+from ronghe.web.auth import Principal
+from ronghe.web.context import Platform, api_principal, platform
+from ronghe.web.security import NO_CONTROL
+
+CODE = r"^[0-9A-Za-z]{1,12}$"
+Year = Query(None, ge=1949, le=2100, description="calendar year (all years when omitted)")
+RegionQ = Query(None, pattern=CODE, description="one region code (all in scope when omitted)")
+
+
+class RegionOut(BaseModel):
+    code: str
+    name_zh: str
+    name_en: str | None = None
+    level: str | None = None
+    parent: str | None = None
+    province: str | None = None
+
+
+class IndicatorOut(BaseModel):
+    id: str
+    name_zh: str | None = None
+    name_en: str | None = None
+    unit: str | None = None
+    merge: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    positive: bool | None = None
+
+
+class ObservationOut(BaseModel):
+    region: str
+    year: int
+    variable: str
+    value: float
+    unit: str | None = None
+    batch_id: int
+
+
+class IndexRow(BaseModel):
+    region: str
+    name_zh: str | None = None
+    province: str | None = None
+    year: int
+    index: float | None = None
+    rank: int | None = None
+    topsis: float | None = None
+    U: dict[str, float | None]
+
+
+class CouplingRow(BaseModel):
+    region: str
+    name_zh: str | None = None
+    province: str | None = None
+    year: int
+    C: float | None = None
+    T: float | None = None
+    D: float | None = None
+    grade: int | None = None
+    grade_zh: str | None = None
+    grade_en: str | None = None
+    stage: int | None = None
+    stage_zh: str | None = None
+    stage_en: str | None = None
+
+
+class Degree(BaseModel):
+    indicator: str
+    degree: float | None = None
+
+
+class ObstacleRow(BaseModel):
+    region: str
+    year: int
+    top: list[Degree]
+    dimensions: dict[str, float | None]
+    categories: dict[str, float | None]
+
+
+class SimulateIn(BaseModel):
+    region: str = Field(pattern=CODE)
+    year: int | None = Field(None, ge=1949, le=2100)
+    changes: dict[str, str | float] = Field(
+        default_factory=dict, max_length=50,
+        description="indicator or raw variable -> change: '+10%', '+500', '=2.0' or a number "
+                    "(absolute change)")
+
+
+class MetricRow(BaseModel):
+    metric: str
+    baseline: float | None = None
+    scenario: float | None = None
+    change: float | None = None
+
+
+class SimulateOut(BaseModel):
+    region: str
+    year: int
+    grade: int
+    grade_zh: str
+    grade_en: str
+    summary: list[MetricRow]
+    obstacles: list[Degree]
+
+
+class TokenIn(BaseModel):
+    name: str = Field("token", min_length=1, max_length=64, pattern=NO_CONTROL)
+
+
+class TokenOut(BaseModel):
+    token: str
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "not signed in / bad token"},
+    403: {"model": Problem, "description": "region outside the caller's scope, or CSRF"},
+    404: {"model": Problem, "description": "unknown region, or no results"},
+    422: {"description": "invalid parameters or scenario"},
+}
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    regions: list[str] | None
+
+
+def check_region(p: Platform, who: Principal, code: str) -> None:
+    """404 for an unknown region code, 403 for one outside the caller's scope."""
+    if code not in p.accounts.regions.index:
+        raise HTTPException(404, f"unknown region {code} / 地区不存在")
+    if not who.can_read(code):
+        raise HTTPException(403, f"region {code} is outside your scope / 无权访问该地区")
+
+
+def scoped(frame: pd.DataFrame, who: Principal, region: str | None, year: int | None,
+           rows_of: dict[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Rows of a result frame for the caller: in scope, optionally one region (looked up in
+    ``rows_of`` when given) and one year."""
+    if region is not None and rows_of is not None:
+        frame = frame.iloc[rows_of.get(region, np.array([], dtype=int))]
+        region = None
+    mask = np.ones(len(frame), dtype=bool)
+    if who.scope is not None:
+        mask &= frame["region"].isin(who.scope).to_numpy()
+    if region is not None:
+        mask &= (frame["region"] == region).to_numpy()
+    if year is not None:
+        mask &= (frame["year"] == year).to_numpy()
+    return frame[mask]
+
+
+def _prepare(p: Platform, who: Principal, region: str | None) -> None:
+    if region is not None:
+        check_region(p, who, region)
+
+
+def answer(p: Platform, who: Principal, name: str, adapter: TypeAdapter, build, *key: object
+           ) -> Response:  # type: ignore[no-untyped-def]
+    """JSON of ``build(snapshot)`` validated by ``adapter``, cached in the snapshot by endpoint,
+    caller scope and ``key``."""
+    snap = p.analysis.snapshot()
+    body = snap.answer((name, who.scope, *key),
+                       lambda: adapter.dump_json(adapter.validate_python(build(snap))))
+    return Response(body, media_type="application/json")
+
+
+INDEX = TypeAdapter(list[IndexRow])
+COUPLING = TypeAdapter(list[CouplingRow])
+OBSTACLES = TypeAdapter(list[ObstacleRow])
+ANY = TypeAdapter(dict[str, Any])
+
+
+def _index_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    u_cols = [c for c in frame.columns if c.startswith("U_")]
+    rows = records(frame)
+    for r in rows:
+        r["U"] = {c[2:]: r.pop(c) for c in u_cols}
+    return rows
+
+
+def _obstacle_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    out = []
+    for r in records(frame):
+        tops = sorted(k for k in r if k.startswith("top") and not k.endswith("_degree"))
+        out.append({
+            "region": r["region"], "year": r["year"],
+            "top": [{"indicator": r[k], "degree": r[f"{k}_degree"]} for k in tops],
+            "dimensions": {k[8:]: v for k, v in r.items() if k.startswith("obs_dim_")},
+            "categories": {k[8:]: v for k, v in r.items() if k.startswith("obs_cat_")}})
+    return out
+
+
+def build_router() -> APIRouter:
+    api = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+
+    @api.get("/me", response_model=Me)
+    def me(who: Principal = Depends(api_principal)) -> Me:
+        return Me(username=who.username, role=who.role,
+                  regions=None if who.scope is None else sorted(who.scope))
+
+    @api.get("/regions", response_model=list[RegionOut])
+    def regions(level: Literal["province", "prefecture", "county"] | None = None,
+                who: Principal = Depends(api_principal),
+                p: Platform = Depends(platform)) -> list[dict[str, Any]]:
+        frame = p.accounts.regions.reset_index()
+        if level is not None:
+            frame = frame[frame["level"] == level]
+        if who.scope is not None:
+            frame = frame[frame["code"].isin(who.scope)]
+        return records(frame[list(RegionOut.model_fields)])
+
+    @api.get("/regions/{code}", response_model=RegionOut)
+    def region(code: str, who: Principal = Depends(api_principal),
+               p: Platform = Depends(platform)) -> dict[str, Any]:
+        check_region(p, who, code)
+        row = p.accounts.regions.loc[[code]].reset_index()
+        return records(row[list(RegionOut.model_fields)])[0]
+
+    @api.get("/indicators", response_model=list[IndicatorOut])
+    def indicators(who: Principal = Depends(api_principal),
+                   p: Platform = Depends(platform)) -> list[dict[str, Any]]:
+        return records(p.store.catalogue().reset_index())
+
+    @api.get("/observations", response_model=list[ObservationOut])
+    def observations(region: str | None = RegionQ, year: int | None = Year,
+                     variable: str | None = Query(None, max_length=64, pattern=NO_CONTROL),
+                     limit: int = Query(1000, ge=1, le=100_000),
+                     who: Principal = Depends(api_principal),
+                     p: Platform = Depends(platform)) -> list[dict[str, Any]]:
+        _prepare(p, who, region)
+        codes = [region] if region else None if who.scope is None else sorted(who.scope)
+        frame = p.store.observations(
+            variables=[variable] if variable else None, years=[year] if year else None,
+            regions=codes, columns=["region", "year", "variable", "value", "unit", "batch_id"])
+        return records(frame.head(limit))
+
+    @api.get("/results/index", response_model=list[IndexRow])
+    def index(region: str | None = RegionQ, year: int | None = Year,
+              who: Principal = Depends(api_principal),
+              p: Platform = Depends(platform)) -> Response:
+        _prepare(p, who, region)
+        return answer(p, who, "index", INDEX,
+                      lambda s: _index_rows(scoped(s.index, who, region, year, s.rows_of)), region, year)
+
+    @api.get("/results/coupling", response_model=list[CouplingRow])
+    def coupling(region: str | None = RegionQ, year: int | None = Year,
+                 who: Principal = Depends(api_principal),
+                 p: Platform = Depends(platform)) -> Response:
+        _prepare(p, who, region)
+        cols = [c for c in CouplingRow.model_fields]
+        return answer(p, who, "coupling", COUPLING, lambda s: records(
+            scoped(s.coupling, who, region, year, s.rows_of).reindex(columns=cols)), region, year)
+
+    @api.get("/results/obstacles", response_model=list[ObstacleRow])
+    def obstacles(region: str | None = RegionQ, year: int | None = Year,
+                  who: Principal = Depends(api_principal),
+                  p: Platform = Depends(platform)) -> Response:
+        _prepare(p, who, region)
+        return answer(p, who, "obstacles", OBSTACLES,
+                      lambda s: _obstacle_rows(scoped(s.obstacles, who, region, year, s.rows_of)),
+                      region, year)
+
+    @api.get("/diagnosis/{code}", response_model=dict[str, Any])
+    def diagnosis(code: str, year: int | None = Year, lang: Literal["zh", "en"] = "zh",
+                  who: Principal = Depends(api_principal),
+                  p: Platform = Depends(platform)) -> Response:
+        check_region(p, who, code)
+        return answer(p, who, "diagnosis", ANY,
+                      lambda s: diagnosis_for(p, who, code, year, lang), code, year, lang)
+
+    if find_spec("ronghe.planning.scenario") is not None:
+        @api.post("/simulate", response_model=SimulateOut)
+        def simulate(body: SimulateIn, who: Principal = Depends(api_principal),
+                     p: Platform = Depends(platform)) -> dict[str, Any]:
+            check_region(p, who, body.region)
+            return simulate_for(p, body)
+
+    @api.post("/tokens", response_model=TokenOut, status_code=201)
+    def tokens(body: TokenIn, who: Principal = Depends(api_principal),
+               p: Platform = Depends(platform)) -> dict[str, str]:
+        token = p.accounts.create_token(who.id, body.name)
+        p.accounts.audit(who.username, "token", body.name)
+        return {"token": token}
+
+    return api
+
+
+def _result_or_404(p: Platform):  # type: ignore[no-untyped-def]
+    snap = p.analysis.snapshot()
+    if snap.result is None:
+        raise HTTPException(404, "no data in the database / 数据库中没有数据")
+    return snap
+
+
+def diagnosis_for(p: Platform, who: Principal, code: str, year: int | None,
+                  lang: str) -> dict[str, Any]:
+    """The diagnosis of an in-scope region with peers outside the scope removed and the data
+    source (which may name the database) left out."""
+    snap = _result_or_404(p)
+    if year is not None and year not in snap.years:
+        raise HTTPException(404, f"no results for {year} / 该年份没有结果")
+    if not (snap.index["region"] == code).any():
+        raise HTTPException(404, f"no results for region {code} / 该地区没有结果")
+    try:
+        d = dict(p.analysis.diagnosis(code, year, lang))
+    except RongheError as exc:
+        raise HTTPException(422, str(exc)) from None
+    d.pop("source", None)
+    d["peers"] = [peer for peer in d.get("peers", []) if who.can_read(peer["region"])]
+    return d
+
+
+def simulate_for(p: Platform, body: SimulateIn) -> dict[str, Any]:
+    from ronghe.planning.scenario import simulate
+
+    snap = _result_or_404(p)
+    year = body.year if body.year is not None else snap.years[-1]
+    if year not in snap.years or not (snap.index["region"] == body.region).any():
+        raise HTTPException(404, "no results for this region and year / 该地区年份没有结果")
+    changes = {k: (v if isinstance(v, str) else ("abs", float(v)))
+               for k, v in body.changes.items()}
+    try:
+        sc = simulate(snap.result, body.region, year, changes)
+    except (RongheError, ValueError) as exc:
+        raise HTTPException(422, str(exc).splitlines()[0]) from None
+    summary = records(sc.summary)
+    D = float(sc.scenario.D)
+    grade, zh = m.ccd_grade(np.array([D]), lang="zh")
+    en = m.ccd_grade(np.array([D]), lang="en")[1]
+    ind = sc.indicators.sort_values("obstacle_after", ascending=False).head(5)
+    return {"region": sc.region, "year": sc.year, "grade": int(grade[0]), "grade_zh": str(zh[0]),
+            "grade_en": str(en[0]), "summary": summary,
+            "obstacles": [{"indicator": r["indicator"], "degree": r["obstacle_after"]}
+                          for r in records(ind)]}

@@ -1,0 +1,88 @@
+"""The web platform's application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+
+from ronghe.store import Store
+from ronghe.web.analysis import Analysis
+from ronghe.web.api import build_router
+from ronghe.web.auth import Accounts
+from ronghe.web.context import Platform
+from ronghe.web.pages import NeedLogin, build_pages, render
+from ronghe.web.security import MAX_UPLOAD, Sessions
+
+HERE = Path(__file__).parent
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' "
+                               "'unsafe-inline'; script-src 'self'; frame-ancestors 'none'",
+}
+
+
+def create_app(store_url: str, *, secret_key: str | None = None, demo: bool = False) -> FastAPI:
+    """A FastAPI app serving the pages and ``/api/v1`` on the store at ``store_url`` (initialised
+    or upgraded on start). Without ``secret_key`` a random one is used, so sessions end when the
+    process does (give one, e.g. from ``RONGHE_SECRET_KEY``, when running several workers).
+    ``demo`` shows the demo banner."""
+    store = Store(store_url)
+    store.init()
+    platform = Platform(store=store, accounts=Accounts(store), analysis=Analysis(store),
+                        sessions=Sessions(secret_key or secrets.token_urlsafe(32)))
+    app = FastAPI(title="ronghe 融合 API", version="1", openapi_url="/api/v1/openapi.json",
+                  docs_url="/api/v1/docs", redoc_url=None,
+                  description="城乡融合数据、评价结果与诊断 / Urban-rural integration data, "
+                              "results and diagnosis. Authenticate with a Bearer API token.")
+    app.state.platform = platform
+    app.state.demo = demo
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(build_router())
+    app.include_router(build_pages())
+
+    @app.middleware("http")
+    async def limits_and_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_UPLOAD + 65536:
+            return JSONResponse({"detail": "request larger than 20 MB / 请求超过 20 MB"}, 413)
+        response = await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    @app.exception_handler(NeedLogin)
+    async def need_login(request: Request, exc: NeedLogin) -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
+        return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
+                      status=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")}
+                  for e in exc.errors()]
+        return JSONResponse({"detail": errors}, 422)
+
+    return app
+
+
+def from_env() -> FastAPI:
+    """The app for ``uvicorn --factory ronghe.web.app:from_env`` (several workers): the store URL
+    from ``RONGHE_DB``, the session key from ``RONGHE_SECRET_KEY`` (required, so that all workers
+    accept each other's cookies)."""
+    try:
+        return create_app(os.environ["RONGHE_DB"], secret_key=os.environ["RONGHE_SECRET_KEY"])
+    except KeyError as exc:
+        raise RuntimeError(f"set {exc.args[0]} / 请设置环境变量 {exc.args[0]}") from None

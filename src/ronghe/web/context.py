@@ -1,0 +1,64 @@
+"""What every request handler shares (the store, accounts, analysis, sessions, limiter) and the
+dependencies that identify the caller."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from ronghe.store import Store
+from ronghe.web.analysis import Analysis
+from ronghe.web.auth import Accounts, Principal
+from ronghe.web.maps import CountyShapes
+from ronghe.web.security import LoginLimiter, Sessions, csrf_ok
+
+
+@dataclass
+class Platform:
+    store: Store
+    accounts: Accounts
+    analysis: Analysis
+    sessions: Sessions
+    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    staging: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ronghe-up-")))
+    staged: dict[str, dict] = field(default_factory=dict)
+    shapes: CountyShapes = field(default_factory=CountyShapes)
+
+
+def platform(request: Request) -> Platform:
+    return request.app.state.platform
+
+
+bearer = HTTPBearer(auto_error=False, description="API token (ronghe serve → Admin → API token)")
+
+
+def session_principal(request: Request) -> Principal | None:
+    p = platform(request)
+    session = p.sessions.read(request)
+    if session is None or session.user_id is None:
+        return None
+    return p.accounts.principal(session.user_id)
+
+
+def api_principal(request: Request,
+                  creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+    """The caller of an API endpoint: a Bearer token, else the session cookie (which must then
+    carry the CSRF token in ``X-CSRF-Token`` for anything but GET)."""
+    p = platform(request)
+    if creds is not None:
+        who = p.accounts.token_principal(creds.credentials)
+        if who is None:
+            raise HTTPException(401, "invalid API token / 令牌无效")
+        return who
+    who = session_principal(request)
+    if who is None:
+        raise HTTPException(401, "sign in or send an API token / 请登录或提供令牌",
+                            headers={"WWW-Authenticate": "Bearer"})
+    if request.method not in ("GET", "HEAD") and not csrf_ok(
+            p.sessions.read(request), request.headers.get("x-csrf-token")):
+        raise HTTPException(403, "missing or wrong CSRF token / CSRF 校验失败")
+    return who
