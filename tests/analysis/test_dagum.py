@@ -62,7 +62,7 @@ def test_groups_ordered_by_mean_not_label():
     assert (r.D[np.tril_indices(3, -1)] >= 0).all()
 
 
-def _compare(y, g):
+def assert_matches_naive(y, g):
     fast, slow = dagum_gini(y, g), dagum_gini_naive(y, g)
     for key in ("gini", "within", "net_between", "transvariation"):
         assert getattr(fast, key) == pytest.approx(slow[key], rel=1e-12, abs=1e-15), key
@@ -76,13 +76,13 @@ def test_matches_naive_on_random_data():
     rng = np.random.default_rng(7)
     y = rng.lognormal(size=600)
     g = rng.integers(0, 6, size=600)
-    _compare(y, g)
+    assert_matches_naive(y, g)
 
 
 def test_ties_and_zeros():
     y = np.array([0, 0, 1, 1, 1, 2, 2, 5, 5, 0], dtype=float)
     g = np.array([0, 1, 0, 1, 2, 2, 0, 1, 2, 2])
-    _compare(y, g)
+    assert_matches_naive(y, g)
 
 
 samples = st.integers(2, 40).flatmap(lambda n: st.tuples(
@@ -105,7 +105,7 @@ def test_properties(sample, scale):
     assert r.gini == pytest.approx(gini(y), rel=1e-12, abs=1e-15)
     assert r.gini == pytest.approx(dagum_gini(y * scale, g).gini, rel=1e-10, abs=1e-15)
     assert r.net_between >= -1e-15 and r.transvariation >= -1e-15
-    _compare(y, g)
+    assert_matches_naive(y, g)
 
 
 def test_bad_input():

@@ -17,17 +17,17 @@ def prov_dyn(province_result, analysis_cache):
     return analysis.dynamics(province_result, "D", kind="knn", cache_dir=analysis_cache)
 
 
-def _rows_are_stochastic(p: np.ndarray) -> None:
+def assert_rows_stochastic(p: np.ndarray) -> None:
     sums = p.sum(axis=1)
     assert np.all(np.isclose(sums, 1.0) | np.isclose(sums, 0.0))  # empty rows stay 0
 
 
 def test_markov_rows_sum_to_one(prov_dyn):
-    _rows_are_stochastic(prov_dyn.markov.probabilities.to_numpy())
+    assert_rows_stochastic(prov_dyn.markov.probabilities.to_numpy())
     sm = prov_dyn.spatial_markov.transitions
     for _, block in sm.groupby("lag_class"):
         p = block.pivot(index="from_class", columns="to_class", values="probability")
-        _rows_are_stochastic(p.to_numpy())
+        assert_rows_stochastic(p.to_numpy())
 
 
 def test_markov_counts_recounted_by_hand(prov_dyn):
@@ -80,7 +80,7 @@ def test_without_spatial_chain_and_fixed_bandwidth(small_result):
     assert res.markov.probabilities.shape == (3, 3)
     np.testing.assert_allclose(res.bandwidth["bandwidth"], 0.02)
     assert len(res.density) == 64 * 6
-    _rows_are_stochastic(res.markov.probabilities.to_numpy())
+    assert_rows_stochastic(res.markov.probabilities.to_numpy())
 
 
 def test_figures_png_and_svg(prov_dyn, tmp_path):

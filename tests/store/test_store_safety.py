@@ -15,7 +15,7 @@ FUZZ = settings(max_examples=15, deadline=None,
 HEADER = "代码,年份,地区生产总值(万元),城镇化率(%)\n"
 
 
-def attempt(store, take_snapshot, path: Path) -> None:
+def assert_import_safe(store, take_snapshot, path: Path) -> None:
     """Import ``path``: it may succeed, or raise InputError with the database unchanged."""
     before = take_snapshot(store)
     try:
@@ -29,7 +29,7 @@ def attempt(store, take_snapshot, path: Path) -> None:
 def test_random_bytes(store, take_snapshot, tmp_path, data, suffix):
     p = tmp_path / f"f{suffix}"
     p.write_bytes(data)
-    attempt(store, take_snapshot, p)
+    assert_import_safe(store, take_snapshot, p)
 
 
 @FUZZ
@@ -37,7 +37,7 @@ def test_random_bytes(store, take_snapshot, tmp_path, data, suffix):
 def test_truncated_xlsx(store, take_snapshot, tmp_path, cut):
     p = tmp_path / "t.xlsx"
     p.write_bytes((DATA / "messy_yearbook.xlsx").read_bytes()[:cut])
-    attempt(store, take_snapshot, p)
+    assert_import_safe(store, take_snapshot, p)
 
 
 @FUZZ
@@ -46,7 +46,7 @@ def test_wrong_encodings(store, take_snapshot, tmp_path, encoding):
     text = HEADER + "120101,2020,1234.5,55\n正定县,2020,12,40\n"
     p = tmp_path / "e.csv"
     p.write_bytes(text.encode(encoding, errors="replace"))
-    attempt(store, take_snapshot, p)
+    assert_import_safe(store, take_snapshot, p)
 
 
 @FUZZ
@@ -56,7 +56,7 @@ def test_huge_negative_and_odd_numbers(store, take_snapshot, tmp_path, values):
     p = tmp_path / "n.csv"
     cells = [str(v).replace(",", "，").replace("\n", " ").replace('"', "'") for v in values]
     p.write_text(HEADER + f"130123,2020,{cells[0]},{cells[1]}\n", encoding="utf-8")
-    attempt(store, take_snapshot, p)
+    assert_import_safe(store, take_snapshot, p)
     stored = store.observations()
     assert np.isfinite(stored["value"]).all() and (stored["value"].abs() < 1e15).all()
 
@@ -73,4 +73,4 @@ def test_formula_cells(store, take_snapshot, tmp_path, formulas):
         sheet.append(["120101", f])
     p = tmp_path / "formulas.xlsx"
     book.save(p)
-    attempt(store, take_snapshot, p)
+    assert_import_safe(store, take_snapshot, p)

