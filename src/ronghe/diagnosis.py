@@ -54,6 +54,7 @@ Conventions
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import weakref
 from dataclasses import asdict, dataclass
@@ -278,7 +279,22 @@ class _Setup:
     province: np.ndarray  # (n,) province code of each row
 
 
+@dataclass(frozen=True)
+class _Lookup:
+    """Row look-ups and percentiles of one Result, computed once (they need no obstacle tags)."""
+
+    province: np.ndarray  # (n,) province code of each row
+    name_zh: np.ndarray  # (n,) Chinese name of each row's region
+    years: tuple[int, ...]  # the data years, ascending
+    rows_of: dict[str, np.ndarray]  # region code -> its rows, ascending
+    row_at: np.ndarray  # (regions, years) row of a region-year, -1 when missing
+    region_pos: np.ndarray  # (n,) each row's region position in row_at
+    pct: np.ndarray  # (n, p) percentile of Z among the rows of the year
+    pct_province: np.ndarray  # (n, p) percentile of Z among the year's rows of the province
+
+
 _SETUPS: weakref.WeakKeyDictionary[Result, _Setup] = weakref.WeakKeyDictionary()
+_LOOKUPS: weakref.WeakKeyDictionary[Result, _Lookup] = weakref.WeakKeyDictionary()
 
 
 def _setup(result: Result) -> _Setup:
@@ -287,6 +303,13 @@ def _setup(result: Result) -> _Setup:
     if result not in _SETUPS:
         _SETUPS[result] = _build_setup(result)
     return _SETUPS[result]
+
+
+def _lookup(result: Result) -> _Lookup:
+    """The per-result row look-ups and percentiles, computed once per Result."""
+    if result not in _LOOKUPS:
+        _LOOKUPS[result] = _build_lookup(result)
+    return _LOOKUPS[result]
 
 
 def _build_setup(result: Result) -> _Setup:
@@ -318,10 +341,33 @@ def _build_setup(result: Result) -> _Setup:
     )
     k = min(result.settings.top_obstacles, p)
     top = np.argsort(-s.O, axis=1, kind="stable")[:, :k]
-    province = s.panel.regions["province"].reindex(s.regions).to_numpy(dtype=object)
     type_code = _type_codes(cat_degree, s.years)
     return _Setup(kb, routes, is_path, answers, triggers, by_id, tuple(matched), cats, cat_degree,
-                  type_code, top, province)
+                  type_code, top, _lookup(result).province)
+
+
+def _build_lookup(result: Result) -> _Lookup:
+    s = result.state
+    meta = s.panel.regions.reindex(s.regions)
+    province = meta["province"].to_numpy(dtype=object)
+    region_pos, codes = pd.factorize(s.regions)
+    years = np.unique(s.years)
+    row_at = np.full((codes.size, years.size), -1, dtype=np.int64)
+    row_at[region_pos, np.searchsorted(years, s.years)] = np.arange(s.years.size)
+    pct = np.empty(s.Z.shape)
+    pct_province = np.empty(s.Z.shape)
+    for _, rows in pd.Series(s.years).groupby(s.years).indices.items():
+        pct[rows] = _percentiles(s.Z[rows])
+    for _, rows in pd.Series(s.years).groupby([s.years, province]).indices.items():
+        pct_province[rows] = _percentiles(s.Z[rows])
+    return _Lookup(province, meta["name_zh"].to_numpy(dtype=object), tuple(int(y) for y in years),
+                   _rows_by_code(region_pos, codes), row_at, region_pos, pct, pct_province)
+
+
+def _rows_by_code(region_pos: np.ndarray, codes: pd.Index) -> dict[str, np.ndarray]:
+    order = np.argsort(region_pos, kind="stable")
+    bounds = np.searchsorted(region_pos[order], np.arange(codes.size + 1))
+    return {str(c): order[bounds[k]:bounds[k + 1]] for k, c in enumerate(codes)}
 
 
 def _route_scores(st: _Setup, O: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -378,9 +424,10 @@ def resolve_region(result: Result, region: str) -> str:
     """The region code for ``region`` (a code in the data, or a unique Chinese name)."""
     s = result.state
     code = str(region).strip()
-    codes = pd.unique(s.regions)
-    if code in set(codes):
+    rows_of = _lookup(result).rows_of
+    if code in rows_of:
         return code
+    codes = np.asarray(list(rows_of), dtype=object)
     meta = s.panel.regions
     named = meta.index[(meta["name_zh"] == code) & meta.index.isin(codes)].tolist()
     if len(named) == 1:
@@ -411,7 +458,7 @@ def locate(result: Result, region: str, year: int | None = None) -> tuple[str, i
     Raises InputError naming the region's available years and the nearest one."""
     s = result.state
     code = resolve_region(result, region)
-    rows = np.flatnonzero(s.regions == code)
+    rows = _lookup(result).rows_of[code]
     years = sorted(int(y) for y in s.years[rows])
     if year is None:
         year = years[-1]
@@ -428,10 +475,21 @@ def locate(result: Result, region: str, year: int | None = None) -> tuple[str, i
     return code, year, int(rows[np.flatnonzero(s.years[rows] == year)[0]])
 
 
+@functools.cache
+def _province_zh() -> dict[str, str]:
+    """:func:`ronghe.regions.province_names`, read once (not to be changed by callers)."""
+    return province_names()
+
+
 # ----------------------------------------------------------------------------- the pieces
 def percentile(z: np.ndarray, i: int) -> float:
     """Percentile of ``z[i]`` in ``z``: 100 (average rank - 1/2) / n (0 worst, 100 best)."""
-    return float(100.0 * (rankdata(z)[i] - 0.5) / z.size)
+    return float(_percentiles(z)[i])
+
+
+def _percentiles(z: np.ndarray) -> np.ndarray:
+    """:func:`percentile` of every entry of ``z`` within its column (NaN in a column: all NaN)."""
+    return 100.0 * (rankdata(z, axis=0) - 0.5) / z.shape[0]
 
 
 def trend(years: np.ndarray, values: np.ndarray, direction: str | float) -> Trend | None:
@@ -472,35 +530,36 @@ def peer_exemplars(
     if n < 1 or pool < 1 or years_back < 1:
         raise InputError("peer search needs n, pool and years_back of at least 1")
     s = result.state
-    code, year, _row = locate(result, region, year)
+    lk = _lookup(result)
+    _code, year, row = locate(result, region, year)
     ids = s.indicator_ids
     if indicator not in ids:
         raise InputError(f"framework {result.framework.id!r} has no such indicator",
                          indicator=indicator)
     j = ids.index(indicator)
-    earlier = sorted({int(y) for y in s.years if year - years_back <= y < year})
+    earlier = [y for y in lk.years if year - years_back <= y < year]
     if not earlier:
         return None, []
     base = earlier[0]
     b_rows = np.flatnonzero(s.years == base)
     b_regions = s.regions[b_rows]
-    if code not in set(b_regions):
+    i = lk.row_at[lk.region_pos[row], lk.years.index(base)]
+    if i < 0:
         return None, []
-    now = pd.Series(s.raw[s.years == year, j], index=s.regions[s.years == year])
+    i = int(np.searchsorted(b_rows, i))
+    now_rows = lk.row_at[lk.region_pos[b_rows], lk.years.index(year)]
     before = s.raw[b_rows, j]
-    after = now.reindex(b_regions).to_numpy(dtype=float)
+    after = np.where(now_rows >= 0, s.raw[now_rows, j], np.nan)
     F = s.Z[b_rows]
     F = F[:, np.isfinite(F).all(axis=0)]
-    i = int(np.flatnonzero(b_regions == code)[0])
     cand = np.flatnonzero(np.isfinite(before) & np.isfinite(after))
     if cand[cand != i].size == 0 or F.shape[1] == 0:
         return (base, year), []
     order, dist = peer_similarity(F, i, cand)
     gain = improvement(before[order], after[order], result.framework.directions()[j])
-    meta = s.panel.regions.reindex(b_regions[order])
-    prov = meta["province"].to_numpy(dtype=object)
-    names = meta["name_zh"].to_numpy(dtype=object)
-    home = prov == s.panel.regions["province"].get(code)
+    prov = lk.province[b_rows[order]]
+    names = lk.name_zh[b_rows[order]]
+    home = prov == lk.province[row]
     peers: list[Peer] = []
     for scope, inside in (("province", home), ("national", ~home)):
         near = np.flatnonzero(inside)[:pool]
@@ -559,17 +618,14 @@ def diagnose(
     check_lang(lang)
     s, fw = result.state, result.framework
     st = _setup(result)
+    lk = _lookup(result)
     code, year, row = locate(result, region, year)
     ids = s.indicator_ids
     inds = fw.indicators
     dim_of = fw.dimension_of
     directions = fw.directions()
     prov = str(st.province[row])
-    year_rows = np.flatnonzero(s.years == year)
-    in_prov = year_rows[st.province[year_rows] == prov]
-    at_year = int(np.flatnonzero(year_rows == row)[0])
-    at_prov = int(np.flatnonzero(in_prov == row)[0])
-    own = np.flatnonzero(s.regions == code)
+    own = lk.rows_of[code]
     window = own[(s.years[own] <= year) & (s.years[own] > year - TREND_YEARS)]
 
     blockers = []
@@ -579,8 +635,8 @@ def diagnose(
             indicator=ids[j], name_zh=inds[j].name_zh, name_en=inds[j].name_en,
             unit=inds[j].unit, dimension=dim_of[ids[j]], category=st.categories[j],
             degree=float(s.O[row, j]), value=raw if math.isfinite(raw) else None,
-            percentile=percentile(s.Z[year_rows, j], at_year),
-            province_percentile=percentile(s.Z[in_prov, j], at_prov),
+            percentile=float(lk.pct[row, j]),
+            province_percentile=float(lk.pct_province[row, j]),
             trend=trend(s.years[window], s.raw[window, j], directions[j]),
         ))
 
@@ -609,14 +665,14 @@ def diagnose(
         region=code,
         name_zh=str(meta["name_zh"].get(code, code)),
         province=prov,
-        province_zh=province_names().get(prov, ""),
+        province_zh=_province_zh().get(prov, ""),
         year=year,
         framework=fw.id,
         source=s.panel.source,
         synthetic=bool(s.panel.synthetic),
         index=float(s.composite[row]),
         rank=int(result.index["rank"].iloc[row]),
-        n_regions=int(year_rows.size),
+        n_regions=int((lk.row_at[:, lk.years.index(year)] >= 0).sum()),
         blockers=blockers,
         categories=categories,
         untagged=max(0.0, 1.0 - total),

@@ -114,8 +114,17 @@ def test_single_diagnosis_agrees_with_the_table(plain, data):
     assert d.type == row["obstacle_type"]
     assert d.paths[0].route == row["path"]
     assert d.paths[0].score == pytest.approx(row["path_score"])
+    s = plain.state
+    year_rows = s.years == int(row["year"])
+    home = year_rows & (s.panel.regions["province"].reindex(s.regions).to_numpy()
+                        == d.province)
+    own = np.flatnonzero(year_rows & (s.regions == row["region"]))[0]
     for b in d.blockers:
-        assert 0 <= b.percentile <= 100 and 0 <= b.province_percentile <= 100
+        j = s.indicator_ids.index(b.indicator)
+        assert b.percentile == pytest.approx(
+            percentileofscore(s.Z[year_rows, j], s.Z[own, j], kind="mean"))
+        assert b.province_percentile == pytest.approx(
+            percentileofscore(s.Z[home, j], s.Z[own, j], kind="mean"))
     for p in d.peers:
         assert p.improvement > 0
     scopes = [p.scope for p in d.peers]
