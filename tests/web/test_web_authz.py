@@ -3,12 +3,17 @@ the expected status, and no response carries data of a region outside the caller
 
 Demo assignments: editor -> 330000 (Zhejiang), viewer -> 330100 (Hangzhou); admin and analyst
 read everything. Regions: 330102 (Hangzhou, in every scope), 330302 (Wenzhou: editor yes, viewer
-no), 520102 (Guiyang: only admin and analyst)."""
+no), 520102 (Guiyang: only admin and analyst).
+
+The account forms (admin: create/edit/deactivate/reactivate users, reset passwords, create and
+revoke tokens; everyone: list and revoke their own tokens) are checked per role as well, each
+against a fresh target user, by the status and by whether the action took effect."""
 
 from __future__ import annotations
 
 import io
 import re
+import secrets
 
 import pytest
 from fastapi.testclient import TestClient
@@ -116,6 +121,94 @@ def test_lists_hold_only_scope(web_app, tokens, clients, role) -> None:
 def test_role_pages(clients, role) -> None:
     assert clients[role].get("/admin").status_code == (200 if role == "admin" else 403)
     assert clients[role].get("/data").status_code == 200
+    assert clients[role].get("/tokens").status_code == 200
+
+
+# action: (path, form, status for an admin); {u} is the target user's id, {k} its token's id
+ADMIN_FORMS = {
+    "create": ("/admin/users", {"username": "{name}-new", "password": "long-password",
+                                "role": "viewer"}, 303),
+    "edit": ("/admin/users/{u}", {"role": "analyst", "regions": ""}, 303),
+    "deactivate": ("/admin/users/{u}/active", {"active": "false"}, 303),
+    "reactivate": ("/admin/users/{u}/active", {"active": "true"}, 303),
+    "password": ("/admin/users/{u}/password", {"password": "changed-password"}, 303),
+    "token": ("/admin/tokens", {"user_id": "{u}", "name": "more"}, 200),
+    "revoke": ("/admin/tokens/{k}/revoke", {}, 303),
+}
+
+
+def _target(web_app) -> tuple[int, int, str]:  # type: ignore[no-untyped-def]
+    """A fresh viewer of Hangzhou with one token: (user id, token id, user name)."""
+    accounts = web_app.state.platform.accounts
+    name = f"target-{secrets.token_hex(5)}"
+    uid = accounts.create_user(name, "old-password", "viewer", ["330100"])
+    accounts.create_token(uid, "target")
+    return uid, accounts.tokens(uid)[0]["id"], name
+
+
+def _took_effect(web_app, action: str, uid: int, kid: int, name: str) -> bool:  # type: ignore[no-untyped-def]
+    accounts = web_app.state.platform.accounts
+    users = {u["id"]: u for u in accounts.users()}
+    if action == "create":
+        return any(u["username"] == f"{name}-new" for u in users.values())
+    if action == "password":
+        return accounts.authenticate(name, "changed-password") is not None
+    return {"edit": users[uid]["role"] == "analyst", "deactivate": not users[uid]["active"],
+            "reactivate": users[uid]["active"], "token": len(accounts.tokens(uid)) == 2,
+            "revoke": accounts.tokens(uid, kid)[0]["revoked"]}[action]
+
+
+def _post_form(client: TestClient, path: str, form: dict, uid: int, kid: int, name: str,
+               csrf_token: str):  # type: ignore[no-untyped-def]
+    fill = {"u": uid, "k": kid, "name": name}
+    data = {key: value.format(**fill) for key, value in form.items()}
+    return client.post(path.format(**fill), data={**data, "csrf": csrf_token},
+                       follow_redirects=False)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", ADMIN_FORMS)
+def test_admin_form_matrix(web_app, clients, csrf, role, action) -> None:
+    uid, kid, name = _target(web_app)
+    if action == "reactivate":
+        web_app.state.platform.accounts.set_active(uid, False)
+    path, form, admin_status = ADMIN_FORMS[action]
+    client = clients[role]
+    r = _post_form(client, path, form, uid, kid, name, csrf(client.get("/").text))
+    assert r.status_code == (admin_status if role == "admin" else 403), (role, action, r.text[:300])
+    assert _took_effect(web_app, action, uid, kid, name) == (role == "admin"), (role, action)
+
+
+@pytest.mark.parametrize("action", ADMIN_FORMS)
+def test_admin_forms_need_csrf(web_app, clients, action) -> None:
+    uid, kid, name = _target(web_app)
+    if action == "reactivate":
+        web_app.state.platform.accounts.set_active(uid, False)
+    path, form, _ = ADMIN_FORMS[action]
+    r = _post_form(clients["admin"], path, form, uid, kid, name, "not-the-token")
+    assert r.status_code == 403
+    assert not _took_effect(web_app, action, uid, kid, name)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_own_token_matrix(web_app, clients, csrf, role) -> None:
+    """Everyone revokes their own tokens on /tokens and nobody else's (404, token still valid)."""
+    accounts = web_app.state.platform.accounts
+    me = next(u["id"] for u in accounts.users() if u["username"] == role)
+    accounts.create_token(me, "own")
+    mine = accounts.tokens(me)[0]["id"]
+    uid, theirs, _ = _target(web_app)
+    client = clients[role]
+    page = client.get("/tokens")
+    assert page.status_code == 200 and f'id="token-{mine}"' in page.text
+    assert f'id="token-{theirs}"' not in page.text
+    token = csrf(page.text)
+    r = client.post(f"/tokens/{theirs}/revoke", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 404 and not accounts.tokens(uid, theirs)[0]["revoked"]
+    r = client.post(f"/tokens/{mine}/revoke", data={"csrf": "wrong"}, follow_redirects=False)
+    assert r.status_code == 403 and not accounts.tokens(me, mine)[0]["revoked"]
+    r = client.post(f"/tokens/{mine}/revoke", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and accounts.tokens(me, mine)[0]["revoked"]
 
 
 def test_report_for_full_scope_only(clients) -> None:
@@ -126,12 +219,21 @@ def test_report_for_full_scope_only(clients) -> None:
     assert "<html" in r.text[:2000].lower()
 
 
-def test_anonymous_is_refused(web_app) -> None:
+def test_anonymous_is_refused(web_app, csrf) -> None:
     client = TestClient(web_app)
     for method, path in API:
         assert _call(client, method, path, "330102").status_code == 401
-    for path in (*PAGES, "/", "/data", "/admin"):
+    for path in (*PAGES, "/", "/data", "/admin", "/tokens"):
         r = client.get(path.format(c="330102"), follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/login"
+    uid, kid, name = _target(web_app)
+    token = csrf(client.get("/login").text)  # the anonymous session's token
+    for action, (path, form, _) in ADMIN_FORMS.items():
+        r = _post_form(client, path, form, uid, kid, name, token)
+        assert r.status_code == 303 and r.headers["location"] == "/login", action
+        assert action == "reactivate" or not _took_effect(web_app, action, uid, kid, name)
+    r = client.post(f"/tokens/{kid}/revoke", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert not web_app.state.platform.accounts.tokens(uid, kid)[0]["revoked"]
     bad = {"Authorization": "Bearer rh_not-a-token"}
     assert client.get("/api/v1/results/index", headers=bad).status_code == 401

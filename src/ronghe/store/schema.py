@@ -148,3 +148,23 @@ audit_log = sa.Table(
     sa.Column("detail", sa.Text),
     sa.Column("ip", sa.String(64)),
 )
+
+# -- web platform (migration 0003): server-side sessions, failed logins --------------------------
+# A session row is keyed by the SHA-256 of the random id the signed cookie carries; failed logins
+# are counted per (user name, client address) by every worker of the platform.
+web_sessions = sa.Table(
+    "web_sessions", metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("user_id", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.DateTime(), nullable=False),
+    sa.Column("expires_at", sa.DateTime(), nullable=False),
+    sa.Index("ix_web_sessions_user_id", "user_id"),
+)
+
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("failed_at", sa.DateTime(), nullable=False),
+    sa.Index("ix_login_failures_user_ip", "username", "ip"),
+)

@@ -1,15 +1,20 @@
-"""Users, roles, region scope and API tokens of the web platform, kept in the store's tables
-(migration 0002).
+"""Users, roles, region scope, API tokens and signed-in sessions of the web platform, kept in the
+store's tables (migrations 0002 and 0003).
 
 Roles: ``admin`` (reads and writes everything, manages users), ``analyst`` (reads everything),
 ``editor`` (reads, imports and edits the data of its assigned regions and their descendants),
 ``viewer`` (reads its assigned regions and their descendants). Passwords are hashed with Argon2id
 (argon2-cffi defaults, RFC 9106 low-memory profile); API tokens are random 32-byte strings of which
-only the SHA-256 is stored, so a leaked database reveals neither.
+only the SHA-256 is stored, so a leaked database reveals neither. A signed-in session is a row of
+``web_sessions`` keyed by the SHA-256 of a random 32-byte id that the signed cookie carries; logout
+deletes the row, and deactivating a user or changing their role or password deletes all of the
+user's rows (a password reset may keep the caller's own session).
 
-Resolved callers are cached for ``PRINCIPAL_TTL`` seconds (a token lookup and a scope closure cost
-more than the rest of a cached API answer); changes made through this process clear the cache at
-once, changes made by another worker take effect within that time.
+Resolved callers (users, tokens and sessions) are cached for ``PRINCIPAL_TTL`` seconds (a token
+lookup and a scope closure cost more than the rest of a cached API answer); changes made through
+this process clear the cache at once, changes made by another worker take effect within that time:
+a session ended or a token revoked there is still accepted here for at most ``PRINCIPAL_TTL``
+seconds.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pandas as pd
 import sqlalchemy as sa
@@ -28,15 +33,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from ronghe.errors import InputError
 from ronghe.store import Store
 from ronghe.store import schema as t
+from ronghe.web.security import SESSION_AGE, utcnow
 
 ROLES = ("admin", "analyst", "editor", "viewer")
 FULL_READ = ("admin", "analyst")
 PRINCIPAL_TTL = 10.0  # seconds
 _hasher = PasswordHasher()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -112,15 +114,14 @@ class Accounts:
             raise InputError(f"unknown role {role!r}; use one of {', '.join(ROLES)} / 角色无效")
         if not username or len(username) > 64:
             raise InputError("user name must be 1-64 characters / 用户名须为 1-64 个字符")
-        if len(password) < 8:
-            raise InputError("password must have at least 8 characters / 密码至少 8 位")
+        _check_password(password)
         with self.engine.begin() as conn:
             if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)
                             ).scalar() is not None:
                 raise InputError(f"user {username!r} exists / 用户已存在")
             uid = int(conn.execute(t.users.insert().values(
                 username=username, password_hash=_hasher.hash(password), role=role, active=True,
-                created_at=_now()).returning(t.users.c.id)).scalar())
+                created_at=utcnow()).returning(t.users.c.id)).scalar())
         self.assign(uid, regions or [])
         return uid
 
@@ -138,21 +139,51 @@ class Accounts:
                              [{"user_id": user_id, "region": c} for c in codes])
 
     def set_role(self, user_id: int, role: str) -> None:
+        """Change the user's role; a new role ends the user's sessions."""
         if role not in ROLES:
             raise InputError(f"unknown role {role!r} / 角色无效")
-        self._cache.clear()
         with self.engine.begin() as conn:
-            conn.execute(t.users.update().where(t.users.c.id == user_id).values(role=role))
+            if _user_row(conn, user_id).role != role:
+                conn.execute(t.users.update().where(t.users.c.id == user_id).values(role=role))
+                _end_sessions(conn, user_id)
+        self._cache.clear()
+
+    def set_active(self, user_id: int, active: bool) -> str:
+        """Deactivate (ending the user's sessions; tokens stop working as the user is inactive)
+        or reactivate a user; returns the user name."""
+        with self.engine.begin() as conn:
+            name = _user_row(conn, user_id).username
+            conn.execute(t.users.update().where(t.users.c.id == user_id).values(active=active))
+            if not active:
+                _end_sessions(conn, user_id)
+        self._cache.clear()
+        return name
+
+    def set_password(self, user_id: int, password: str, keep_session: str | None = None) -> str:
+        """Replace the user's password and end the user's sessions except ``keep_session`` (the
+        caller's own, when users reset their own password); returns the user name."""
+        _check_password(password)
+        with self.engine.begin() as conn:
+            name = _user_row(conn, user_id).username
+            conn.execute(t.users.update().where(t.users.c.id == user_id).values(
+                password_hash=_hasher.hash(password)))
+            _end_sessions(conn, user_id, keep_session)
+        self._cache.clear()
+        return name
 
     def users(self) -> list[dict]:
-        """Every user with role and assigned region codes."""
+        """Every user with role, assigned region codes and number of open sessions."""
+        s = t.web_sessions.c
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(t.users.c.id, t.users.c.username, t.users.c.role,
                                           t.users.c.active).order_by(t.users.c.id)).mappings()
             users = [dict(r) for r in rows]
             assigned = conn.execute(sa.select(t.user_regions)).all()
+            sessions = dict(conn.execute(sa.select(s.user_id, sa.func.count()).where(
+                s.expires_at > utcnow()).group_by(s.user_id)).all())
         for u in users:
             u["regions"] = sorted(r.region for r in assigned if r.user_id == u["id"])
+            u["sessions"] = int(sessions.get(u["id"], 0))
         return users
 
     def authenticate(self, username: str, password: str) -> Principal | None:
@@ -181,6 +212,39 @@ class Accounts:
         scope = None if row.role in FULL_READ else descendants(self.regions, list(roots))
         return Principal(int(row.id), row.username, row.role, scope)
 
+    # -- sessions -------------------------------------------------------------------------------
+    def open_session(self, user_id: int) -> str:
+        """Start a session of ``SESSION_AGE`` seconds for the user and return its random id (only
+        its SHA-256 is stored); expired sessions of anyone are deleted on the way."""
+        sid = secrets.token_urlsafe(32)
+        now = utcnow()
+        with self.engine.begin() as conn:
+            conn.execute(t.web_sessions.delete().where(t.web_sessions.c.expires_at <= now))
+            conn.execute(t.web_sessions.insert().values(
+                id_hash=_digest(sid), user_id=user_id, created_at=now,
+                expires_at=now + timedelta(seconds=SESSION_AGE)))
+        return sid
+
+    def session_principal(self, sid: str) -> Principal | None:
+        """The active user of an unexpired session (cached, see module docstring)."""
+        digest = _digest(sid)
+
+        def load() -> Principal | None:
+            s = t.web_sessions.c
+            with self.engine.connect() as conn:
+                uid = conn.execute(sa.select(s.user_id).where(
+                    s.id_hash == digest, s.expires_at > utcnow())).scalar()
+            return None if uid is None else self.principal(int(uid))
+
+        return self._cached(("session", digest), load)
+
+    def end_session(self, sid: str) -> None:
+        """Logout: delete the session's row."""
+        digest = _digest(sid)
+        with self.engine.begin() as conn:
+            conn.execute(t.web_sessions.delete().where(t.web_sessions.c.id_hash == digest))
+        self._cache.pop(("session", digest), None)
+
     # -- tokens ---------------------------------------------------------------------------------
     def create_token(self, user_id: int, name: str) -> str:
         """A new API token for the user; the plain token is returned once and never stored."""
@@ -188,8 +252,35 @@ class Accounts:
         with self.engine.begin() as conn:
             conn.execute(t.api_tokens.insert().values(
                 user_id=user_id, name=name or "token", token_hash=_digest(token),
-                created_at=_now(), revoked=False))
+                created_at=utcnow(), revoked=False))
         return token
+
+    def tokens(self, user_id: int | None = None, token_id: int | None = None) -> list[dict]:
+        """API tokens, newest first, of one user or (None) of everyone, optionally only the one
+        with id ``token_id``: id, name, user_id, username, created_at, revoked."""
+        a = t.api_tokens.c
+        query = (sa.select(a.id, a.name, a.user_id, t.users.c.username, a.created_at, a.revoked)
+                 .select_from(t.api_tokens.outerjoin(t.users, t.users.c.id == a.user_id))
+                 .order_by(a.id.desc()))
+        if user_id is not None:
+            query = query.where(a.user_id == user_id)
+        if token_id is not None:
+            query = query.where(a.id == token_id)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(query).mappings()]
+
+    def revoke_token(self, token_id: int, user_id: int | None = None) -> dict | None:
+        """Revoke a token (only if it belongs to ``user_id``, when given) and return its row (see
+        :meth:`tokens`); None when there is no such token. A revoked token is refused at once in
+        this process."""
+        found = self.tokens(user_id, token_id)
+        if not found:
+            return None
+        with self.engine.begin() as conn:
+            conn.execute(t.api_tokens.update().where(t.api_tokens.c.id == token_id).values(
+                revoked=True))
+        self._cache.clear()
+        return found[0]
 
     def token_principal(self, token: str) -> Principal | None:
         """The owner of an unrevoked token (cached, see module docstring)."""
@@ -208,7 +299,7 @@ class Accounts:
               ip: str = "") -> None:
         with self.engine.begin() as conn:
             conn.execute(t.audit_log.insert().values(
-                logged_at=_now(), username=username, action=action, target=target, detail=detail,
+                logged_at=utcnow(), username=username, action=action, target=target, detail=detail,
                 ip=ip[:64]))
 
     def audit_entries(self, limit: int = 200) -> list[dict]:
@@ -220,3 +311,23 @@ class Accounts:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < 8:
+        raise InputError("password must have at least 8 characters / 密码至少 8 位")
+
+
+def _user_row(conn: sa.Connection, user_id: int) -> sa.Row:
+    row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).first()
+    if row is None:
+        raise InputError(f"no user with id {user_id} / 用户不存在")
+    return row
+
+
+def _end_sessions(conn: sa.Connection, user_id: int, keep: str | None = None) -> None:
+    """Delete the user's sessions (except the one with id ``keep``)."""
+    where = [t.web_sessions.c.user_id == user_id]
+    if keep is not None:
+        where.append(t.web_sessions.c.id_hash != _digest(keep))
+    conn.execute(t.web_sessions.delete().where(*where))

@@ -78,10 +78,12 @@ def histogram(values: list[float], title: str = "") -> str:
 BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 
 
-def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str]) -> str:
-    """Counties coloured by quintile of ``values`` (class k holds values in
-    (q_{k-1}, q_k], q from :func:`numpy.quantile`), with a hover title per county; counties
-    without a shape are left out."""
+def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str],
+               counts: dict[str, int] | None = None) -> str:
+    """Units (counties, prefectures or provinces) coloured by quintile of ``values`` (class k
+    holds values in (q_{k-1}, q_k], q from :func:`numpy.quantile`), with a hover title per unit
+    ("name code: value", plus "(n = counts[code])" when ``counts`` is given); units without a
+    shape are left out."""
     codes = [c for c in values if c in shapes and np.isfinite(values[c])]
     if not codes:
         return ""
@@ -94,8 +96,9 @@ def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str]) ->
     parts = [f'<svg viewBox="{x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f}" class="chart map" '
              f'role="img" stroke="#fff" stroke-width="{stroke:.4f}">']
     for c, k, val in zip(codes, classes, v, strict=True):
-        parts.append(f'<path d="{shapes[c].path}" fill="{BLUES[int(k)]}"><title>'
-                     f'{escape(names.get(c, c))} {c}: {val:.4f}</title></path>')
+        n = f" (n = {counts[c]})" if counts is not None else ""
+        parts.append(f'<path d="{shapes[c].path}" fill="{BLUES[int(k)]}" data-code="{escape(c)}">'
+                     f'<title>{escape(names.get(c, c))} {escape(c)}: {val:.4f}{n}</title></path>')
     parts.append("</svg>")
     legend = "".join(f'<span class="key" style="background:{col}"></span>{lab} '
                      for col, lab in zip(BLUES, ["≤ " + f"{q:.3f}" for q in cuts] + [

