@@ -4,21 +4,24 @@ and lists only ever contain regions inside the scope."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from importlib.util import find_spec
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel, Field, TypeAdapter
+from starlette.concurrency import run_in_threadpool
 
 from ronghe import methods as m
 from ronghe.errors import RongheError
+from ronghe.web import imports
 from ronghe.web.analysis import Snapshot, records
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, api_principal, platform
-from ronghe.web.security import NO_CONTROL
+from ronghe.web.security import NO_CONTROL, client_ip
 
 CODE = r"^[0-9A-Za-z]{1,12}$"
 Year = Query(None, ge=1949, le=2100, description="calendar year (all years when omitted)")
@@ -118,6 +121,31 @@ class SimulateOut(BaseModel):
     grade_en: str
     summary: list[MetricRow]
     obstacles: list[Degree]
+
+
+class IssueOut(BaseModel):
+    file: str | None = None
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    header: str | None = None
+    raw: str | None = None
+    reason: str
+    severity: str
+
+
+class ImportOut(BaseModel):
+    file: str
+    sha256: str
+    status: str = Field(description="dry-run, imported, or unchanged (same file already stored)")
+    batch_id: int | None = None
+    layout: str
+    n_values: int
+    n_superseded: int
+    errors: int
+    warnings: int
+    missing: int
+    issues: list[IssueOut] = Field(description="the first 500 issues of the validation report")
 
 
 class TokenIn(BaseModel):
@@ -335,6 +363,39 @@ def build_router() -> APIRouter:
                      p: Platform = Depends(platform)) -> dict[str, Any]:
             check_region(p, who, body.region)
             return simulate_for(p, body)
+
+    @api.post("/imports", response_model=ImportOut, responses={
+        400: {"model": Problem, "description": "unreadable file"},
+        413: {"model": Problem, "description": "file over 20 MB"},
+        415: {"model": Problem, "description": "not .csv, .xlsx or .parquet"}})
+    async def import_data(
+            request: Request, file: UploadFile,
+            source: str = Form("", max_length=500, pattern=NO_CONTROL,
+                               description="provenance: yearbook, table, page / 数据来源"),
+            dry_run: bool = Query(False, description="validate only, store nothing"),
+            who: Principal = Depends(api_principal),
+            p: Platform = Depends(platform)) -> dict[str, Any]:
+        """Validate a yearbook table (.csv, .xlsx, .parquet) and, unless ``dry_run``, import it
+        as one batch. Admins and editors only; every region in the file must be in scope."""
+        path = await imports.stage(p, who, file)
+        try:
+            done = await run_in_threadpool(imports.check, p, who, path, source)
+            if not dry_run:
+                done = await run_in_threadpool(imports.commit, p, who, path, source,
+                                               client_ip(request))
+        except imports.Unreadable as exc:
+            raise HTTPException(400, str(exc)) from None
+        finally:
+            shutil.rmtree(path.parent, ignore_errors=True)
+        report = done.report
+        issues = report.issues.head(500).astype(object)
+        for col in ("file", "sheet", "column", "header", "raw"):
+            issues[col] = [None if v is None or v != v else str(v) for v in issues[col]]
+        return {"file": done.file, "sha256": done.sha256, "status": done.status,
+                "batch_id": done.batch_id, "layout": done.layout, "n_values": done.n_values,
+                "n_superseded": done.n_superseded, "errors": report.count("error"),
+                "warnings": report.count("warning"), "missing": report.count("missing"),
+                "issues": records(issues)}
 
     @api.post("/tokens", response_model=TokenOut, status_code=201)
     def tokens(body: TokenIn, who: Principal = Depends(api_principal),
