@@ -150,6 +150,13 @@ def main() -> None:
                 time.sleep(0.2)
             if time.perf_counter() - t0 > 300:
                 raise SystemExit("server did not come up")
+        busy = _cpu_seconds(_server_pids(proc.pid))
+        while time.perf_counter() - t0 < 300:  # until every worker has warmed up (CPU < 20 %)
+            time.sleep(1.0)
+            now = _cpu_seconds(_server_pids(proc.pid))
+            if now - busy < 0.2:
+                break
+            busy = now
         print(f"server ready and results computed in {time.perf_counter() - t0:.1f} s")
         pids = _server_pids(proc.pid)
         server0, self0 = _cpu_seconds(pids), time.process_time()

@@ -59,3 +59,19 @@ def test_one_region_and_year(web_app, tokens) -> None:
 
 def test_unknown_year_is_an_empty_list(web_app, tokens) -> None:
     assert _get(web_app, tokens["analyst"], "/api/v1/results/index?year=1990") == []
+
+
+def test_server_start_evaluates_before_the_first_request(web_db) -> None:
+    import threading
+
+    from ronghe.web import create_app
+
+    app = create_app(web_db[0], secret_key="warm")
+    assert app.state.platform.analysis.current() is None
+    with TestClient(app):  # runs the lifespan: start-up warms in a thread
+        for thread in threading.enumerate():
+            if thread.name == "ronghe-warm-up":
+                thread.join(120)
+        assert app.state.platform.analysis.current() is not None
+        assert app.state.platform.analysis.current().tables.keys() == {"index", "coupling",
+                                                                       "obstacles"}

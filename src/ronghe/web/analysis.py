@@ -104,6 +104,14 @@ class Analysis:
             n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(b.c.id))).one()
         return int(n), int(last or 0)
 
+    def current(self) -> Snapshot | None:
+        """The latest snapshot if its data version was checked within ``VERSION_TTL``, else None;
+        never touches the database (for callers that must not block)."""
+        snap = self._snap
+        if snap is not None and time.monotonic() - self._checked < VERSION_TTL:
+            return snap
+        return None
+
     def snapshot(self) -> Snapshot:
         snap = self._snap
         if snap is not None and time.monotonic() - self._checked < VERSION_TTL:

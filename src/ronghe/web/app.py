@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -69,8 +73,16 @@ def create_app(store_url: str, *, secret_key: str | None = None, demo: bool = Fa
     platform = Platform(store=store, accounts=Accounts(store),
                         analysis=Analysis(store, warm=encode_tables),
                         sessions=Sessions(secret_key or secrets.token_urlsafe(32)))
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Evaluate the store while the server already answers, so that the first user does not
+        # wait seconds for it (requests arriving meanwhile wait for the same evaluation).
+        threading.Thread(target=_warm, args=(platform,), daemon=True,
+                         name="ronghe-warm-up").start()
+        yield
+
     app = FastAPI(title="ronghe 融合 API", version="1", openapi_url="/api/v1/openapi.json",
-                  docs_url="/api/v1/docs", redoc_url=None,
+                  docs_url="/api/v1/docs", redoc_url=None, lifespan=lifespan,
                   description="城乡融合数据、评价结果与诊断 / Urban-rural integration data, "
                               "results and diagnosis. Authenticate with a Bearer API token.")
     app.state.platform = platform
@@ -99,6 +111,14 @@ def create_app(store_url: str, *, secret_key: str | None = None, demo: bool = Fa
         return JSONResponse({"detail": errors}, 422)
 
     return app
+
+
+def _warm(platform: Platform) -> None:
+    try:
+        platform.accounts.regions  # noqa: B018 (loads the region table)
+        platform.analysis.snapshot()
+    except Exception as exc:  # a request meets and reports the same error
+        logging.getLogger("ronghe.web").warning("warm-up failed / 预计算失败: %s", exc)
 
 
 def from_env() -> FastAPI:
