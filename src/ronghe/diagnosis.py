@@ -57,7 +57,7 @@ import difflib
 import functools
 import math
 import weakref
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -67,7 +67,13 @@ from scipy.stats import rankdata
 from ronghe.errors import FrameworkError, InputError
 from ronghe.knowledge import KnowledgeBase, Route, load_knowledge
 from ronghe.knowledge.models import check_lang
-from ronghe.methods.typology import BALANCED, improvement, peer_similarity, relative_typology
+from ronghe.methods.typology import (
+    BALANCED,
+    improvement,
+    peer_similarity,
+    profile_zscores,
+    relative_typology,
+)
 from ronghe.regions import province_names
 
 if TYPE_CHECKING:
@@ -229,7 +235,7 @@ class Diagnosis:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (missing numbers become None)."""
-        return _jsonable(asdict(self))
+        return _jsonable(self)
 
     def to_text(self, lang: str | None = None) -> str:
         """A one-screen summary in Chinese (``"zh"``) or English (``"en"``)."""
@@ -237,6 +243,10 @@ class Diagnosis:
 
 
 def _jsonable(obj: Any) -> Any:
+    """``dataclasses.asdict`` with non-finite floats as None, without asdict's deep copies (which
+    took half the time of a diagnosis)."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _jsonable(getattr(obj, f.name)) for f in fields(obj)}
     if isinstance(obj, dict):
         return {k: _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
@@ -291,6 +301,20 @@ class _Lookup:
     region_pos: np.ndarray  # (n,) each row's region position in row_at
     pct: np.ndarray  # (n, p) percentile of Z among the rows of the year
     pct_province: np.ndarray  # (n, p) percentile of Z among the year's rows of the province
+    dimension_degree: dict[str, np.ndarray]  # dimension id -> (n,) its obstacle degree
+    rank: np.ndarray  # (n,) rank of the index in the year
+    profiles: dict[int, np.ndarray] = field(default_factory=dict)  # year -> peer_profiles()
+
+
+def peer_profiles(result: Result, year: int) -> np.ndarray:
+    """The z-scored structural profiles of ``year``'s rows that peers are compared on: the
+    normalised indicators that are finite for every row of the year (:func:`profile_zscores`),
+    computed once per Result and year."""
+    lk = _lookup(result)
+    if year not in lk.profiles:
+        F = result.state.Z[result.state.years == year]
+        lk.profiles[year] = profile_zscores(F[:, np.isfinite(F).all(axis=0)])
+    return lk.profiles[year]
 
 
 _SETUPS: weakref.WeakKeyDictionary[Result, _Setup] = weakref.WeakKeyDictionary()
@@ -303,6 +327,14 @@ def _setup(result: Result) -> _Setup:
     if result not in _SETUPS:
         _SETUPS[result] = _build_setup(result)
     return _SETUPS[result]
+
+
+def prepare(result: Result) -> None:
+    """Build the per-result tables of :func:`diagnose` now rather than on the first diagnosis
+    (a server does this once per data version; about a second for 2,844 counties × 5 years)."""
+    _setup(result)
+    for year in _lookup(result).years:
+        peer_profiles(result, year)
 
 
 def _lookup(result: Result) -> _Lookup:
@@ -360,8 +392,11 @@ def _build_lookup(result: Result) -> _Lookup:
         pct[rows] = _percentiles(s.Z[rows])
     for _, rows in pd.Series(s.years).groupby([s.years, province]).indices.items():
         pct_province[rows] = _percentiles(s.Z[rows])
+    dims = result.obstacles["dimension"]
     return _Lookup(province, meta["name_zh"].to_numpy(dtype=object), tuple(int(y) for y in years),
-                   _rows_by_code(region_pos, codes), row_at, region_pos, pct, pct_province)
+                   _rows_by_code(region_pos, codes), row_at, region_pos, pct, pct_province,
+                   {str(d): dims[d].to_numpy(dtype=float) for d in dims.columns},
+                   result.index["rank"].to_numpy())
 
 
 def _rows_by_code(region_pos: np.ndarray, codes: pd.Index) -> dict[str, np.ndarray]:
@@ -550,12 +585,13 @@ def peer_exemplars(
     now_rows = lk.row_at[lk.region_pos[b_rows], lk.years.index(year)]
     before = s.raw[b_rows, j]
     after = np.where(now_rows >= 0, s.raw[now_rows, j], np.nan)
-    F = s.Z[b_rows]
-    F = F[:, np.isfinite(F).all(axis=0)]
     cand = np.flatnonzero(np.isfinite(before) & np.isfinite(after))
-    if cand[cand != i].size == 0 or F.shape[1] == 0:
+    if cand[cand != i].size == 0 or b_rows.size < 2:
         return (base, year), []
-    order, dist = peer_similarity(F, i, cand)
+    profiles = peer_profiles(result, base)
+    if profiles.shape[1] == 0:
+        return (base, year), []
+    order, dist = peer_similarity(profiles, i, cand, standardized=True)
     gain = improvement(before[order], after[order], result.framework.directions()[j])
     prov = lk.province[b_rows[order]]
     names = lk.name_zh[b_rows[order]]
@@ -648,7 +684,7 @@ def diagnose(
          for c, d in zip(OBSTACLES, deg, strict=True)),
         key=lambda x: -x.degree,
     )
-    dim_deg = result.obstacles["dimension"].iloc[row]
+    dim_deg = {d: float(v[row]) for d, v in lk.dimension_degree.items()}
     dimensions = sorted(
         (Share(d.id, d.name_zh, d.name_en, float(dim_deg[d.id]), float(dim_deg[d.id]))
          for d in fw.dimensions),
@@ -660,10 +696,9 @@ def diagnose(
     lead = blockers[0].indicator
     peer_years, peers = peer_exemplars(result, code, year, lead, n=n_peers, pool=pool,
                                        years_back=years_back)
-    meta = s.panel.regions
     return Diagnosis(
         region=code,
-        name_zh=str(meta["name_zh"].get(code, code)),
+        name_zh=str(lk.name_zh[row]) if isinstance(lk.name_zh[row], str) else code,
         province=prov,
         province_zh=_province_zh().get(prov, ""),
         year=year,
@@ -671,7 +706,7 @@ def diagnose(
         source=s.panel.source,
         synthetic=bool(s.panel.synthetic),
         index=float(s.composite[row]),
-        rank=int(result.index["rank"].iloc[row]),
+        rank=int(lk.rank[row]),
         n_regions=int((lk.row_at[:, lk.years.index(year)] >= 0).sum()),
         blockers=blockers,
         categories=categories,

@@ -13,7 +13,7 @@ from scipy.spatial.distance import cdist
 from scipy.stats import zscore
 
 from ronghe.errors import MethodError
-from ronghe.methods.typology import peer_similarity
+from ronghe.methods.typology import peer_similarity, profile_zscores
 
 # col 0: mean 2, population sd sqrt(((-2)^2 + 0 + 2^2 + 0) / 4) = sqrt(2) -> z = (-√2, 0, √2, 0)
 # col 1: constant -> 0
@@ -100,6 +100,22 @@ def test_invariant_to_affine_rescaling_and_symmetric(f, data):
     _, d3 = peer_similarity(f, j, [i])
     np.testing.assert_allclose(d2, d1, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(d3, d1, rtol=1e-12, atol=1e-12)
+
+
+def test_profile_zscores_hand_worked():
+    s2 = math.sqrt(2.0)
+    want = np.array([[-s2, 0, -1], [0, 0, -1], [s2, 0, 1], [0, 0, 1]])
+    np.testing.assert_allclose(profile_zscores(F), want, atol=1e-15)
+
+
+@given(profiles, st.sampled_from(["euclidean", "cosine"]), st.data())
+def test_standardised_once_gives_the_same_ranking(f, metric, data):
+    i = data.draw(st.integers(0, len(f) - 1))
+    order, dist = peer_similarity(f, i, range(len(f)), metric=metric)
+    again, dist2 = peer_similarity(profile_zscores(f), i, range(len(f)), metric=metric,
+                                   standardized=True)
+    np.testing.assert_array_equal(again, order)
+    np.testing.assert_array_equal(dist2, dist)
 
 
 @given(profiles, st.data())

@@ -7,6 +7,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 schemathesis = pytest.importorskip("schemathesis")
+from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: E402
+
+# A schema can say "a file" but not "a readable yearbook table", so schema-valid uploads are
+# rightly refused (400, 415); every other check (no 5xx, schemas, documented codes) still runs.
+CONTENT_CHECKED = {"/api/v1/imports": [positive_data_acceptance]}
 
 
 @pytest.mark.parametrize("role", ["admin", "viewer"])
@@ -16,11 +21,12 @@ def test_api_conforms(web_app, tokens, role) -> None:
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
     for operation in operations:
+        excluded = CONTENT_CHECKED.get(operation.path, [])
 
         @given(case=operation.as_strategy())
         @settings(max_examples=12, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def run(case) -> None:  # type: ignore[no-untyped-def]
-            case.call_and_validate(headers=headers)
+            case.call_and_validate(headers=headers, excluded_checks=excluded)  # noqa: B023
 
         run()

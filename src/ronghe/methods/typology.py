@@ -160,6 +160,7 @@ def peer_similarity(
     candidates: Sequence[int] | np.ndarray,
     *,
     metric: Literal["euclidean", "cosine"] = "euclidean",
+    standardized: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rank ``candidates`` by structural similarity to region ``i``.
 
@@ -174,25 +175,17 @@ def peer_similarity(
 
     ``i`` itself is dropped from the candidates and duplicates are ignored. Returns
     ``(order, distance)``: candidate row indices from most to least similar and their distances;
-    ties keep ascending index order.
+    ties keep ascending index order. ``standardized=True`` says ``F`` is already
+    :func:`profile_zscores` of the profiles (so many searches in one year standardise once).
     """
-    f = np.asarray(F, dtype=float)
-    if f.ndim != 2 or f.shape[0] < 2:
-        raise MethodError(f"profiles must be an (n, p) array with n >= 2, got shape {f.shape}")
-    bad = np.argwhere(~np.isfinite(f))
-    if bad.size:
-        r, c = (int(x) for x in bad[0])
-        raise MethodError(f"profile of row {r}, column {c} is not a finite number ({f[r, c]})")
-    n = f.shape[0]
+    z = np.asarray(F, dtype=float) if standardized else profile_zscores(F)
+    n = z.shape[0]
     if not 0 <= i < n:
         raise MethodError(f"region index {i} is outside 0..{n - 1}")
     cand = np.unique(np.asarray(candidates, dtype=int))
     if cand.size and (cand.min() < 0 or cand.max() >= n):
         raise MethodError(f"candidate indices must lie in 0..{n - 1}")
     cand = cand[cand != i]
-    sd = f.std(axis=0)
-    varies = f.max(axis=0) > f.min(axis=0)  # not sd > 0: the mean of equal floats may round
-    z = np.divide(f - f.mean(axis=0), sd, out=np.zeros_like(f), where=varies)
     if metric == "euclidean":
         dist = np.linalg.norm(z[cand] - z[i], axis=1)
     elif metric == "cosine":
@@ -204,6 +197,21 @@ def peer_similarity(
         raise MethodError(f"unknown metric {metric!r} (use 'euclidean' or 'cosine')")
     order = np.argsort(dist, kind="stable")
     return cand[order], dist[order]
+
+
+def profile_zscores(F: np.ndarray) -> np.ndarray:
+    """Columns of the (n, p) profiles ``F`` standardised as :func:`peer_similarity` does:
+    (F - mean) / std, population std (ddof = 0), a constant column becoming 0."""
+    f = np.asarray(F, dtype=float)
+    if f.ndim != 2 or f.shape[0] < 2:
+        raise MethodError(f"profiles must be an (n, p) array with n >= 2, got shape {f.shape}")
+    bad = np.argwhere(~np.isfinite(f))
+    if bad.size:
+        r, c = (int(x) for x in bad[0])
+        raise MethodError(f"profile of row {r}, column {c} is not a finite number ({f[r, c]})")
+    sd = f.std(axis=0)
+    varies = f.max(axis=0) > f.min(axis=0)  # not sd > 0: the mean of equal floats may round
+    return np.divide(f - f.mean(axis=0), sd, out=np.zeros_like(f), where=varies)
 
 
 _DIRECTIONS = {"+": "+", "positive": "+", "-": "-", "−": "-", "negative": "-"}

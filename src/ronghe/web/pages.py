@@ -4,7 +4,6 @@ report."""
 from __future__ import annotations
 
 import secrets
-import tempfile
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -13,19 +12,19 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 
 from ronghe.errors import RongheError
+from ronghe.web import imports
 from ronghe.web.analysis import records
 from ronghe.web.api import check_region, diagnosis_for, scoped
 from ronghe.web.auth import ROLES, Principal
 from ronghe.web.charts import choropleth, histogram, line_chart
-from ronghe.web.context import Platform, platform, session_principal
+from ronghe.web.context import platform, session_principal
 from ronghe.web.i18n import lang_of, translator
 from ronghe.web.maps import LEVELS, by_level
 from ronghe.web.security import (
-    MAX_UPLOAD,
     NO_CONTROL,
-    UPLOAD_TYPES,
     Session,
     client_ip,
     csrf_ok,
@@ -254,39 +253,16 @@ def build_pages() -> APIRouter:
         who: Principal = Depends(user),
     ) -> Response:
         check_csrf(request, csrf)
-        if not who.can_import:
-            raise HTTPException(403, "your role cannot import data / 当前角色不能导入数据")
-        name = Path(file.filename or "").name
-        suffix = Path(name).suffix.lower()
-        if suffix not in UPLOAD_TYPES:
-            raise HTTPException(
-                415, "only .csv, .xlsx and .parquet files / 仅支持 CSV、XLSX、Parquet"
-            )
         p = platform(request)
-        folder = Path(tempfile.mkdtemp(dir=p.staging))
-        path = folder / name
-        size = 0
-        with path.open("wb") as out:
-            while chunk := await file.read(1 << 20):
-                size += len(chunk)
-                if size > MAX_UPLOAD:
-                    raise HTTPException(413, "file larger than 20 MB / 文件超过 20 MB")
-                out.write(chunk)
+        path = await imports.stage(p, who, file)
         try:
-            preview = p.store.import_file(path, dry_run=True, source=source, user=who.username)
-            outside = _outside(p, who, path)
-        except RongheError as exc:
+            preview = await run_in_threadpool(imports.check, p, who, path, source)
+        except imports.Unreadable as exc:
             return render(
                 request,
                 "data.html",
                 {"who": who, "batches": _batches(request, who), "error": str(exc)},
                 status=400,
-            )
-        if outside:
-            raise HTTPException(
-                403,
-                f"the file holds regions outside your scope: "
-                f"{', '.join(outside[:5])} / 文件包含无权编辑的地区",
             )
         key = secrets.token_urlsafe(16)
         p.staged[key] = {"path": path, "user": who.id, "source": source}
@@ -313,23 +289,10 @@ def build_pages() -> APIRouter:
         check_csrf(request, csrf)
         p = platform(request)
         staged = p.staged.get(stage)
-        if staged is None or staged["user"] != who.id or not who.can_import:
+        if staged is None or staged["user"] != who.id:
             raise HTTPException(403, "no such upload / 上传记录无效")
-        if _outside(p, who, staged["path"]):
-            raise HTTPException(
-                403, "the file holds regions outside your scope / 文件包含无权编辑的地区"
-            )
-        p.staged.pop(stage)
-        done = p.store.import_file(staged["path"], source=staged["source"], user=who.username)
-        p.analysis.invalidate()
-        p.accounts.audit(
-            who.username,
-            "import",
-            done.file,
-            f"{done.status}; batch {done.batch_id}; {done.n_values} values; "
-            f"{done.n_superseded} superseded",
-            client_ip(request),
-        )
+        done = imports.commit(p, who, staged["path"], staged["source"], client_ip(request))
+        p.staged.pop(stage, None)
         return render(
             request, "data.html", {"who": who, "batches": _batches(request, who), "done": done}
         )
@@ -578,12 +541,3 @@ def _batches(request: Request, who: Principal) -> list[dict[str, Any]]:
     if who.scope is not None:
         frame = frame[frame["user_name"] == who.username]
     return records(frame.sort_values("id", ascending=False).head(100))
-
-
-def _outside(p: Platform, who: Principal, path: Path) -> list[str]:
-    """Region codes in the file the caller may not edit."""
-    from ronghe.ingest import read_file
-
-    got = read_file(path, catalogue=p.store.catalogue(), regions=p.accounts.regions)
-    codes = sorted(set(got.values["region"].astype(str)))
-    return [c for c in codes if not who.can_write(c)]
