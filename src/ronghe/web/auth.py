@@ -24,6 +24,7 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Literal
 
 import pandas as pd
 import sqlalchemy as sa
@@ -99,6 +100,12 @@ class Accounts:
             self._cache.clear()
         self._cache[key] = (now + PRINCIPAL_TTL, value)
         return value
+
+    def resolved(self, kind: Literal["token", "session"], secret: str) -> bool:
+        """Whether the caller behind an API token or session id is in the cache, so that
+        :meth:`token_principal` or :meth:`session_principal` will not query the database."""
+        hit = self._cache.get((kind, _digest(secret)))
+        return hit is not None and hit[0] > time.monotonic()
 
     @property
     def regions(self) -> pd.DataFrame:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from ronghe.store import Store
 from ronghe.web.analysis import Analysis
@@ -49,10 +50,25 @@ def session_principal(request: Request) -> Principal | None:
     return p.accounts.session_principal(session.sid)
 
 
-def api_principal(request: Request,
-                  creds: HTTPAuthorizationCredentials | None = Depends(bearer)) -> Principal:
+async def api_principal(request: Request,
+                        creds: HTTPAuthorizationCredentials | None = Depends(bearer)
+                        ) -> Principal:
     """The caller of an API endpoint: a Bearer token, else the session cookie (which must then
-    carry the CSRF token in ``X-CSRF-Token`` for anything but GET)."""
+    carry the CSRF token in ``X-CSRF-Token`` for anything but GET). Resolved on the event loop
+    when the caller is cached, else in the threadpool (the look-up queries the database)."""
+    p = platform(request)
+    if creds is not None:
+        cached = p.accounts.resolved("token", creds.credentials)
+    else:
+        session = p.sessions.read(request)
+        cached = session is None or session.sid is None or p.accounts.resolved("session",
+                                                                               session.sid)
+    if cached:
+        return _api_principal(request, creds)
+    return await run_in_threadpool(_api_principal, request, creds)
+
+
+def _api_principal(request: Request, creds: HTTPAuthorizationCredentials | None) -> Principal:
     p = platform(request)
     if creds is not None:
         who = p.accounts.token_principal(creds.credentials)
