@@ -199,7 +199,7 @@ def test_histogram_counts_match_numpy() -> None:
 
 def test_migration_head_tables(web_app) -> None:
     store = web_app.state.platform.store
-    assert store.revision() == "0003"
+    assert store.revision() == "0004"
     names = set(sa.inspect(store.engine).get_table_names())
     assert {"users", "user_regions", "api_tokens", "audit_log", "web_sessions",
             "login_failures"} <= names
@@ -262,7 +262,7 @@ def test_migration_0003_upgrades_a_0002_database(migration_urls) -> None:
                 "INSERT INTO users (username, password_hash, role, active, created_at) "
                 "VALUES ('old', 'x', 'viewer', true, '2026-01-01 00:00:00')"))
             assert not sa.inspect(conn).has_table("web_sessions")
-        store.init()
+        _upgrade(store, "0003")
         assert store.revision() == "0003"
         for table in (t.web_sessions, t.login_failures):  # the migration builds schema.py's tables
             columns, indexes = _catalogue(store, table.name)

@@ -168,3 +168,19 @@ login_failures = sa.Table(
     sa.Column("failed_at", sa.DateTime(), nullable=False),
     sa.Index("ix_login_failures_user_ip", "username", "ip"),
 )
+
+# -- web platform (migration 0004): evaluation settings ------------------------------------------
+# Every change the administrator makes is a new row; the row with the largest id is in force, and
+# no row at all means the defaults (the seed framework with ``Settings()``).
+web_settings_id_seq = sa.Sequence("web_settings_id_seq", metadata=metadata)
+
+web_settings = sa.Table(
+    "web_settings", metadata,
+    sa.Column("id", sa.BigInteger, web_settings_id_seq,
+              server_default=web_settings_id_seq.next_value(), primary_key=True),
+    sa.Column("framework", sa.String(64), nullable=False),
+    sa.Column("settings_yaml", sa.Text, nullable=False),
+    sa.Column("settings_hash", sa.String(64), nullable=False),
+    sa.Column("changed_at", sa.DateTime(), nullable=False),
+    sa.Column("changed_by", sa.Text),
+)

@@ -12,7 +12,9 @@ Safety rules an import follows:
   an error or a killed process leaves the database as it was;
 - a dry run reads and validates but opens no write transaction;
 - a value for a (region, year, variable) that already has one supersedes it: the old row stays, marked
-  ``valid = false`` with ``superseded_by`` set, and :meth:`Store.history` shows both.
+  ``valid = false`` with ``superseded_by`` set, and :meth:`Store.history` shows both;
+- a correction of single values (:meth:`Store.write_values`) is a batch like any other (layout
+  ``edit``, the reason as its source), validated by the same cell rules as a file.
 
 Bulk rows go through the engine's native bulk path (DuckDB: a registered DataFrame; PostgreSQL:
 ``COPY``) inside the same transaction, since row-by-row inserts are far too slow for yearbook panels.
@@ -20,9 +22,11 @@ Bulk rows go through the engine's native bulk path (DuckDB: a registered DataFra
 
 from __future__ import annotations
 
+import csv
 import getpass
 import hashlib
 import io
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -34,7 +38,7 @@ from alembic.ddl.impl import DefaultImpl
 
 from ronghe.errors import InputError, RongheError
 from ronghe.ingest import ValidationReport, read_file
-from ronghe.ingest.tables import file_sha256, jump_records
+from ronghe.ingest.tables import column_letter, file_sha256, jump_records, parse_year
 from ronghe.panel import Panel
 from ronghe.store import schema as t
 
@@ -42,6 +46,8 @@ DEFAULT_DB = "ronghe.duckdb"
 STAGE = "ronghe_stage"
 INDICATOR_COLUMNS = ("name_zh", "name_en", "unit", "merge", "min_value", "max_value", "positive")
 STAGE_COLUMNS = ["region", "year", "variable", "value", "unit", "sheet", "row", "column"]
+EDIT = "edit"  # file name and layout of a correction batch
+EDIT_COLUMNS = ["region", "year", "variable", "value"]
 
 
 class StoreError(RongheError):
@@ -80,6 +86,18 @@ class ImportResult:
     n_values: int
     n_superseded: int
     report: ValidationReport = field(default_factory=ValidationReport)
+
+
+@dataclass
+class EditResult(ImportResult):
+    """Outcome of :meth:`Store.write_values`. ``status`` is ``imported``, ``unchanged`` (every
+    value was already stored) or ``dry-run``; ``n_values`` counts the values that change, listed
+    in ``changes`` (columns region, year, variable, unit, old, new, old_batch; old and old_batch
+    are missing for a cell that had no value); ``n_unchanged`` counts the rows that already held
+    their value."""
+
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    n_unchanged: int = 0
 
 
 @dataclass
@@ -339,6 +357,95 @@ class Store:
                      .values(n_superseded=superseded))
         return batch_id, superseded
 
+    def write_values(self, values: pd.DataFrame, *, source: str, user: str | None = None,
+                     dry_run: bool = False, jump: float = 3.0) -> EditResult:
+        """Correct single values: store the rows of ``values`` that change a stored value as one
+        batch (file name and layout ``edit``, ``source`` = the reason, which is required), in one
+        transaction.
+
+        ``values`` has columns region (a stored region code), year, variable (a catalogue id) and
+        value (a number, or text as a yearbook cell holds it: ``"12,345.6"``). Row n of the frame
+        is "row n" (1-based) in errors. Each value goes through the import's cell rules (it is
+        read as a one-sheet long-layout table by :func:`ronghe.ingest.read_file`: number
+        cleaning, the catalogue's plausible range, year-on-year jump warnings); any error, an
+        unknown region or variable, a bad year or a cell given twice raises
+        :class:`~ronghe.errors.InputError` naming the row and reason, and nothing is stored.
+
+        Rows whose value equals the current one change nothing; when no row changes anything the
+        result is ``unchanged`` (``batch_id``: the batch holding those values, if it is one) and
+        nothing is written, so a repeated submission is a no-op like a re-imported file. The
+        batch's sha256 is the SHA-256 of the sorted lines "region, year, variable, value, id of
+        the batch whose value it replaces" (tab-separated, value as Python's shortest round-trip
+        repr) of the changed rows: a superseded value never becomes current again, so the same
+        text cannot come twice except from two identical corrections racing, and the loser of
+        such a race reports ``unchanged``.
+        """
+        self._require()
+        reason = source.strip()
+        if not reason:
+            raise InputError("a correction needs a reason / 修正须说明理由", file=EDIT)
+        regions, catalogue = self.regions(), self.catalogue()
+        frame = _edit_rows(values, regions.index, catalogue.index)
+        clean, report = self._read_edit(frame, catalogue, regions, jump)
+        result = EditResult(file=EDIT, sha256="", status="dry-run", batch_id=None, layout=EDIT,
+                            n_values=0, n_superseded=0, report=report, n_unchanged=len(clean))
+        try:
+            with self._connect() if dry_run else self.engine.begin() as conn:
+                current = _with_current(conn, clean)
+                changed = current[~current["same"]]
+                result.n_values = len(changed)
+                result.n_unchanged = len(clean) - len(changed)
+                result.changes = changed[["region", "year", "variable", "unit", "old", "value",
+                                          "old_batch"]].rename(columns={"value": "new"})
+                result.changes = result.changes.reset_index(drop=True)
+                if changed.empty:
+                    result.status = "unchanged"
+                    holders = current["old_batch"].unique()
+                    result.batch_id = int(holders[0]) if len(holders) == 1 else None
+                    return result
+                result.sha256 = _edit_sha256(changed)
+                if dry_run:
+                    return result
+                result.batch_id, result.n_superseded = self._write_batch(
+                    conn, changed, file_name=EDIT, sha256=result.sha256, source=reason,
+                    user=user, layout=EDIT, counts={
+                        "n_cells": len(clean), "n_missing": 0, "n_rejected": 0,
+                        "n_warnings": report.count("warning")})
+                result.status = "imported"
+        except sa.exc.IntegrityError:  # an identical correction was stored first (see above)
+            result.status, result.batch_id = "unchanged", self._batch_by_sha(result.sha256)
+            result.n_values, result.n_superseded, result.n_unchanged = 0, 0, len(clean)
+            result.changes = result.changes.iloc[:0]
+        return result
+
+    def _read_edit(self, frame: pd.DataFrame, catalogue: pd.DataFrame, regions: pd.DataFrame,
+                   jump: float) -> tuple[pd.DataFrame, ValidationReport]:
+        """Validate checked edit rows as a long-layout CSV through :func:`read_file`; returns the
+        values (row = edit row) and the warnings, or raises InputError for the first bad cell."""
+        names = {column_letter(j): c for j, c in enumerate(EDIT_COLUMNS)}
+        with tempfile.TemporaryDirectory(prefix="ronghe-edit-") as tmp:
+            path = Path(tmp) / f"{EDIT}.csv"
+            with path.open("w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)
+                writer.writerow(EDIT_COLUMNS)
+                writer.writerows(frame[EDIT_COLUMNS].itertuples(index=False, name=None))
+            got = read_file(path, catalogue=catalogue, regions=regions, layout="long", jump=jump)
+        issues = got.report.issues.assign(
+            file=EDIT, row=got.report.issues["row"] - 1,  # the CSV's row 1 is its header
+            column=got.report.issues["column"].map(names))
+        bad = issues[issues["severity"].isin(["error", "missing"])].sort_values("row")
+        if len(bad):
+            first = bad.iloc[0]
+            reason = first["reason"] if first["severity"] == "error" else "no value / 缺少数值"
+            if len(bad) > 1:
+                reason += f" (and {len(bad) - 1} more rows with errors / 另有 {len(bad) - 1} 行有误)"
+            raise InputError(reason, file=EDIT, row=int(first["row"]), column=first["column"],
+                             value=first["raw"])
+        clean = got.values.astype({"region": str, "variable": str, "unit": str}).assign(
+            sheet="", row=got.values["row"] - 1, column="")
+        report = ValidationReport(issues) + self._jumps_against_store(clean, EDIT, jump)
+        return clean[STAGE_COLUMNS], report
+
     # -- queries --------------------------------------------------------------------------------
     def observations(self, variables: list[str] | None = None, years: list[int] | None = None,
                      regions: list[str] | None = None, current: bool = True,
@@ -387,11 +494,13 @@ class Store:
             return _frame(sa.select(t.import_batches).order_by(t.import_batches.c.id), conn)
 
     def history(self, region: str, year: int, variable: str) -> pd.DataFrame:
-        """Every value ever imported for one cell, oldest first, with the batch that brought it."""
+        """Every value ever imported for one cell, oldest first, with the batch that brought it
+        (file name, time, source and user)."""
         self._require()
         o, b = t.observations, t.import_batches
         q = (sa.select(o.c.value, o.c.unit, o.c.valid, o.c.superseded_by, o.c.batch_id,
-                       b.c.file_name, b.c.imported_at, b.c.source, o.c.sheet, o.c.row, o.c.column)
+                       b.c.file_name, b.c.imported_at, b.c.source, b.c.user_name, o.c.sheet,
+                       o.c.row, o.c.column)
              .join(b, b.c.id == o.c.batch_id)
              .where(o.c.region == str(region), o.c.year == int(year), o.c.variable == variable)
              .order_by(o.c.batch_id))
@@ -498,6 +607,68 @@ def _builtin_code_changes() -> pd.DataFrame:
         "old_code": table["old_code"], "new_code": table["new_code"], "year": table["vintage"],
         "kind": table["kind"],
         "note": table["old_name"] + " -> " + table["new_name"] + " (" + table["basis"] + ")"})
+
+
+def _edit_rows(values: pd.DataFrame, regions: pd.Index, variables: pd.Index) -> pd.DataFrame:
+    """The rows of a correction with text region codes, integer years and catalogue variable
+    ids, each named exactly; raises InputError (row n = the frame's n-th row) for an unknown
+    region or variable, a year that is not one, or a cell given twice."""
+    missing = [c for c in EDIT_COLUMNS if c not in values.columns]
+    if missing:
+        raise InputError(f"corrections need the columns {', '.join(EDIT_COLUMNS)} (missing "
+                         f"{', '.join(missing)}) / 缺少列", file=EDIT)
+    if values.empty:
+        raise InputError("no values to correct / 没有要修正的数值", file=EDIT)
+    rows = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for n, (region, year, variable, value) in enumerate(
+            values[EDIT_COLUMNS].itertuples(index=False, name=None), start=1):
+        code, var, y = str(region).strip(), str(variable).strip(), parse_year(year)
+        if code not in regions:
+            raise InputError("unknown region code / 区划代码不存在", file=EDIT, row=n,
+                             column="region", value=code)
+        if y is None:
+            raise InputError("year is not a year / 年份无效", file=EDIT, row=n, column="year",
+                             value=year)
+        if var not in variables:
+            raise InputError("unknown variable: use an id of the catalogue / 指标不在目录中",
+                             file=EDIT, row=n, column="variable", value=var)
+        if (code, y, var) in seen:
+            raise InputError(f"the value of ({code}, {y}, {var}) is also given in row "
+                             f"{seen[code, y, var]} / 同一数值出现两次", file=EDIT, row=n)
+        seen[code, y, var] = n
+        rows.append((code, y, var, value))
+    return pd.DataFrame(rows, columns=EDIT_COLUMNS)
+
+
+def _with_current(conn: sa.Connection, values: pd.DataFrame) -> pd.DataFrame:
+    """``values`` (:data:`STAGE_COLUMNS`, ``row`` unique) with the current stored value of each
+    cell (``old``) and the batch that stored it (``old_batch``), both missing for a cell without
+    one, and ``same``: whether the new value equals the old one as the column stores values. The
+    comparison casts the new value to the column's type in SQL because DuckDB's FLOAT is single
+    precision (1483.752 comes back as 1483.751953125 and must still count as the same value)."""
+    stage = values.reindex(columns=STAGE_COLUMNS).astype(
+        {"year": "int64", "value": "float64", "row": "int64"})
+    stored = t.observations.c.value.type.compile(dialect=conn.dialect)
+    _load_stage(conn, stage)
+    rows = conn.execute(sa.text(
+        f'SELECT s."row", o.value, o.batch_id, o.value = CAST(s.value AS {stored}) FROM {STAGE} s '
+        "LEFT JOIN observations o ON o.valid AND o.region = s.region AND o.year = s.year "
+        "AND o.variable = s.variable")).all()
+    _drop_stage(conn)
+    current = pd.DataFrame(rows, columns=["row", "old", "old_batch", "same"]).astype(
+        {"row": "int64", "old": "float64", "old_batch": "Int64"})
+    current["same"] = current["same"].fillna(False).astype(bool)
+    return stage.merge(current, on="row")
+
+
+def _edit_sha256(changed: pd.DataFrame) -> str:
+    """SHA-256 of a correction's canonical text (see :meth:`Store.write_values`)."""
+    lines = sorted(
+        f"{r.region}\t{int(r.year)}\t{r.variable}\t{float(r.value)!r}\t"
+        f"{'' if pd.isna(r.old_batch) else int(r.old_batch)}"
+        for r in changed.itertuples(index=False))
+    return hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()
 
 
 def _frame(query: sa.Select, conn: sa.Connection) -> pd.DataFrame:

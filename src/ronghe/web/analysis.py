@@ -1,7 +1,15 @@
-"""Results the web platform serves: the seed-framework evaluation of the store's current panel,
-computed once per data version (the number and last id of import batches) and shared by all
-requests. The version is read from the database at most once per ``VERSION_TTL`` seconds (at once
-after an import through this process).
+"""Results the web platform serves: the evaluation of the store's current panel under the
+evaluation settings an administrator chose (table ``web_settings``: every change a new row, the
+newest in force; none means the seed framework with ``Settings()``), computed once per snapshot key
+(the data version, i.e. the number and last id of import batches, and the settings revision, i.e.
+the id of the newest settings row) and shared by all requests. The key is read from the database
+at most once per ``VERSION_TTL`` seconds (at once after an import or a settings change through this
+process; other workers follow within that time).
+
+Settings are checked before they are stored: :meth:`Analysis.change` evaluates the panel with them
+and refuses them (nothing stored) when that fails, e.g. when the data lacks a variable the framework
+needs. Should stored settings stop working later, the snapshot falls back to the defaults and says
+why in ``Snapshot.problem``, so the platform keeps serving.
 
 Each snapshot keeps what answering costs: every result row already encoded as JSON (built once per
 table, on first use), so a one-region answer is a join of a few byte strings; finished answers
@@ -11,34 +19,163 @@ built entries each."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
 import sqlalchemy as sa
+from pydantic import BaseModel
 
 from ronghe import diagnosis
+from ronghe.errors import InputError, RongheError
+from ronghe.frameworks import list_frameworks, load_framework
+from ronghe.panel import Panel
 from ronghe.result import Result
+from ronghe.settings import Coupling, Normalization, Settings, Treatment, Weighting
 from ronghe.store import Store, StoreError
 from ronghe.store import schema as t
+from ronghe.web.security import utcnow
 
-FRAMEWORK = "seed"
+FRAMEWORK = "seed"  # the framework in force while no settings are stored
 VERSION_TTL = 1.0  # seconds
 MAX_ANSWERS = 4096
+HISTORY = 50  # settings changes listed on the admin page
+
+
+def _options(model: type[BaseModel], name: str, leave_out: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The values a Literal field of a settings model allows, less ``leave_out``."""
+    return tuple(o for o in get_args(model.model_fields[name].annotation) if o not in leave_out)
+
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "framework": tuple(list_frameworks()),
+    # fixed weights and AHP need numbers per indicator or dimension, which a select cannot give
+    "weighting.indicators": _options(Weighting, "indicators", ("fixed",)),
+    "weighting.dimensions": _options(Weighting, "dimensions", ("ahp", "fixed")),
+    # z-scores leave [0, 1] (entropy and coupling need non-negative scores); "target" is a synonym
+    # of min-max (identical scores)
+    "normalization.method": _options(Normalization, "method", ("zscore", "target")),
+    "normalization.scope": _options(Normalization, "scope"),
+    "treatment.imputation": _options(Treatment, "imputation"),
+    "treatment.outliers": _options(Treatment, "outliers"),
+    "aggregation": _options(Settings, "aggregation"),
+    "coupling.formula": _options(Coupling, "formula"),
+}
+"""The settings the admin page offers: dotted path in :class:`~ronghe.settings.Settings` -> the
+values offered (built-in frameworks only: a path would let the form read server files)."""
+
+
+def defaults() -> Settings:
+    """The settings in force while none are stored."""
+    return Settings(framework=FRAMEWORK)
+
+
+def choose(settings: Settings, choices: Mapping[str, str]) -> Settings:
+    """``settings`` with each dotted path of ``choices`` set to its value; InputError for a path
+    or a value :data:`CHOICES` does not offer."""
+    data = settings.model_dump(mode="json")
+    for path, value in choices.items():
+        if value not in CHOICES.get(path, ()):
+            raise InputError(f"{path}: {value!r} is not offered / 无效选项")
+        *parents, leaf = path.split(".")
+        node = data
+        for key in parents:
+            node = node[key]
+        node[leaf] = value
+    return Settings.model_validate(data)
+
+
+def leaves(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """(dotted path, value) of every non-mapping value of nested mappings, in order."""
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            yield from leaves(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}", value
+
+
+def differences(old: Settings, new: Settings) -> list[str]:
+    """``"path: old → new"`` for every setting that differs, in the settings' field order."""
+    before = dict(leaves(old.model_dump(mode="json")))
+    return [f"{path}: {before.get(path)} → {value}"
+            for path, value in leaves(new.model_dump(mode="json")) if before.get(path) != value]
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Settings as stored: ``revision`` is the row id (0: nothing stored, the defaults). When the
+    row's YAML is no longer valid settings (say, written by another version of ronghe),
+    ``settings`` are the defaults and ``problem`` says why."""
+
+    revision: int
+    settings: Settings
+    changed_at: datetime | None = None
+    changed_by: str | None = None
+    problem: str = ""
+
+
+def stored(store: Store, revision: int | None = None) -> Stored:
+    """The settings of row ``revision`` (the newest row when None; the defaults when there is no
+    row)."""
+    w = t.web_settings
+    query = (sa.select(w).order_by(w.c.id.desc()).limit(1) if revision is None
+             else sa.select(w).where(w.c.id == revision))
+    with store.engine.connect() as conn:
+        row = conn.execute(query).first() if revision != 0 else None
+    if row is None:
+        return Stored(0, defaults())
+    try:
+        settings, problem = Settings.from_yaml(row.settings_yaml, f"web_settings #{row.id}"), ""
+    except InputError as exc:
+        settings, problem = defaults(), str(exc)
+    return Stored(int(row.id), settings, row.changed_at, row.changed_by, problem)
+
+
+def history(store: Store, limit: int = HISTORY) -> list[dict[str, Any]]:
+    """The newest ``limit`` settings changes: id, framework, settings_hash, changed_at, changed_by."""
+    w = t.web_settings.c
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(w.id, w.framework, w.settings_hash, w.changed_at,
+                                      w.changed_by).order_by(w.id.desc()).limit(limit)).mappings()
+        return [dict(r) for r in rows]
+
+
+def evaluate(panel: Panel, settings: Settings) -> Result:
+    """The panel evaluated under ``settings`` (a built-in framework only), ready for diagnoses.
+    A framework whose variables the panel lacks is an InputError naming them in both languages."""
+    from ronghe.study import Study
+
+    if settings.framework not in CHOICES["framework"]:
+        raise InputError(f"framework {settings.framework!r} is not built in / 不是内置指标体系")
+    missing = sorted({v for _, v in load_framework(settings.framework).missing(panel.data.columns)})
+    if missing:
+        shown = ", ".join(missing[:8]) + (f" … (+{len(missing) - 8})" if len(missing) > 8 else "")
+        raise InputError(f"指标体系 {settings.framework} 需要的变量数据库中没有 / framework "
+                         f"{settings.framework} needs variables the data lacks: {shown}")
+    result = Study(panel, settings=settings).evaluate()
+    diagnosis.prepare(result)
+    return result
 
 
 @dataclass
 class Snapshot:
-    """One data version's result and its frames (None when the store holds no values)."""
+    """One data version's result under one settings revision, and its frames (None when the
+    store holds no values). ``settings`` are those the result was computed with; ``problem`` says
+    why they are the defaults rather than those of ``revision`` (empty when they are not)."""
 
     version: tuple[int, int]
     result: Result | None
+    revision: int = 0
+    settings: Settings = field(default_factory=defaults)
+    problem: str = ""
     index: pd.DataFrame = field(default_factory=pd.DataFrame)
     coupling: pd.DataFrame = field(default_factory=pd.DataFrame)
     obstacles: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -82,6 +219,11 @@ class Snapshot:
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.index["year"].unique()) if len(self.index) else []
 
+    @property
+    def key(self) -> tuple[tuple[int, int], int]:
+        """What the snapshot is of: (data version, settings revision)."""
+        return self.version, self.revision
+
 
 class Analysis:
     """Evaluate the store lazily and keep the latest snapshot. ``warm(snapshot)`` runs on each
@@ -98,11 +240,59 @@ class Analysis:
         """Re-read the data version on the next request (call after an import)."""
         self._checked = 0.0
 
-    def version(self) -> tuple[int, int]:
-        b = t.import_batches
+    def version(self) -> tuple[tuple[int, int], int]:
+        """The snapshot key in force: the data version (number and last id of import batches) and
+        the settings revision (id of the newest settings row, 0 when there is none)."""
+        b, w = t.import_batches, t.web_settings
         with self.store.engine.connect() as conn:
-            n, last = conn.execute(sa.select(sa.func.count(), sa.func.max(b.c.id))).one()
-        return int(n), int(last or 0)
+            n, last, revision = conn.execute(sa.select(
+                sa.select(sa.func.count()).select_from(b).scalar_subquery(),
+                sa.select(sa.func.max(b.c.id)).scalar_subquery(),
+                sa.select(sa.func.max(w.c.id)).scalar_subquery())).one()
+        return (int(n), int(last or 0)), int(revision or 0)
+
+    @property
+    def problem(self) -> str:
+        """Why the latest snapshot uses the defaults instead of the stored settings ("" if it
+        does not, or if nothing was evaluated yet); never touches the database."""
+        snap = self._snap
+        return snap.problem if snap is not None else ""
+
+    def change(self, settings: Settings, user: str) -> tuple[Stored, Stored] | None:
+        """Store ``settings`` as the newest revision, changed by ``user``, and serve results under
+        them from this process at once; returns (settings before, settings now), or None when
+        they equal the stored ones. The store's panel is evaluated first: when that fails, an
+        InputError says why (in both languages) and nothing is stored."""
+        old = stored(self.store)
+        if settings.hash == old.settings.hash and not old.problem:
+            return None
+        version, _ = self.version()
+        try:
+            panel = self.store.panel()
+        except StoreError:  # no values yet: nothing to check the settings against
+            panel = None
+        result = None
+        if panel is not None:
+            try:
+                result = evaluate(panel, settings)
+            except (RongheError, ValueError) as exc:
+                raise InputError(f"未保存：这些设置无法评价当前数据 / not saved: these settings "
+                                 f"cannot evaluate the data: {exc}") from None
+        elif settings.framework not in CHOICES["framework"]:
+            raise InputError(f"framework {settings.framework!r} is not built in / 不是内置指标体系")
+        with self.store.engine.begin() as conn:
+            revision = int(conn.execute(t.web_settings.insert().values(
+                framework=settings.framework, settings_yaml=settings.to_yaml(),
+                settings_hash=settings.hash, changed_at=utcnow(), changed_by=user,
+            ).returning(t.web_settings.c.id)).scalar())
+        new = stored(self.store, revision)
+        snap = _snapshot(version, result, new.revision, settings)
+        with self._lock:
+            if self._warm is not None and result is not None:
+                self._warm(snap)
+            self._snap = snap
+            self._checked = time.monotonic()
+        return old, new
 
     def current(self) -> Snapshot | None:
         """The latest snapshot if its data version was checked within ``VERSION_TTL``, else None;
@@ -116,13 +306,13 @@ class Analysis:
         snap = self._snap
         if snap is not None and time.monotonic() - self._checked < VERSION_TTL:
             return snap
-        version = self.version()
-        if snap is not None and snap.version == version:
+        key = self.version()
+        if snap is not None and snap.key == key:
             self._checked = time.monotonic()
             return snap
         with self._lock:
-            if self._snap is None or self._snap.version != version:
-                snap = _evaluate(self.store, version)
+            if self._snap is None or self._snap.key != key:
+                snap = _evaluate(self.store, *key)
                 if self._warm is not None and snap.result is not None:
                     self._warm(snap)
                 self._snap = snap
@@ -153,17 +343,35 @@ def _bounded(cache: OrderedDict, key: tuple, build):  # type: ignore[no-untyped-
     return value
 
 
-def _evaluate(store: Store, version: tuple[int, int]) -> Snapshot:
-    from ronghe.study import Study
+def _snapshot(version: tuple[int, int], result: Result | None, revision: int,
+              settings: Settings, problem: str = "") -> Snapshot:
+    if result is None:
+        return Snapshot(version, None, revision, settings, problem)
+    return Snapshot(version, result, revision, settings, problem, index=result.index,
+                    coupling=result.coupling, obstacles=result.top_obstacles)
 
+
+def _evaluate(store: Store, version: tuple[int, int], revision: int) -> Snapshot:
+    """The snapshot of ``version`` under settings ``revision``; under the defaults, with the
+    reason in ``problem``, when the stored settings are unreadable or cannot evaluate the data
+    (errors under the defaults themselves propagate)."""
+    chosen = stored(store, revision)
+    settings, problem = chosen.settings, chosen.problem
     try:
         panel = store.panel()
     except StoreError:
-        return Snapshot(version, None)
-    result = Study(panel, FRAMEWORK).evaluate()
-    diagnosis.prepare(result)
-    return Snapshot(version, result, index=result.index, coupling=result.coupling,
-                    obstacles=result.top_obstacles)
+        return _snapshot(version, None, revision, settings, problem)
+    if not problem:
+        try:
+            return _snapshot(version, evaluate(panel, settings), revision, settings)
+        except (RongheError, ValueError) as exc:
+            if settings == defaults():
+                raise
+            settings, problem = defaults(), str(exc)
+    logging.getLogger("ronghe.web").warning(
+        "stored settings #%s not applied, defaults used / 已保存的设置未生效，改用默认设置: %s",
+        revision, problem)
+    return _snapshot(version, evaluate(panel, settings), revision, settings, problem)
 
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from importlib.util import find_spec
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ronghe import methods as m
 from ronghe.errors import RongheError
+from ronghe.store.store import EditResult
 from ronghe.web import imports
 from ronghe.web.analysis import Snapshot, records
 from ronghe.web.auth import Principal
@@ -146,6 +147,32 @@ class ImportOut(BaseModel):
     warnings: int
     missing: int
     issues: list[IssueOut] = Field(description="the first 500 issues of the validation report")
+
+
+class CorrectionValue(BaseModel):
+    region: str = Field(pattern=CODE, description="region code as in /regions")
+    year: int = Field(ge=1949, le=2100)
+    variable: str = Field(min_length=1, max_length=64, pattern=NO_CONTROL,
+                          description="variable id as in /indicators")
+    value: float | Annotated[str, Field(max_length=64, pattern=NO_CONTROL)] = Field(
+        description="the corrected value in the catalogue's unit: a number, or text as a "
+                    "yearbook cell holds it ('12,345.6')")
+
+
+class CorrectionIn(BaseModel):
+    values: list[CorrectionValue] = Field(min_length=1, max_length=1000)
+    reason: str = Field(min_length=1, max_length=500, pattern=NO_CONTROL,
+                        description="why the values change; stored as the batch's source / 修正理由")
+
+
+class CorrectionOut(BaseModel):
+    status: str = Field(description="imported, or unchanged (every value was already stored)")
+    batch_id: int | None = None
+    sha256: str
+    n_values: int = Field(description="values that changed (stored in the batch)")
+    n_unchanged: int = Field(description="values that already held the given value")
+    n_superseded: int
+    warnings: list[str] = Field(description="doubts about stored values (year-on-year jumps)")
 
 
 class TokenIn(BaseModel):
@@ -406,6 +433,20 @@ def build_router() -> APIRouter:
         p.accounts.audit(who.username, "token", body.name)
         return {"token": token}
 
+    @api.post("/observations", response_model=CorrectionOut, responses={
+        422: {"description": "a value is invalid (the detail names its row and the reason)"}})
+    def correct(request: Request, body: CorrectionIn, who: Principal = Depends(api_principal),
+                p: Platform = Depends(platform)) -> dict[str, Any]:
+        """Correct single values as one batch (the reason is its source). Admins and editors
+        only; every region must be in the caller's scope, else nothing is stored (403). Rows
+        are numbered from 1 in errors."""
+        values = pd.DataFrame([v.model_dump() for v in body.values])
+        done = correct_values(p, who, values, body.reason, client_ip(request))
+        return {"status": done.status, "batch_id": done.batch_id, "sha256": done.sha256,
+                "n_values": done.n_values, "n_unchanged": done.n_unchanged,
+                "n_superseded": done.n_superseded,
+                "warnings": [line for line in done.report.lines() if line.startswith("warning")]}
+
     return api
 
 
@@ -456,3 +497,34 @@ def simulate_for(p: Platform, body: SimulateIn) -> dict[str, Any]:
             "grade_en": str(en[0]), "summary": summary,
             "obstacles": [{"indicator": r["indicator"], "degree": r["obstacle_after"]}
                           for r in records(ind)]}
+
+
+def correct_values(p: Platform, who: Principal, values: pd.DataFrame, reason: str,
+                   ip: str) -> EditResult:
+    """Store corrections (:meth:`ronghe.store.Store.write_values`) for the profile form and
+    ``POST /observations``: 404 for an unknown region and 403 unless the caller may write every
+    region (nothing stored), 422 with the store's message (row and reason) for an invalid value;
+    then the results are refreshed and each changed value gets an ``edit`` entry in the audit
+    log."""
+    if not who.can_import:
+        raise HTTPException(403, "your role cannot edit data / 当前角色不能修改数据")
+    codes = set(values["region"].astype(str))
+    unknown = sorted(codes - set(p.accounts.regions.index))
+    if unknown:
+        raise HTTPException(404, f"unknown region {', '.join(unknown[:5])} / 地区不存在")
+    outside = sorted(c for c in codes if not who.can_write(c))
+    if outside:
+        raise HTTPException(403, f"regions outside your scope: {', '.join(outside[:5])} / "
+                                 "包含无权编辑的地区")
+    try:
+        done = p.store.write_values(values, source=reason, user=who.username)
+    except RongheError as exc:
+        raise HTTPException(422, str(exc)) from None
+    if done.status == "imported":
+        p.analysis.invalidate()
+        for c in records(done.changes):
+            old = "–" if c["old"] is None else f"{c['old']:.15g}"
+            p.accounts.audit(who.username, "edit", f"{c['region']} {c['year']} {c['variable']}",
+                             f"{old} → {c['new']:.15g} {c['unit'] or ''}; batch "
+                             f"{done.batch_id}; {reason.strip()}", ip)
+    return done

@@ -6,21 +6,33 @@ from __future__ import annotations
 import secrets
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request, UploadFile
+import pandas as pd
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, UploadFile
 from fastapi import Path as FastPath
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 
 from ronghe.errors import RongheError
+from ronghe.frameworks import load_framework
+from ronghe.settings import Settings
 from ronghe.web import imports
-from ronghe.web.analysis import records
-from ronghe.web.api import check_region, diagnosis_for, scoped
+from ronghe.web.analysis import (
+    CHOICES,
+    choose,
+    differences,
+    history,
+    leaves,
+    records,
+    stored,
+)
+from ronghe.web.api import check_region, correct_values, diagnosis_for, scoped
 from ronghe.web.auth import ROLES, Principal
 from ronghe.web.charts import choropleth, histogram, line_chart
-from ronghe.web.context import platform, session_principal
+from ronghe.web.context import Platform, platform, session_principal
 from ronghe.web.i18n import lang_of, translator
 from ronghe.web.maps import LEVELS, by_level
 from ronghe.web.security import (
@@ -197,34 +209,46 @@ def build_pages() -> APIRouter:
 
     @pages.get("/region/{code}")
     def region(
-        request: Request, code: str, year: int | None = None, who: Principal = Depends(user)
+        request: Request,
+        code: str,
+        year: int | None = None,
+        variable: str | None = Query(None, max_length=64, pattern=NO_CONTROL),
+        saved: Literal["imported", "unchanged"] | None = None,
+        who: Principal = Depends(user),
     ) -> Response:
+        return _region_page(request, who, code, year, variable, saved=saved)
+
+    @pages.post("/region/{code}/values")
+    def correct(
+        request: Request,
+        code: str,
+        year: int = Form(..., ge=1949, le=2100),
+        variable: str = Form(..., max_length=64, pattern=NO_CONTROL),
+        value: str = Form("", max_length=64, pattern=NO_CONTROL),
+        reason: str = Form("", max_length=500, pattern=NO_CONTROL),
+        csrf: str = Form(""),
+        who: Principal = Depends(user),
+    ) -> Response:
+        """The profile's correction form: one value of this region, stored by
+        :func:`ronghe.web.api.correct_values`; an invalid value shows the profile again with
+        the reason (422)."""
+        check_csrf(request, csrf)
         p = platform(request)
         check_region(p, who, code)
-        lang = lang_of(request)
-        d = diagnosis_for(p, who, code, year, lang)
-        snap = p.analysis.snapshot()
-        idx = snap.index[snap.index["region"] == code]
-        cc = snap.coupling[snap.coupling["region"] == code]
-        t = translator(lang)
-        chart = line_chart(
-            [int(y) for y in idx["year"]],
-            {t("index"): idx["index"].tolist(), "D": cc["D"].tolist()},
-            code,
+        frame = pd.DataFrame(
+            {"region": [code], "year": [year], "variable": [variable], "value": [value]}
         )
-        grade = records(cc[cc["year"] == d["year"]])[0]
-        return render(
-            request,
-            "region.html",
-            {
-                "who": who,
-                "d": d,
-                "chart": chart,
-                "grade": grade,
-                "years": snap.years,
-                "can_simulate": find_spec("ronghe.planning.scenario") is not None,
-            },
-        )
+        try:
+            done = correct_values(p, who, frame, reason, client_ip(request))
+        except HTTPException as exc:
+            if exc.status_code != 422:
+                raise
+            return _region_page(
+                request, who, code, year, variable, error=str(exc.detail), value=value,
+                reason=reason, status=422,
+            )
+        query = urlencode({"year": year, "variable": variable, "saved": done.status})
+        return RedirectResponse(f"/region/{code}?{query}#correct", status_code=303)
 
     @pages.get("/scenario/{code}")
     def scenario(
@@ -403,6 +427,16 @@ def build_pages() -> APIRouter:
         p.accounts.audit(who.username, "password-reset", name, "", client_ip(request))
         return RedirectResponse("/admin", status_code=303)
 
+    @pages.post("/admin/settings")
+    async def change_settings(
+        request: Request, csrf: str = Form(""), who: Principal = Depends(user)
+    ) -> Response:
+        check_csrf(request, csrf)
+        _require_admin(who)
+        form = await request.form()
+        choices = {path: str(form.get(path, "")) for path in CHOICES}
+        return await run_in_threadpool(_save_settings, request, who, choices)
+
     @pages.post("/admin/tokens/{token_id}/revoke")
     def revoke_any_token(
         request: Request,
@@ -444,7 +478,8 @@ def build_pages() -> APIRouter:
         if snap.result is None:
             raise HTTPException(404, "no data in the database / 数据库中没有数据")
         lang = lang_of(request)
-        path = p.staging / f"report-{snap.version[0]}-{snap.version[1]}-{lang}.html"
+        path = p.staging / (f"report-{snap.version[0]}-{snap.version[1]}-{snap.revision}-"
+                            f"{lang}.html")
         if not path.exists():
             write_html(snap.result, path, lang=lang)
         return FileResponse(path, media_type="text/html", filename=f"ronghe-report-{lang}.html")
@@ -492,6 +527,85 @@ def _metric_options(result: Any, index_columns: list[str], t: Any, lang: str
     return groups, indicators
 
 
+def _region_page(
+    request: Request,
+    who: Principal,
+    code: str,
+    year: int | None,
+    variable: str | None,
+    *,
+    saved: str | None = None,
+    error: str = "",
+    value: str = "",
+    reason: str = "",
+    status: int = 200,
+) -> Response:
+    """The region profile; for callers who may write the region also the correction card
+    (``variable`` chosen in it, the outcome of a save or the error of a refused value with the
+    text the user typed)."""
+    p = platform(request)
+    check_region(p, who, code)
+    lang = lang_of(request)
+    d = diagnosis_for(p, who, code, year, lang)
+    snap = p.analysis.snapshot()
+    idx = snap.index[snap.index["region"] == code]
+    cc = snap.coupling[snap.coupling["region"] == code]
+    t = translator(lang)
+    chart = line_chart(
+        [int(y) for y in idx["year"]],
+        {t("index"): idx["index"].tolist(), "D": cc["D"].tolist()},
+        code,
+    )
+    grade = records(cc[cc["year"] == d["year"]])[0]
+    return render(
+        request,
+        "region.html",
+        {
+            "who": who,
+            "d": d,
+            "chart": chart,
+            "grade": grade,
+            "years": snap.years,
+            "can_simulate": find_spec("ronghe.planning.scenario") is not None,
+            "edit": _correction_card(p, who, code, d["year"], variable, lang),
+            "saved": saved,
+            "error": error,
+            "value": value,
+            "reason": reason,
+        },
+        status=status,
+    )
+
+
+def _correction_card(
+    p: Platform, who: Principal, code: str, year: int, variable: str | None, lang: str
+) -> dict[str, Any] | None:
+    """What the correction card shows, or None for callers who may not write the region: the
+    catalogue's variables as (id, label) options, the chosen one (default the first), its unit,
+    its current value with provenance (batch, file, source, user, time) and its earlier values,
+    newest first, from :meth:`ronghe.store.Store.history`."""
+    if not who.can_write(code):
+        return None
+    catalogue = p.store.catalogue()
+    if catalogue.empty:
+        return None
+    name = "name_en" if lang == "en" else "name_zh"
+    options = [
+        (vid, f"{row[name] or vid}" + (f" ({row['unit']})" if row["unit"] else ""))
+        for vid, row in catalogue.iterrows()
+    ]
+    variable = variable if variable in catalogue.index else str(catalogue.index[0])
+    history = records(p.store.history(code, year, variable).iloc[::-1])
+    return {
+        "options": options,
+        "variable": variable,
+        "year": year,
+        "unit": catalogue.at[variable, "unit"] or "",
+        "current": next((h for h in history if h["valid"]), None),
+        "earlier": [h for h in history if not h["valid"]],
+    }
+
+
 def _require_admin(who: Principal) -> None:
     if who.role != "admin":
         raise HTTPException(403, "administrators only / 仅限管理员")
@@ -518,6 +632,7 @@ def _admin_page(
 ) -> Response:
     _require_admin(who)
     p = platform(request)
+    settings = stored(p.store)
     return render(
         request,
         "admin.html",
@@ -529,9 +644,49 @@ def _admin_page(
             "token": token,
             "tokens": p.accounts.tokens(),
             "audit": p.accounts.audit_entries(),
+            "settings": settings,
+            "settings_fields": _settings_fields(lang_of(request), settings.settings),
+            "settings_history": history(p.store),
+            "settings_problem": p.analysis.problem,
         },
         status=status,
     )
+
+
+def _save_settings(request: Request, who: Principal, choices: dict[str, str]) -> Response:
+    """Store the evaluation settings chosen on the admin page and audit the change (old -> new
+    hash, and what changed); the page with the reason (400) when they are refused."""
+    p = platform(request)
+    old = stored(p.store)
+    try:
+        changed = p.analysis.change(choose(old.settings, choices), who.username)
+    except RongheError as exc:
+        return _admin_page(request, who, error=str(exc), status=400)
+    if changed is not None:
+        before, now = changed
+        detail = "; ".join([f"{before.settings.hash} → {now.settings.hash}",
+                            *differences(before.settings, now.settings)])
+        p.accounts.audit(who.username, "settings", f"#{now.revision}", detail,
+                         client_ip(request))
+    return RedirectResponse("/admin#settings", status_code=303)
+
+
+def _settings_fields(lang: str, current: Settings
+                     ) -> list[tuple[str, str, list[tuple[str, str]], str]]:
+    """The admin page's settings selects: [(dotted path, label, [(value, label)], the value of
+    ``current``)]; frameworks are labelled with their names."""
+    t = translator(lang)
+    values_now = dict(leaves(current.model_dump(mode="json")))
+    fields = []
+    for path, values in CHOICES.items():
+        if path == "framework":
+            names = {v: load_framework(v).info for v in values}
+            options = [(v, f"{v} · {names[v].name_en if lang == 'en' else names[v].name_zh}")
+                       for v in values]
+        else:
+            options = [(v, t(f"{path}={v}")) for v in values]
+        fields.append((path, t(f"set:{path}"), options, str(values_now[path])))
+    return fields
 
 
 def _batches(request: Request, who: Principal) -> list[dict[str, Any]]:
