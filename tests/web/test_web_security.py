@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
@@ -199,15 +200,20 @@ def test_histogram_counts_match_numpy() -> None:
 
 def test_migration_head_tables(web_app) -> None:
     store = web_app.state.platform.store
-    assert store.revision() == "0004"
+    assert store.revision() == ScriptDirectory.from_config(_config()).get_current_head()
     names = set(sa.inspect(store.engine).get_table_names())
     assert {"users", "user_regions", "api_tokens", "audit_log", "web_sessions",
             "login_failures"} <= names
 
 
-def _upgrade(store: Store, revision: str, downgrade: bool = False) -> None:
+def _config() -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("ronghe.store") / "migrations"))
+    return cfg
+
+
+def _upgrade(store: Store, revision: str, downgrade: bool = False) -> None:
+    cfg = _config()
     with store.engine.connect() as conn:
         cfg.attributes["connection"] = conn
         (command.downgrade if downgrade else command.upgrade)(cfg, revision)
@@ -487,3 +493,29 @@ def test_tokens_page_lists_own_tokens_only(web_app, clients) -> None:
     assert "API 令牌" in clients["viewer"].get("/tokens?lang=zh").text
     admin = clients["admin"].get("/admin").text
     assert "viewer-only-token" in admin and "editor-only-token" in admin
+
+
+def _value_type(store: Store) -> str:
+    with store.engine.connect() as conn:
+        return str(conn.execute(sa.text(
+            "SELECT data_type FROM information_schema.columns WHERE table_name = 'observations' "
+            "AND column_name = 'value' AND table_schema = current_schema()")).scalar()).upper()
+
+
+def test_migration_0005_stores_values_in_double_precision(migration_urls, tmp_path) -> None:
+    # 1483.752 is not a float32: float32 keeps 1483.751953125 (24-bit mantissa)
+    assert float(np.float32(1483.752)) == 1483.751953125
+    body = "region,year,variable,value\n330102,2023,gdp,{}\n"
+    for k, url in enumerate(migration_urls):
+        store = Store(url)
+        _upgrade(store, "0004")
+        (tmp_path / f"a{k}.csv").write_text(body.format(1483.752))
+        store.import_file(tmp_path / f"a{k}.csv")
+        _upgrade(store, "0005")
+        assert _value_type(store) in ("DOUBLE", "DOUBLE PRECISION")
+        (tmp_path / f"b{k}.csv").write_text(body.format(2345678.123456789))
+        store.import_file(tmp_path / f"b{k}.csv")
+        assert store.history("330102", 2023, "gdp")["value"].iloc[-1] == 2345678.123456789
+        _upgrade(store, "0004", downgrade=True)
+        assert store.revision() == "0004"
+        store.close()

@@ -55,8 +55,8 @@ indicators = sa.Table(
     sa.Column("name_en", sa.Text),
     sa.Column("unit", sa.Text),
     sa.Column("merge", sa.String(16)),
-    sa.Column("min_value", sa.Float),
-    sa.Column("max_value", sa.Float),
+    sa.Column("min_value", sa.Double),
+    sa.Column("max_value", sa.Double),
     sa.Column("positive", sa.Boolean),
 )
 
@@ -84,7 +84,7 @@ observations = sa.Table(
     sa.Column("region", sa.String(12), nullable=False),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("variable", sa.String(64), nullable=False),
-    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("value", sa.Double, nullable=False),
     sa.Column("unit", sa.Text),
     sa.Column("sheet", sa.Text),
     sa.Column("row", sa.Integer),
