@@ -354,7 +354,7 @@ def test_migration_0004_upgrades_a_0003_database(tmp_path) -> None:
         store = Store(url)
         _upgrade(store, "0003")
         assert not sa.inspect(store.engine).has_table("web_settings")
-        store.init()
+        _upgrade(store, "0004")
         assert store.revision() == "0004"
         assert _columns(store, "web_settings") == {c.name: c.nullable
                                                    for c in t.web_settings.columns}
