@@ -522,9 +522,9 @@ def correct_values(p: Platform, who: Principal, values: pd.DataFrame, reason: st
         raise HTTPException(422, str(exc)) from None
     if done.status == "imported":
         p.analysis.invalidate()
-        for c in records(done.changes):
-            old = "–" if c["old"] is None else f"{c['old']:.15g}"
-            p.accounts.audit(who.username, "edit", f"{c['region']} {c['year']} {c['variable']}",
-                             f"{old} → {c['new']:.15g} {c['unit'] or ''}; batch "
-                             f"{done.batch_id}; {reason.strip()}", ip)
+        p.accounts.audit_many(who.username, "edit", [
+            (f"{c['region']} {c['year']} {c['variable']}",
+             f"{'–' if c['old'] is None else format(c['old'], '.15g')} → {c['new']:.15g} "
+             f"{c['unit'] or ''}; batch {done.batch_id}; {reason.strip()}")
+            for c in records(done.changes)])
     return done

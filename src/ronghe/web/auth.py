@@ -304,10 +304,18 @@ class Accounts:
     # -- audit ----------------------------------------------------------------------------------
     def audit(self, username: str | None, action: str, target: str = "", detail: str = "",
               ip: str = "") -> None:
+        self.audit_many(username, action, [(target, detail)], ip)
+
+    def audit_many(self, username: str | None, action: str, entries: list[tuple[str, str]],
+                   ip: str = "") -> None:
+        """One audit entry per (target, detail), written in one transaction."""
+        if not entries:
+            return
+        now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(t.audit_log.insert().values(
-                logged_at=utcnow(), username=username, action=action, target=target, detail=detail,
-                ip=ip[:64]))
+            conn.execute(t.audit_log.insert(), [
+                {"logged_at": now, "username": username, "action": action, "target": target,
+                 "detail": detail, "ip": ip[:64]} for target, detail in entries])
 
     def audit_entries(self, limit: int = 200) -> list[dict]:
         with self.engine.connect() as conn:
