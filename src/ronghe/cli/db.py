@@ -97,7 +97,8 @@ def import_files(
     report: Annotated[Path | None, typer.Option(
         help="校验报告 write the validation report (.csv or .xlsx)")] = None,
     layout: Annotated[str, typer.Option(
-        help="auto, long, per-year (一年一表) or per-variable (一指标一表)")] = "auto",
+        help="auto, long, per-year (一年一表), per-variable (一指标一表) or variable-year "
+             "(一表多指标多年, two header rows)")] = "auto",
 ) -> None:
     """导入 Import yearbook files: clean, validate, store (all files or none)."""
     from ronghe.ingest import ValidationReport

@@ -1,22 +1,43 @@
 """Turn a yearbook file into long, clean observations plus a validation report.
 
-Three layouts are understood (``layout="auto"`` detects them from the header row; an explicit value
+Four layouts are understood (``layout="auto"`` detects them from the header; an explicit value
 overrides detection):
 
 - ``long``: columns region (code and/or name), year, variable, value, optionally unit;
 - ``per-year``: one sheet per year (sheet named ``2020`` or ``2020年``, or a year column), regions in
   rows and variables in columns;
 - ``per-variable``: one sheet per variable (the sheet — or, for CSV/Parquet, the file — named by the
-  variable), regions in rows and years in columns.
+  variable), regions in rows and years in columns;
+- ``variable-year``: regions in rows and a two-row header, variable headings in the first row
+  (usually merged over several columns) and years under them in the second, so that each column is
+  one (variable, year); detected when most second-row headings are years.
 
 The header row is the first of the top 20 rows holding a region heading (代码, 地区, region …); title
 rows above it are skipped, and a ``单位：万元`` line there sets the unit of columns without their own
 bracketed unit. Rows after the table that start with 注, 资料来源 or 说明 end the sheet; total rows
-(合计, 全省 …) are skipped with a warning, and 序号/备注 columns are ignored. Multi-row headers and
-merged header cells are not understood: the header must be one row. Variables are
-matched to the catalogue by id, Chinese or English name; values are converted to the catalogue's unit.
-Structural problems (no header, unknown or ambiguous region, unknown variable, impossible unit, a
-duplicated observation) raise :class:`~ronghe.errors.InputError`; problems of single cells go to the
+(合计, 全省 …) are skipped with a warning, and 序号/备注 columns are ignored.
+
+A header has at most two rows. The row right below the header row continues it when its region
+cells are blank, every other cell it has is a heading (a year, or text that is neither a number nor
+a no-data mark) under a data column, and the row after it holds a region. Merged cells arrive as the
+value in their first cell and blanks elsewhere, so a first-row heading is carried right across blank
+first-row cells that have a second-row heading; a column blank in both rows is ignored and ends the
+carried heading. Each column then reads as follows:
+
+- a year under a heading: that heading's variable, that year (``variable-year``);
+- other text under a heading: the text is the variable when the catalogue knows it (or when there
+  is no catalogue), else the text joined with the heading above (``第一产业`` under ``增加值``
+  tries ``第一产业``, ``第一产业增加值``, ``增加值第一产业``); a total sub-heading (合计) stands for
+  the heading above, and a second-row cell holding only a unit (``(万元)``, ``万元`` or
+  ``单位：万元``) gives the unit of the heading above. The year comes from the sheet name or the
+  year column, as in ``per-year``;
+- a unit may be written in either row; the second row's wins, then the first row's, then the
+  sheet's ``单位`` line.
+
+Variables are matched to the catalogue by id, Chinese or English name; values are converted to the
+catalogue's unit. Structural problems (no header, unknown or ambiguous region, unknown variable,
+impossible unit, a duplicated observation) raise :class:`~ronghe.errors.InputError` naming the file,
+sheet, row and column (for a header problem, the header cell); problems of single cells go to the
 :class:`~ronghe.ingest.report.ValidationReport` and the cell is not stored.
 """
 
@@ -36,9 +57,9 @@ from ronghe.ingest.cells import MAX_ABS, clean_cell
 from ronghe.ingest.match import RegionMatcher
 from ronghe.ingest.readers import Sheet, read_sheets
 from ronghe.ingest.report import ValidationReport
-from ronghe.ingest.units import conversion_factor, split_header
+from ronghe.ingest.units import UNITS, conversion_factor, normalise_unit, split_header
 
-LAYOUTS = ("auto", "long", "per-year", "per-variable")
+LAYOUTS = ("auto", "long", "per-year", "per-variable", "variable-year")
 CODE_HEADERS = {"region", "code", "region_code", "代码", "地区代码", "区划代码", "行政区划代码",
                 "统计用区划代码"}
 NAME_HEADERS = {"name", "name_zh", "region_name", "地区", "地区名称", "名称", "县(市、区)", "县(市,区)",
@@ -115,13 +136,27 @@ class _Catalogue:
                     if isinstance(k, str) and k:
                         self.lookup.setdefault(_key(k), str(vid))
 
-    def resolve(self, header: object, **where: object) -> tuple[str, str | None]:
+    def resolve(self, header: object, parent: object = None,
+                **where: object) -> tuple[str, str | None]:
+        """Variable id and unit of a column heading; ``parent`` is the heading above it in a
+        two-row header (see the module docstring for the names tried)."""
         name, unit = split_header(header)
+        names = [name]
+        if parent is not None:
+            top, top_unit = split_header(parent)
+            m = _SHEET_UNIT.match(name)
+            bare = m.group(1) if m else name
+            if unit is None and normalise_unit(bare) in UNITS:
+                name, unit = "", bare
+            unit = unit or top_unit
+            total = not name or _key(name) in TOTAL_NAMES
+            names = [top] if total else [name, name + top, top + name]
         if self.frame is None:
-            return name, unit
-        vid = self.lookup.get(_key(name))
+            return names[0], unit
+        vid = next((v for v in map(self.lookup.get, map(_key, names)) if v is not None), None)
         if vid is None:
-            raise InputError(f"unknown variable {name!r}: not in the catalogue (use an id or name "
+            tried = " / ".join(map(repr, dict.fromkeys(names)))
+            raise InputError(f"unknown variable {tried}: not in the catalogue (use an id or name "
                              "from `ronghe db status`) / 指标不在目录中", **where)
         return vid, unit
 
@@ -148,7 +183,68 @@ class _Header:
     value: int | None
     unit: int | None
     data: list[int]
+    tops: list[int | None]
+    sub: int | None
     sheet_unit: str | None
+
+    @property
+    def body(self) -> int:
+        """Index of the first row below the header."""
+        return (self.row if self.sub is None else self.sub) + 1
+
+
+def _is_heading(cell: object) -> bool:
+    """A cell that can head a column: a year, or text that is neither a number nor a no-data mark."""
+    return parse_year(cell) is not None or (isinstance(cell, str)
+                                            and clean_cell(cell).status == "rejected")
+
+
+def _text(cell: object) -> str:
+    """A heading as text for the report (a year read as 2020.0 shows as 2020)."""
+    return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+
+
+def _year_heading(cell: object) -> int | None:
+    """The year of a second-row heading (``2020``, ``2020年(万元)``), else None."""
+    return None if cell is None else parse_year(split_header(cell)[0])
+
+
+def _continues(grid: np.ndarray, i: int, region: list[int], free: list[int]) -> bool:
+    """Whether row ``i + 1`` is a second header row below header row ``i`` (module docstring);
+    ``region`` are the code/name columns, ``free`` the columns that may hold data."""
+    if i + 2 >= grid.shape[0]:
+        return False
+    line, below = grid[i + 1], grid[i + 2]
+    if any(line[j] is not None for j in region) or all(below[j] is None for j in region):
+        return False
+    cells = [j for j, c in enumerate(line) if c is not None]
+    return (bool(cells) and set(cells) <= set(free)
+            and all(_is_heading(line[j]) for j in cells))
+
+
+def _data_columns(grid: np.ndarray, i: int, sub: int | None, keys: list[str],
+                  free: list[int]) -> tuple[list[int], list[int | None]]:
+    """Data columns of header row ``i`` (second row ``sub``) and, for each, the column of its
+    first-row heading: itself, or the heading carried right across blank cells (module
+    docstring)."""
+    if sub is None:
+        data = [j for j in free if keys[j]]
+        return data, list(data)
+    data, tops = [], []
+    allowed = set(free)
+    top = None
+    for j in range(grid.shape[1]):
+        if j not in allowed:
+            top = None
+            continue
+        if keys[j]:
+            top = j
+        elif grid[sub, j] is None:
+            top = None
+            continue
+        data.append(j)
+        tops.append(top)
+    return data, tops
 
 
 def _find_header(grid: np.ndarray) -> _Header | None:
@@ -167,13 +263,16 @@ def _find_header(grid: np.ndarray) -> _Header | None:
             "unit": first(UNIT_HEADERS),
         }
         used = {j for j in roles.values() if j is not None}
-        data = [j for j, k in enumerate(keys) if k and j not in used and k not in SKIP_HEADERS]
+        free = [j for j, k in enumerate(keys) if j not in used and k not in SKIP_HEADERS]
+        region = [j for j in (roles["code"], roles["name"]) if j is not None]
+        sub = i + 1 if _continues(grid, i, region, free) else None
+        data, tops = _data_columns(grid, i, sub, keys, free)
         sheet_unit = None
         for above in grid[:i].ravel():
             m = _SHEET_UNIT.match(unicodedata.normalize("NFKC", str(above))) if above else None
             if m:
                 sheet_unit = m.group(1)
-        return _Header(i, data=data, sheet_unit=sheet_unit, **roles)
+        return _Header(i, data=data, tops=tops, sub=sub, sheet_unit=sheet_unit, **roles)
     return None
 
 
@@ -188,9 +287,14 @@ def _grid(rows: list[list[object]]) -> np.ndarray:
 def _detect(header: _Header, grid: np.ndarray) -> str:
     if header.variable is not None and header.value is not None:
         return "long"
-    heads = [grid[header.row, j] for j in header.data]
-    years = sum(parse_year(h) is not None for h in heads)
-    return "per-variable" if heads and years * 2 >= len(heads) else "per-year"
+    if header.sub is None:
+        heads = [grid[header.row, j] for j in header.data]
+        years = sum(parse_year(h) is not None for h in heads)
+        return "per-variable" if heads and years * 2 >= len(heads) else "per-year"
+    years = sum(_year_heading(grid[header.sub, j]) is not None for j in header.data)
+    if header.data and years * 2 >= len(header.data):
+        return "variable-year" if any(t is not None for t in header.tops) else "per-variable"
+    return "per-year"
 
 
 class _Reader:
@@ -220,7 +324,7 @@ class _Reader:
         at a footer line."""
         rows, codes = [], []
         context: str | None = None
-        for i in range(h.row + 1, grid.shape[0]):
+        for i in range(h.body, grid.shape[0]):
             line = grid[i]
             first = next((c for c in line if c is not None), None)
             if first is None:
@@ -316,42 +420,80 @@ class _Reader:
         self.parts.append((sheet, vid, unit, column_letter(col),
                            {k: v[keep] for k, v in arrays.items()}))
 
+    def at(self, sheet: str, row: int, col: int | None) -> dict[str, object]:
+        """Where a cell is, for an InputError (grid indices in, 1-based row and letter out)."""
+        return {"file": self.file, "sheet": sheet, "row": row + 1,
+                "column": column_letter(col) if col is not None else None}
+
+    def years(self, sheet: str, grid: np.ndarray, rows: np.ndarray, col: int) -> np.ndarray:
+        """Years of data ``rows`` read from the year column ``col``."""
+        years = np.array([parse_year(grid[i, col]) or -1 for i in rows])
+        if (years < 0).any():
+            bad = rows[int(np.flatnonzero(years < 0)[0])]
+            raise InputError("year cell is not a year / 年份无效", **self.at(sheet, bad, col),
+                             value=grid[bad, col])
+        return years
+
+    def row_years(self, sheet: Sheet, grid: np.ndarray, h: _Header,
+                  rows: np.ndarray) -> np.ndarray:
+        """Years of the data rows of a sheet whose columns do not state them: from the year column,
+        else the sheet name."""
+        if h.year is not None:
+            return self.years(sheet.name, grid, rows, h.year)
+        year = parse_year(sheet.name)
+        if year is None:
+            raise InputError("cannot tell the year: name the sheet by its year (2020) or add a "
+                             "'year' column / 无法确定年份", **self.at(sheet.name, h.row, None))
+        return np.full(len(rows), year)
+
+    def heading(self, sheet: str, h: _Header, j: int, top: int | None, parent: object,
+                below: object) -> tuple[str, str | None, int | None]:
+        """Variable, unit and year (None: the rows' year) of data column ``j`` headed ``parent``
+        (in column ``top`` of the first header row) over ``below`` (module docstring)."""
+        if below is None:
+            vid, unit = self.catalogue.resolve(parent, **self.at(sheet, h.row, j))
+            return vid, unit or h.sheet_unit, None
+        year = _year_heading(below)
+        if year is None:
+            vid, unit = self.catalogue.resolve(below, parent, **self.at(sheet, h.sub, j))
+            return vid, unit or h.sheet_unit, None
+        if parent is None:
+            raise InputError(f"year heading {_text(below)!r} has no variable heading above it / "
+                             "年份上方缺少指标名称", **self.at(sheet, h.sub, j))
+        vid, unit = self.catalogue.resolve(parent, **self.at(sheet, h.row, top))
+        return vid, split_header(below)[1] or unit or h.sheet_unit, year
+
     def wide(self, sheet: Sheet, grid: np.ndarray, h: _Header, layout: str) -> None:
         rows, codes = self.regions(sheet, grid, h)
         if not rows:
             return
         rows_a, codes_a = np.asarray(rows), np.asarray(codes)
-        where = {"file": self.file, "sheet": sheet.name, "row": h.row + 1}
+        row_years = None
         if layout == "per-variable":
-            vid, unit = self.catalogue.resolve(sheet.name, **where)
+            vid, unit = self.catalogue.resolve(sheet.name, **self.at(sheet.name, h.row, None))
             unit = unit or h.sheet_unit
-        else:
-            sheet_year = parse_year(sheet.name)
-            if h.year is None and sheet_year is None:
-                raise InputError("cannot tell the year: name the sheet by its year (2020) or add a "
-                                 "'year' column / 无法确定年份", **where)
-        for j in h.data:
-            header = grid[h.row, j]
-            col_where = {**where, "column": column_letter(j)}
+        elif layout == "per-year":
+            row_years = self.row_years(sheet, grid, h, rows_a)
+        for j, top in zip(h.data, h.tops, strict=True):
+            parent = grid[h.row, top] if top is not None else None
+            below = grid[h.sub, j] if h.sub is not None else None
+            header = " ".join(_text(c) for c in (parent, below) if c is not None)
             if layout == "per-variable":
-                year = parse_year(header)
+                head = parent if below is None else below
+                year = parse_year(head)
                 if year is None:
-                    raise InputError(f"column header {header!r} is not a year / 列标题不是年份",
-                                     **col_where)
+                    raise InputError(f"column header {head!r} is not a year / 列标题不是年份",
+                                     **self.at(sheet.name, h.row if below is None else h.sub, j))
                 years = np.full(len(rows), year)
                 var_unit = unit
             else:
-                vid, head_unit = self.catalogue.resolve(header, **col_where)
-                var_unit = head_unit or h.sheet_unit
-                if h.year is not None:
-                    years = np.array([parse_year(grid[i, h.year]) or -1 for i in rows])
-                    if (years < 0).any():
-                        bad = rows[int(np.flatnonzero(years < 0)[0])]
-                        raise InputError("year cell is not a year / 年份无效", file=self.file,
-                                         sheet=sheet.name, row=bad + 1,
-                                         column=column_letter(h.year), value=grid[bad, h.year])
+                vid, var_unit, year = self.heading(sheet.name, h, j, top, parent, below)
+                if year is not None:
+                    years = np.full(len(rows), year)
                 else:
-                    years = np.full(len(rows), sheet_year)
+                    if row_years is None:
+                        row_years = self.row_years(sheet, grid, h, rows_a)
+                    years = row_years
             value, keep = self.column(sheet.name, grid[rows_a, j], rows_a, j, header, vid, var_unit)
             self.add(sheet.name, vid, self.stored_unit(vid, var_unit), j, keep, region=codes_a,
                      year=years, value=value, row=rows_a)
@@ -361,14 +503,13 @@ class _Reader:
         if not rows:
             return
         if h.year is None:
-            raise InputError("long layout needs a year column / 长表需要年份列", file=self.file,
-                             sheet=sheet.name, row=h.row + 1)
+            raise InputError("long layout needs a year column / 长表需要年份列",
+                             **self.at(sheet.name, h.row, None))
         header = grid[h.row, h.value]
         groups: dict[tuple[str, str | None], list[int]] = {}
         for k, i in enumerate(rows):
-            where = {"file": self.file, "sheet": sheet.name, "row": i + 1}
             vid, unit = self.catalogue.resolve(grid[i, h.variable],
-                                               column=column_letter(h.variable), **where)
+                                               **self.at(sheet.name, i, h.variable))
             if h.unit is not None and grid[i, h.unit] is not None:
                 unit = str(grid[i, h.unit])
             groups.setdefault((vid, unit), []).append(k)
@@ -377,12 +518,7 @@ class _Reader:
         for (vid, unit), ks in groups.items():
             sel = np.asarray(ks)
             r = rows_a[sel]
-            years = np.array([parse_year(grid[i, h.year]) or -1 for i in r])
-            if (years < 0).any():
-                bad = r[int(np.flatnonzero(years < 0)[0])]
-                raise InputError("year cell is not a year / 年份无效", file=self.file,
-                                 sheet=sheet.name, row=bad + 1, column=column_letter(h.year),
-                                 value=grid[bad, h.year])
+            years = self.years(sheet.name, grid, r, h.year)
             value, keep = self.column(sheet.name, grid[r, h.value], r, h.value, header, vid, unit)
             self.add(sheet.name, vid, self.stored_unit(vid, unit), h.value, keep,
                      region=codes_a[sel], year=years, value=value, row=r)
@@ -471,7 +607,7 @@ def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
     catalogue : variable catalogue (:func:`ronghe.ingest.catalogue.catalogue_frame`); None accepts
         any header as a variable id, in the unit its header states.
     regions : division list indexed by code; None or empty accepts any 6/12-digit code.
-    layout : "auto", "long", "per-year" or "per-variable".
+    layout : "auto", "long", "per-year", "per-variable" or "variable-year".
     jump : year-on-year ratio beyond which a value is flagged (warning, value kept).
     """
     if layout not in LAYOUTS:
@@ -494,6 +630,10 @@ def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
         if kind == "long" and (h.variable is None or h.value is None):
             raise InputError("long layout needs 'variable' and 'value' columns / 长表需要指标列和数值列",
                              file=p.name, sheet=sheet.name, row=h.row + 1)
+        if kind == "variable-year" and h.sub is None:
+            raise InputError("variable-year layout needs a second header row with years under the "
+                             "variable headings / 该布局需要两行表头（指标下为年份）", file=p.name,
+                             sheet=sheet.name, row=h.row + 1)
         layouts.append(kind)
         if kind == "long":
             reader.long(sheet, grid, h)
