@@ -1,5 +1,5 @@
 """POST /api/v1/imports: role × region in and out of scope, dry run versus import, limits,
-provenance and audit. Demo scopes as in test_web_authz.py."""
+provenance and audit. Demo scopes in scopes.py."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ import io
 
 import pytest
 from fastapi.testclient import TestClient
-
-ROLES = ("admin", "analyst", "editor", "viewer")
-REGIONS = ("330102", "330302", "520102")
-WRITES = {"admin": set(REGIONS), "analyst": set(), "editor": {"330102", "330302"},
-          "viewer": set()}
+from scopes import REGIONS, ROLES, WRITES
 
 
 def _post(app, token: str, name: str, body: bytes, dry_run: bool = True,

@@ -17,13 +17,8 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from scopes import READS, REGIONS, ROLES, WRITES
 
-ROLES = ("admin", "analyst", "editor", "viewer")
-REGIONS = ("330102", "330302", "520102")
-READS = {"admin": set(REGIONS), "analyst": set(REGIONS), "editor": {"330102", "330302"},
-         "viewer": {"330102"}}
-WRITES = {"admin": set(REGIONS), "analyst": set(), "editor": {"330102", "330302"},
-          "viewer": set()}
 API = "/api/v1/observations"
 
 

@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
+from scopes import ROLES
 
 from ronghe.datasets import synthetic_counties
 from ronghe.errors import InputError
@@ -37,7 +38,6 @@ from ronghe.web.analysis import CHOICES, choose, defaults, differences, stored
 from ronghe.web.auth import Accounts
 
 LACKING = "seat_road_area_per_capita"  # needed by urban-rural only
-ROLES = ("admin", "analyst", "editor", "viewer")
 # the form as the admin page fills it for the defaults, written out by hand
 DEFAULT_FORM = {
     "framework": "seed",
