@@ -219,6 +219,15 @@ class Snapshot:
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.index["year"].unique()) if len(self.index) else []
 
+    def diagnosis(self, region: str, year: int | None, lang: str) -> dict[str, Any]:
+        """:meth:`Result.diagnose` as a dict (``year=None``: the latest), kept like answers."""
+        if self.result is None:
+            raise StoreError("no data / 没有数据")
+        year = int(year) if year is not None else self.years[-1]
+        result = self.result
+        return _bounded(self.diagnoses, (region, year, lang),
+                        lambda: result.diagnose(region, year, lang=lang).to_dict())
+
     @property
     def key(self) -> tuple[tuple[int, int], int]:
         """What the snapshot is of: (data version, settings revision)."""
@@ -232,7 +241,8 @@ class Analysis:
     def __init__(self, store: Store, warm: Callable[[Snapshot], None] | None = None) -> None:
         self.store = store
         self._warm = warm
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while evaluating
+        self._checking = threading.Lock()  # held while reading the key
         self._snap: Snapshot | None = None
         self._checked = 0.0
 
@@ -295,18 +305,26 @@ class Analysis:
         return old, new
 
     def current(self) -> Snapshot | None:
-        """The latest snapshot if its data version was checked within ``VERSION_TTL``, else None;
-        never touches the database (for callers that must not block)."""
+        """The latest snapshot if its key was checked within ``VERSION_TTL`` or is being checked
+        right now, else None; never touches the database (for callers that must not block)."""
         snap = self._snap
-        if snap is not None and time.monotonic() - self._checked < VERSION_TTL:
+        if snap is not None and (time.monotonic() - self._checked < VERSION_TTL
+                                 or self._checking.locked()):
             return snap
         return None
 
     def snapshot(self) -> Snapshot:
+        """The snapshot of the current key. One caller at a time checks the key (one query);
+        callers arriving meanwhile get the latest snapshot rather than a query each."""
         snap = self._snap
         if snap is not None and time.monotonic() - self._checked < VERSION_TTL:
             return snap
-        key = self.version()
+        if not self._checking.acquire(blocking=snap is None):
+            return snap  # another caller is checking
+        try:
+            key = self.version()
+        finally:
+            self._checking.release()
         if snap is not None and snap.key == key:
             self._checked = time.monotonic()
             return snap
@@ -319,14 +337,6 @@ class Analysis:
             self._checked = time.monotonic()
             return self._snap
 
-    def diagnosis(self, region: str, year: int | None, lang: str) -> dict[str, Any]:
-        snap = self.snapshot()
-        if snap.result is None:
-            raise StoreError("no data / 没有数据")
-        year = int(year) if year is not None else snap.years[-1]
-        result = snap.result
-        return _bounded(snap.diagnoses, (region, year, lang),
-                        lambda: result.diagnose(region, year, lang=lang).to_dict())
 
 
 def _bounded(cache: OrderedDict, key: tuple, build):  # type: ignore[no-untyped-def]

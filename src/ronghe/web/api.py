@@ -383,7 +383,8 @@ def build_router() -> APIRouter:
         # A new diagnosis costs about 4 ms of CPU; computed here rather than in the threadpool,
         # where it waited for the GIL behind the event loop (p95 350 ms against 105 ms in
         # bench/web.py)
-        body = snap.answer(key, lambda: ANY.dump_json(diagnosis_for(p, who, code, year, lang)))
+        body = snap.answer(key, lambda: ANY.dump_json(
+            diagnosis_for(p, who, code, year, lang, snap)))
         return Response(body, media_type="application/json")
 
     if find_spec("ronghe.planning.scenario") is not None:
@@ -458,16 +459,19 @@ def _result_or_404(p: Platform):  # type: ignore[no-untyped-def]
 
 
 def diagnosis_for(p: Platform, who: Principal, code: str, year: int | None,
-                  lang: str) -> dict[str, Any]:
+                  lang: str, snap: Snapshot | None = None) -> dict[str, Any]:
     """The diagnosis of an in-scope region with peers outside the scope removed and the data
-    source (which may name the database) left out."""
-    snap = _result_or_404(p)
+    source (which may name the database) left out; from ``snap`` (default: the current
+    snapshot)."""
+    snap = _result_or_404(p) if snap is None else snap
+    if snap.result is None:
+        raise HTTPException(404, "no data in the database / 数据库中没有数据")
     if year is not None and year not in snap.years:
         raise HTTPException(404, f"no results for {year} / 该年份没有结果")
     if code not in snap.rows_of:
         raise HTTPException(404, f"no results for region {code} / 该地区没有结果")
     try:
-        d = dict(p.analysis.diagnosis(code, year, lang))
+        d = dict(snap.diagnosis(code, year, lang))
     except RongheError as exc:
         raise HTTPException(422, str(exc)) from None
     d.pop("source", None)
