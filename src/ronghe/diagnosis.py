@@ -286,7 +286,6 @@ class _Setup:
     cat_degree: np.ndarray  # (n, 4) obstacle degree of O1..O4
     type_code: np.ndarray  # (n,) typology index (0..3 for O1..O4, BALANCED)
     top: np.ndarray  # (n, K) blocking indicators, by decreasing degree
-    province: np.ndarray  # (n,) province code of each row
 
 
 @dataclass(frozen=True)
@@ -375,7 +374,7 @@ def _build_setup(result: Result) -> _Setup:
     top = np.argsort(-s.O, axis=1, kind="stable")[:, :k]
     type_code = _type_codes(cat_degree, s.years)
     return _Setup(kb, routes, is_path, answers, triggers, by_id, tuple(matched), cats, cat_degree,
-                  type_code, top, _lookup(result).province)
+                  type_code, top)
 
 
 def _build_lookup(result: Result) -> _Lookup:
@@ -660,7 +659,7 @@ def diagnose(
     inds = fw.indicators
     dim_of = fw.dimension_of
     directions = fw.directions()
-    prov = str(st.province[row])
+    prov = str(lk.province[row])
     own = lk.rows_of[code]
     window = own[(s.years[own] <= year) & (s.years[own] > year - TREND_YEARS)]
 
@@ -725,12 +724,12 @@ def diagnose(
 
 
 # --------------------------------------------------------------------------------- tables
-def _keys(result: Result, rows: np.ndarray, st: _Setup) -> pd.DataFrame:
-    s = result.state
+def _keys(result: Result, rows: np.ndarray) -> pd.DataFrame:
+    s, lk = result.state, _lookup(result)
     return pd.DataFrame({
         "region": s.regions[rows],
-        "name_zh": s.panel.regions["name_zh"].reindex(s.regions[rows]).to_numpy(dtype=object),
-        "province": st.province[rows],
+        "name_zh": lk.name_zh[rows],
+        "province": lk.province[rows],
         "year": s.years[rows].astype(int),
     })
 
@@ -757,7 +756,7 @@ def diagnoses(result: Result, year: int | None = None) -> pd.DataFrame:
     ids = np.asarray(s.indicator_ids, dtype=object)
     top = st.top[rows]
     O = s.O[rows]
-    df = _keys(result, rows, st)
+    df = _keys(result, rows)
     df["top1"] = ids[top[:, 0]]
     df["top1_degree"] = np.take_along_axis(O, top[:, :1], axis=1)[:, 0]
     for r in (1, 2):
@@ -793,7 +792,7 @@ def typology(result: Result, year: int | None = None) -> pd.DataFrame:
     deg = st.cat_degree[rows]
     total = deg.sum(axis=1, keepdims=True)
     shares = np.divide(deg, total, out=np.zeros_like(deg), where=total > 0)
-    df = _keys(result, rows, st)
+    df = _keys(result, rows)
     for c, col in zip(OBSTACLES, shares.T, strict=True):
         df[f"share_{c}"] = col
     kb = st.kb
