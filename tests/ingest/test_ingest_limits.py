@@ -15,12 +15,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from xlsx_parts import table_xml, write_xlsx
 
 from ronghe.errors import InputError
 from ronghe.ingest import read_file
 from ronghe.ingest.readers import Limits, read_sheets
-
-from xlsx_parts import table_xml, write_xlsx
 
 SRC = str(Path(__file__).parents[2] / "src")
 CHILD = textwrap.dedent("""
