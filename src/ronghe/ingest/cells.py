@@ -3,7 +3,8 @@
 Hand-written on purpose: no maintained library knows the conventions of Chinese statistical
 yearbooks. The rules, applied in this order to a text cell:
 
-1. footnote marks are removed from the end (circled numbers ①–⑳, superscript digits, ``*``, ``#``,
+1. footnote marks are removed from the end (enclosed numbers: circled ①–㊿ and ❶, parenthesised
+   ⑴, with a full stop ⒈; superscript digits, ``*``, ``#``,
    ``△``, ``▲``, ``†``, ``‡``) and reported as a warning, since they often mean "provisional" or
    "different definition";
 2. the text is NFKC-normalised, which turns full-width digits and punctuation (``１２３，４５６．７``) into
@@ -30,8 +31,12 @@ MISSING_MARKS = frozenset(
     {"", "-", "--", "---", "—", "——", "–", "──", "…", "……", "...", "/", "na", "n/a", "n.a.",
      "nan", "none", "null"}
 )
+_ENCLOSED = ((0x2460, 0x249B),  # ① … ⑳, ⑴ … ⒇, ⒈ … ⒛
+             (0x24EA, 0x24FF),  # ⓪, ⓫ … ⓴, ⓵ … ⓾, ⓿
+             (0x2776, 0x2793),  # ❶ … ❿, ➀ … ➉, ➊ … ➓
+             (0x3251, 0x325F), (0x32B1, 0x32BF))  # ㉑ … ㉟, ㊱ … ㊿
 FOOTNOTE_CHARS = (
-    "".join(chr(c) for c in range(0x2460, 0x2474))  # ① … ⑳
+    "".join(chr(c) for lo, hi in _ENCLOSED for c in range(lo, hi + 1))
     + "¹²³⁰⁴⁵⁶⁷⁸⁹*#△▲†‡"
 )
 MAX_ABS = 1e15

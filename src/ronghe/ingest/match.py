@@ -22,10 +22,10 @@ _CODE = re.compile(r"\d{6}(?:\d{6})?")
 
 
 def normalise_name(text: object) -> str:
-    """Name as compared: NFKC, no whitespace, no trailing footnote marks."""
-    s = unicodedata.normalize("NFKC", str(text))
-    s = "".join(s.split())
-    return s.rstrip(FOOTNOTE_CHARS)
+    """Name as compared: no trailing footnote marks (removed first: NFKC turns ① into 1), NFKC,
+    no whitespace."""
+    s = "".join(str(text).split()).rstrip(FOOTNOTE_CHARS)
+    return "".join(unicodedata.normalize("NFKC", s).split())
 
 
 def code_text(raw: object) -> str:
@@ -53,8 +53,11 @@ class RegionMatcher:
         names = regions["name_zh"] if "name_zh" in regions else pd.Series(dtype=str)
         provinces = regions["province"] if "province" in regions else pd.Series(dtype=str)
         levels = regions["level"] if "level" in regions else pd.Series("", index=regions.index)
+        self.name_of: dict[str, str] = {}
         for code, name in names.items():
             self.names.setdefault(normalise_name(name), []).append(str(code))
+            if isinstance(name, str) and name:
+                self.name_of[str(code)] = name
         self.provinces: set[str] = set()
         for code, level in levels.items():
             if level == "province" or (str(code).endswith("0000") and len(str(code)) == 6):
@@ -93,6 +96,21 @@ class RegionMatcher:
         if self.codes and code not in self.codes:
             raise InputError("unknown region code / 区划代码不存在", value=code, **where)
         return code
+
+    def disagreeing_name(self, code: str, raw: object) -> str | None:
+        """The listed name of ``code`` when the name ``raw`` given beside it disagrees, else None.
+
+        Names agree when equal after :func:`normalise_name`, or when the given name (two
+        characters or more) begins the listed one, as a short form does (西湖 for 西湖区, 大厂 for
+        大厂回族自治县).
+        """
+        listed = self.name_of.get(code)
+        if listed is None or raw is None or isinstance(raw, int | float):
+            return None
+        given, full = normalise_name(raw), normalise_name(listed)
+        if not given or given == full or (len(given) >= 2 and full.startswith(given)):
+            return None
+        return listed
 
     def by_name(self, raw: object, province: str | None, **where: object) -> str:
         """Code of a named region; ``province`` (2-digit) separates duplicate names."""

@@ -14,7 +14,9 @@ overrides detection):
 
 The header row is the first of the top 20 rows holding a region heading (代码, 地区, region …); title
 rows above it are skipped, and a ``单位：万元`` line there sets the unit of columns without their own
-bracketed unit. Rows after the table that start with 注, 资料来源 or 说明 end the sheet; total rows
+bracketed unit. In a CSV file a data row with a value right of the last heading is an error
+(a separator too many shifts every value after it). Rows after the table that start with 注,
+资料来源 or 说明 end the sheet; total rows
 (合计, 全省 …) are skipped with a warning, and 序号/备注 columns are ignored.
 
 A header has at most two rows. The row right below the header row continues it when its region
@@ -276,6 +278,12 @@ def _find_header(grid: np.ndarray) -> _Header | None:
     return None
 
 
+def _header_width(grid: np.ndarray, h: _Header) -> int:
+    """Columns the header spans: up to its last heading in either header row."""
+    heads = [j for r in {h.row, h.body - 1} for j, c in enumerate(grid[r]) if c is not None]
+    return max(heads, default=-1) + 1
+
+
 def _grid(rows: list[list[object]]) -> np.ndarray:
     width = max((len(r) for r in rows), default=0)
     grid = np.empty((len(rows), width), dtype=object)
@@ -324,6 +332,7 @@ class _Reader:
         at a footer line."""
         rows, codes = [], []
         context: str | None = None
+        width = _header_width(grid, h)
         for i in range(h.body, grid.shape[0]):
             line = grid[i]
             first = next((c for c in line if c is not None), None)
@@ -345,6 +354,12 @@ class _Reader:
             if code is None:
                 if code_cell is not None:
                     code = self.matcher.by_code(code_cell, column=str(grid[h.row, h.code]), **where)
+                    listed = self.matcher.disagreeing_name(code, name_cell)
+                    if listed is not None:
+                        self.issue(sheet.name, i + 1, h.name, grid[h.row, h.name], name_cell,
+                                   f"code {code} is {listed!r} in the division list, the row "
+                                   f"says {str(name_cell).strip()!r}; stored under the code / "
+                                   "代码与名称不符，按代码存储", "warning")
                 elif name_cell is not None:
                     prov = (self.matcher.province(prov_cell, column=str(grid[h.row, h.province]),
                                                   **where)
@@ -358,6 +373,12 @@ class _Reader:
                 self._cache[key] = code
             if self.matcher.is_province(code):
                 context = code[:2]
+            if sheet.text and any(c is not None for c in line[width:]):
+                n = max(j for j, c in enumerate(line) if c is not None) + 1
+                raise InputError(f"the row has {n} cells but the header has {width}: a separator "
+                                 "too many, or a value without a heading / 该行单元格多于表头",
+                                 file=self.file, row=i + 1, value=",".join(
+                                     "" if c is None else str(c) for c in line[:n]))
             rows.append(i)
             codes.append(self.code_ids.setdefault(code, len(self.code_ids)))
         return rows, codes
@@ -618,6 +639,11 @@ def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
                      _Catalogue(catalogue))
     layouts = []
     for sheet in sheets:
+        if sheet.hidden:
+            reader.issue(sheet.name, None, None, None, "",
+                         f"{sheet.hidden} sheet skipped (unhide it to import it) / 隐藏工作表已跳过",
+                         "warning")
+            continue
         if not sheet.rows:
             continue
         grid = _grid(sheet.rows)
