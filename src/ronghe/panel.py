@@ -14,13 +14,14 @@ Row numbers are 1-based as a spreadsheet shows them (the header is row 1).
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ronghe.errors import InputError
+from ronghe.errors import InputError, RongheWarning
 
 REGION_ALIASES = ("region", "code", "region_code", "province_code", "地区代码", "代码")
 YEAR_ALIASES = ("year", "年份", "年")
@@ -114,63 +115,117 @@ def _find(columns: list[str], aliases: tuple[str, ...]) -> str | None:
 
 
 def read_table(path: str | Path, sheet: str | int | None = None) -> pd.DataFrame:
-    """Read a CSV (UTF-8, UTF-8-BOM or GBK), XLSX/XLS (python-calamine) or Parquet file as text-preserving
-    frame. Raises InputError for an unreadable file."""
+    """One table of a file as raw cells: the first sheet of a workbook (or ``sheet``), read and
+    decoded by the importer's readers (:mod:`ronghe.ingest.readers`: the same encodings, limits and
+    errors as ``ronghe import``).
+
+    The first non-blank row is the header; the frame's index holds each row's 1-based number as a
+    spreadsheet shows it, and blank rows are dropped. A row with a value right of the last heading
+    is an error naming the row, as in the importer.
+    """
+    from ronghe.ingest.readers import TEXT_SUFFIXES, read_sheets
+
     p = Path(path)
-    if not p.exists():
-        raise InputError("file not found", file=str(p))
-    suffix = p.suffix.lower()
-    try:
-        if suffix in (".csv", ".txt", ".tsv"):
-            sep = "\t" if suffix == ".tsv" else ","
-            for enc in ("utf-8-sig", "gb18030"):
-                try:
-                    return pd.read_csv(p, sep=sep, dtype=str, encoding=enc, keep_default_na=False)
-                except UnicodeDecodeError:
-                    continue
-            raise InputError("cannot decode the file as UTF-8 or GBK", file=str(p))
-        if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-            return pd.read_excel(
-                p, sheet_name=sheet or 0, dtype=str, engine="calamine", keep_default_na=False
-            )
-        if suffix == ".parquet":
-            return pd.read_parquet(p)
-    except InputError:
-        raise
-    except Exception as exc:  # the reader libraries raise many types; name the file and the reason
-        raise InputError(
-            f"cannot read the file ({type(exc).__name__}: {exc})", file=str(p)
-        ) from None
-    raise InputError(f"unsupported file type {suffix!r} (use .csv, .xlsx or .parquet)", file=str(p))
+    workbook = p.suffix.lower() not in (*TEXT_SUFFIXES, ".parquet")
+    table = read_sheets(p, only=(sheet if sheet is not None else 0) if workbook else None)[0]
+    rows = [(i + 1, r) for i, r in enumerate(table.rows)
+            if any(c is not None and c != "" for c in r)]
+    if not rows:
+        raise InputError("the file holds no table / 文件中没有数据表", file=p.name, sheet=table.name
+                         if workbook else None)
+    (_, header), body = rows[0], rows[1:]
+    names = [_heading(c) for c in header]
+    while names and not names[-1]:
+        names.pop()
+    seen: set[str] = set()
+    for j, name in enumerate(names):
+        if name in seen:
+            raise InputError(f"column heading {name!r} appears twice / 列标题重复", file=p.name,
+                             row=rows[0][0], column=name)
+        seen.add(name or f"#{j + 1}")
+    width = len(names)
+    cells = []
+    for number, r in body:
+        if any(c is not None and c != "" for c in r[width:]):
+            n = max(j for j, c in enumerate(r) if c is not None and c != "") + 1
+            raise InputError(f"the row has {n} cells but the header has {width}: a separator too "
+                             "many, or a value without a heading / 该行单元格多于表头", file=p.name,
+                             row=number, value=",".join("" if c is None else str(c) for c in r[:n]))
+        cells.append([None if c == "" else c for c in r[:width]] + [None] * (width - len(r)))
+    frame = pd.DataFrame(cells, columns=names, index=[n for n, _ in body], dtype=object)
+    return frame.loc[:, [bool(n) for n in names]]
 
 
-def _to_number(col: pd.Series, name: str, file: str, offset: int = 2) -> pd.Series:
-    """Convert a column to float: blanks become NaN, anything else non-numeric is an error."""
-    if pd.api.types.is_numeric_dtype(col):
-        return col.astype(float)
-    text = col.astype(str).str.strip()
-    blank = text.isin(["", "nan", "NaN", "NA", "None"])
-    num = pd.to_numeric(text.where(~blank), errors="coerce")
-    bad = num.isna() & ~blank
-    if bad.any():
-        i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(
-            "text in a numeric column", file=file, row=i + offset, column=name, value=col.iloc[i]
-        )
-    return num.astype(float)
+def _heading(cell: object) -> str:
+    """A header cell as a column name (2020.0 read from a workbook is '2020')."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _to_number(col: pd.Series, name: str, file: str) -> pd.Series:
+    """A column as floats by the importer's cell rules (:func:`ronghe.ingest.cells.clean_cell`):
+    yearbook no-data marks become NaN; a cell that is not a clean number (``abc``, ``inf``,
+    ``1,23``) is an error naming its row and column; a stripped footnote mark is a warning."""
+    from ronghe.ingest.cells import parse_column
+
+    values, odd = parse_column(col.to_numpy())
+    rows = col.index
+    for k, cell in odd.items():
+        if cell.status == "rejected":
+            raise InputError(cell.reason, file=file, row=int(rows[k]), column=name,
+                             value=col.iloc[k])
+    notes = [k for k, cell in odd.items() if cell.note]
+    if notes:
+        k = notes[0]
+        warnings.warn(f"{file}, column {name!r}: {odd[k].note} in {len(notes)} cell(s), first row "
+                      f"{rows[k]} (value {col.iloc[k]!r}) / 已去除脚注符号", RongheWarning,
+                      stacklevel=3)
+    return pd.Series(values, index=col.index, dtype=float)
+
+
+def _codes(col: pd.Series, what: str, file: str) -> pd.Series:
+    """Region (or province) codes as text: a code read as the number 330102.0 is '330102'; a
+    blank is an error naming the row."""
+    from ronghe.ingest.match import code_text
+
+    blank = col.isna()
+    if blank.any():
+        raise InputError(f"missing {what} / 缺少{'地区代码' if what == 'region code' else '省份'}",
+                         file=file, row=int(col.index[int(np.flatnonzero(blank)[0])]),
+                         column=col.name)
+    return col.map(code_text)
+
+
+def _years(col: pd.Series, file: str) -> pd.Series:
+    """Years by the importer's rule (2020, 2020.0, '2020年'; 1900-2099)."""
+    from ronghe.ingest.tables import parse_year
+
+    for number, cell in col.items():
+        if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+            raise InputError("missing year / 缺少年份", file=file, row=int(number), column=col.name)
+        if parse_year(cell) is None:
+            raise InputError("year cell is not a year / 年份无效", file=file, row=int(number),
+                             column=col.name, value=cell)
+    return col.map(parse_year).astype(int)
 
 
 def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None = None) -> Panel:
     """Read a panel file in long or wide form (see module docstring).
 
+    Cells are read, decoded and cleaned by the importer's rules (:func:`read_table`,
+    :func:`ronghe.ingest.cells.clean_cell`), so ``ronghe evaluate`` accepts and refuses what
+    ``ronghe import`` does, with the same messages.
+
     Parameters
     ----------
     layout : "auto", "long" or "wide".
     """
-    file = str(path)
+    file = Path(path).name
     df = read_table(path, sheet)
     cols = [str(c) for c in df.columns]
-    df.columns = cols
     rcol, ycol = _find(cols, REGION_ALIASES), _find(cols, YEAR_ALIASES)
     if rcol is None or ycol is None:
         raise InputError(
@@ -180,20 +235,17 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
     ncol, pcol = _find(cols, NAME_ALIASES), _find(cols, PROVINCE_ALIASES)
     if layout == "auto":
         layout = "long" if {"variable", "value"} <= {c.lower() for c in cols} else "wide"
-    region = df[rcol].astype(str).str.strip()
-    years = _to_number(df[ycol], ycol, file)
-    if years.isna().any():
-        i = int(np.flatnonzero(years.isna().to_numpy())[0])
-        raise InputError("missing year", file=file, row=i + 2, column=ycol)
-    year = years.astype(int)
+    region = _codes(df[rcol], "region code", file)
+    year = _years(df[ycol], file)
     units: dict[str, str] = {}
     if layout == "long":
         vcol, valcol = _find(cols, ("variable",)), _find(cols, ("value",))
         if vcol is None or valcol is None:
             raise InputError("long layout needs 'variable' and 'value' columns", file=file)
         value = _to_number(df[valcol], valcol, file)
+        variable = df[vcol].map(lambda c: "" if c is None else _heading(c))
         long = pd.DataFrame(
-            {"region": region, "year": year, "variable": df[vcol].astype(str), "value": value}
+            {"region": region, "year": year, "variable": variable, "value": value}
         )
         dup = long.duplicated(["region", "year", "variable"], keep="first")
         if dup.any():
@@ -202,13 +254,13 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
                 f"duplicated (region, year, variable) = ({region.iloc[i]}, "
                 f"{year.iloc[i]}, {long['variable'].iloc[i]})",
                 file=file,
-                row=i + 2,
+                row=int(df.index[i]),
             )
         data = long.pivot(index=["region", "year"], columns="variable", values="value")
         data.columns.name = None
         ucol = _find(cols, ("unit",))
         if ucol is not None:
-            units = dict(zip(df[vcol].astype(str), df[ucol].astype(str), strict=True))
+            units = {v: "" if u is None else str(u) for v, u in zip(variable, df[ucol], strict=True)}
     elif layout == "wide":
         key = pd.DataFrame({"region": region, "year": year})
         dup = key.duplicated(keep="first")
@@ -217,7 +269,7 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
             raise InputError(
                 f"duplicated (region, year) = ({region.iloc[i]}, {year.iloc[i]})",
                 file=file,
-                row=i + 2,
+                row=int(df.index[i]),
             )
         skip = {rcol, ycol, ncol, pcol} | {c for c in cols if c.lower() in META_COLUMNS}
         values = {c: _to_number(df[c], c, file) for c in cols if c not in skip}
@@ -227,12 +279,15 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
         data.index = pd.MultiIndex.from_frame(key)
     else:
         raise InputError(f"unknown layout {layout!r} (use auto, long or wide)", file=file)
-    first = pd.DataFrame({"region": region}).drop_duplicates("region").index
-    meta = pd.DataFrame(index=pd.Index(region.iloc[first].to_numpy(), name="region"))
-    meta["name_zh"] = df[ncol].iloc[first].astype(str).to_numpy() if ncol else meta.index
+    first = ~region.duplicated()
+    meta = pd.DataFrame(index=pd.Index(region[first].to_numpy(), name="region"))
+    meta["name_zh"] = (
+        df.loc[first, ncol].map(lambda c: "" if c is None else str(c)).to_numpy()
+        if ncol else meta.index
+    )
     meta["province"] = (
-        df[pcol].iloc[first].astype(str).to_numpy()
+        df.loc[first, pcol].map(lambda c: "" if c is None else _heading(c)).to_numpy()
         if pcol
         else [_province_of(c) for c in meta.index]
     )
-    return Panel(data.astype(float), meta, units, source=Path(file).name)
+    return Panel(data.astype(float), meta, units, source=file)

@@ -25,7 +25,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 MISSING_MARKS = frozenset(
     {"", "-", "--", "---", "—", "——", "–", "──", "…", "……", "...", "/", "na", "n/a", "n.a.",
@@ -118,3 +121,32 @@ def clean_cell(raw: object) -> Cell:
     if out.status != "ok":
         return out
     return Cell("ok", value=out.value, note=note, unit=unit)
+
+
+def parse_column(cells: Sequence[object]) -> tuple[np.ndarray, dict[int, Cell]]:
+    """Values of a column of raw cells by :func:`clean_cell`'s rules, for a reader that has no unit
+    catalogue (``ronghe evaluate``): NaN where a cell is missing or rejected, the number as
+    written otherwise (a ``%`` in the cell is kept as its unit, not divided).
+
+    Returns the values and, by position, the :class:`Cell` of every cell with something to report
+    (rejected, or ok with a note or a unit). Plain numbers and plain decimal text take a short
+    cut that gives exactly what :func:`clean_cell` gives.
+    """
+    out = np.full(len(cells), np.nan)
+    odd: dict[int, Cell] = {}
+    for k, raw in enumerate(cells):
+        t = type(raw)
+        if (t is float or t is int) and -MAX_ABS < raw < MAX_ABS:
+            out[k] = raw
+            continue
+        if t is str and _NUMBER.fullmatch(raw):
+            x = float(raw)
+            if -MAX_ABS < x < MAX_ABS:
+                out[k] = x
+                continue
+        cell = clean_cell(raw)
+        if cell.status == "ok":
+            out[k] = cell.value
+        if cell.status == "rejected" or cell.note or cell.unit:
+            odd[k] = cell
+    return out, odd
