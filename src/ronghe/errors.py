@@ -57,7 +57,8 @@ class InputError(RongheError):
         text = f"{loc}: {self.reason}" if loc else self.reason
         if self.value is not None:
             text += f" (value {self.value!r})"
-        return text
+        # one line, whatever a heading or file name holds (the CLI and logs print it as one)
+        return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class MethodError(RongheError, ValueError):

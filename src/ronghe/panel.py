@@ -229,7 +229,7 @@ def read_panel(path: str | Path, layout: str = "auto", sheet: str | int | None =
     rcol, ycol = _find(cols, REGION_ALIASES), _find(cols, YEAR_ALIASES)
     if rcol is None or ycol is None:
         raise InputError(
-            "needs a 'region' (code) column and a 'year' column; found " + ", ".join(cols[:8]),
+            "needs a 'region' (code) column and a 'year' column; found " + ", ".join(map(repr, cols[:8])),
             file=file,
         )
     ncol, pcol = _find(cols, NAME_ALIASES), _find(cols, PROVINCE_ALIASES)

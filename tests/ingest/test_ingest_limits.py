@@ -15,11 +15,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from xlsx_parts import table_xml, write_xlsx
 
 from ronghe.errors import InputError
 from ronghe.ingest import read_file
-from ronghe.ingest.readers import Limits, read_sheets
+from ronghe.ingest.readers import Limits, _extent_fast, _extent_parsed, read_sheets
 
 SRC = str(Path(__file__).parents[2] / "src")
 CHILD = textwrap.dedent("""
@@ -123,3 +125,21 @@ def test_file_size_limit(tmp_path):
     path.write_bytes(b"a,b\n" * 300_000)
     with pytest.raises(InputError, match=r"^big\.csv: the file has 1 MiB, more than the limit"):
         read_sheets(path, limits=Limits(file_bytes=2**20))
+
+
+refs = st.tuples(st.text("ABCXYZabxz", max_size=3), st.integers(0, 2_000_000),
+                 st.integers(0, 3), st.booleans())
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(refs, min_size=1, max_size=15))
+def test_fast_scan_agrees_with_the_parsed_scan(cells):
+    """The numpy scan of ``r`` attributes equals the XML parse with calamine's rules (the
+    oracle), whatever the letters' case, leading zeros or empty cells."""
+    xml = "".join(f'<row r="{max(r, 1)}"><c r="{c}{"0" * z}{r}"' + ("><v>1</v></c>" if v else "/>")
+                  + "</row>" for c, r, z, v in cells)
+    data = f"<worksheet><sheetData>{xml}</sheetData></worksheet>".encode()
+    fast = _extent_fast(data)
+    parsed = _extent_parsed(data, Limits(sheet_cells=10**18), "f", "s")
+    assert fast is not None
+    assert fast == (max(parsed[0], max(max(r, 1) for _, r, _, _ in cells)), parsed[1])

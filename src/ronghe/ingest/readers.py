@@ -33,6 +33,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ronghe.errors import InputError
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
@@ -140,24 +142,62 @@ def check_grid(rows: int, cols: int, limits: Limits, file: str, sheet: str) -> i
 
 # The scan of a worksheet's XML (see the module docstring). Fast path: every <c> tag carries ``r``
 # as its first attribute (what Excel, WPS, LibreOffice, openpyxl and xlsxwriter write), so every
-# cell's position is one of the ``r="..."`` values. Otherwise the XML is parsed with calamine's
-# rules for implied positions.
-_REF = re.compile(rb'\sr="([A-Za-z]*)([0-9]+)"')
+# cell's position is one of the ``r="..."`` values, read all at once with numpy. Otherwise the XML
+# is parsed with calamine's rules for implied positions.
 _PREFIXED_C = re.compile(rb':c[\s>/]')
-_C_TAGS = (b"<c ", b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r")
+_WINDOW = 16  # longest reference read; a longer one counts as beyond any limit
+_HUGE = 10**15
+
+
+def _space(a: np.ndarray) -> np.ndarray:
+    """Which bytes are XML whitespace."""
+    return (a == 32) | (a == 10) | (a == 13) | (a == 9)
 
 
 def _extent_fast(data: bytes) -> tuple[int, int] | None:
-    """(rows, columns) from A1 to the farthest position any ``r`` attribute names, or None when
-    some cell has no leading ``r`` (then :func:`_extent_parsed` decides)."""
-    if sum(data.count(t) for t in _C_TAGS) != data.count(b'<c r="') or _PREFIXED_C.search(data):
-        return None
-    refs = _REF.findall(data)
-    if not refs:
+    """(rows, columns) from A1 to the farthest position any ``r="..."`` names, or None when
+    some ``<c>`` has no leading ``r`` (then :func:`_extent_parsed` decides)."""
+    a = np.frombuffer(data + b"\0" * _WINDOW, dtype=np.uint8)
+    n = len(data)
+    if n < 4:
         return 0, 0
-    rows = max(map(int, {d for _, d in refs}))
-    cols = max(column_number(c.decode()) for c in {c for c, _ in refs})
-    return rows, cols
+    after = a[2 : n]
+    tags = np.flatnonzero((a[: n - 2] == ord("<")) & (a[1 : n - 1] == ord("c"))
+                          & (_space(after) | (after == ord(">")) | (after == ord("/"))))
+    with_r = ((a[tags + 2] == ord(" ")) & (a[tags + 3] == ord("r")) & (a[tags + 4] == ord("="))
+              & (a[tags + 5] == ord('"')))
+    if not with_r.all() or _PREFIXED_C.search(data):
+        return None
+    starts = np.flatnonzero((a[1 : n - 2] == ord("r")) & (a[2 : n - 1] == ord("="))
+                            & (a[3:n] == ord('"')) & _space(a[: n - 3])) + 4
+    if not len(starts):
+        return 0, 0
+    win = a[starts[:, None] + np.arange(_WINDOW)]
+    upper = win & 0xDF
+    letter = (upper >= ord("A")) & (upper <= ord("Z"))
+    alnum = letter | ((win >= ord("0")) & (win <= ord("9")))
+    n_letters = np.argmin(letter, axis=1)
+    length = np.argmin(alnum, axis=1)
+    if alnum.all(axis=1).any():  # a reference longer than the window
+        return _HUGE, _HUGE
+    # the row's first significant digit: past the letters and any leading zeros
+    significant = (np.arange(_WINDOW) >= n_letters[:, None]) & (win != ord("0"))
+    first = np.argmax(significant, axis=1)
+    return _horner(win, np.maximum(length - first, 0), first, 10, ord("0")), \
+        _horner(upper, n_letters, np.zeros_like(n_letters), 26, ord("A") - 1)
+
+
+def _horner(win: np.ndarray, size: np.ndarray, offset: np.ndarray, base: int, zero: int) -> int:
+    """Largest number written in ``base`` by the ``size`` symbols at ``offset`` of each row of
+    ``win``, with no leading zeros, so that the longest ones hold it."""
+    longest = int(size.max())
+    if longest == 0:
+        return 0
+    rows = np.flatnonzero(size == longest)
+    value = np.zeros(len(rows), dtype=np.int64)
+    for k in range(longest):
+        value = value * base + win[rows, offset[rows] + k].astype(np.int64) - zero
+    return int(value.max())
 
 
 def _ref(text: str) -> tuple[int, int]:
