@@ -120,6 +120,6 @@ def test_oversized_dimensions_in_a_child_within_a_memory_bound():
 
 
 def test_limits_default_values_are_the_documented_ones():
-    assert Limits() == Limits(sheet_cells=2_000_000, file_cells=10_000_000, file_bytes=256 * 2**20)
+    assert Limits() == Limits(sheet_cells=2_000_000, file_cells=5_000_000, file_bytes=256 * 2**20)
     doc = (HERE.parents[1] / "docs" / "deployment.md").read_text(encoding="utf-8")
-    assert "2,000,000" in doc and "10,000,000" in doc and "256 MiB" in doc
+    assert "2,000,000" in doc and "5,000,000" in doc and "256 MiB" in doc

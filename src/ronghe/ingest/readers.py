@@ -48,15 +48,16 @@ class Limits:
     """What one file may claim before it is read.
 
     ``sheet_cells`` bounds the grid of one sheet (rows x columns from A1 to its farthest cell, the
-    shape ronghe holds in memory, about 100 bytes a cell at peak); ``file_cells`` the sum over the
-    sheets of a file; ``file_bytes`` the size of the file and, for a workbook, the unpacked size of
-    its parts. Defaults (2,000,000 / 10,000,000 cells, 256 MiB) hold every county of China with 700
-    columns in one sheet; override them with the environment variables ``RONGHE_MAX_SHEET_CELLS``,
-    ``RONGHE_MAX_FILE_CELLS`` and ``RONGHE_MAX_FILE_MB``.
+    shape ronghe holds in memory: about 230 bytes a cell at peak, measured on a sheet of numbers);
+    ``file_cells`` the sum over the sheets of a file; ``file_bytes`` the size of the file and, for
+    a workbook, the unpacked size of its parts. Defaults (2,000,000 / 5,000,000 cells, 256 MiB)
+    hold every county of China with 700 columns in one sheet, or 40 yearly sheets of 2,850
+    counties x 20 variables; override them with the environment variables
+    ``RONGHE_MAX_SHEET_CELLS``, ``RONGHE_MAX_FILE_CELLS`` and ``RONGHE_MAX_FILE_MB``.
     """
 
     sheet_cells: int = 2_000_000
-    file_cells: int = 10_000_000
+    file_cells: int = 5_000_000
     file_bytes: int = 256 * 2**20
 
     @classmethod
