@@ -167,7 +167,12 @@ def _extent_fast(data: bytes) -> tuple[int, int] | None:
                           & (_space(after) | (after == ord(">")) | (after == ord("/"))))
     with_r = ((a[tags + 2] == ord(" ")) & (a[tags + 3] == ord("r")) & (a[tags + 4] == ord("="))
               & (a[tags + 5] == ord('"')))
-    if not with_r.all() or _PREFIXED_C.search(data):
+    # an r attribute written another way (r = "…", r='…') goes to the parser; one written twice
+    # needs nothing more, since every r="…" is read below
+    rs = np.flatnonzero(_space(a[: n - 1]) & (a[1:n] == ord("r"))) + 1
+    follow = a[rs + 1]
+    odd = (_space(follow) | (follow == ord("="))) & ~((follow == ord("=")) & (a[rs + 2] == ord('"')))
+    if not with_r.all() or odd.any() or _PREFIXED_C.search(data):
         return None
     starts = np.flatnonzero((a[1 : n - 2] == ord("r")) & (a[2 : n - 1] == ord("="))
                             & (a[3:n] == ord('"')) & _space(a[: n - 3])) + 4
