@@ -203,6 +203,12 @@ def _years(col: pd.Series, file: str) -> pd.Series:
     """Years by the importer's rule (2020, 2020.0, '2020年'; 1900-2099)."""
     from ronghe.ingest.tables import parse_year
 
+    try:
+        plain = np.array(col.to_numpy(), dtype=float)
+        if ((plain >= 1900) & (plain <= 2099) & (plain == np.round(plain))).all():
+            return pd.Series(plain.astype(int), index=col.index)
+    except (TypeError, ValueError):
+        pass
     for number, cell in col.items():
         if cell is None or (isinstance(cell, float) and np.isnan(cell)):
             raise InputError("missing year / 缺少年份", file=file, row=int(number), column=col.name)

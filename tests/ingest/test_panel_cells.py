@@ -125,3 +125,12 @@ def test_parse_column_is_clean_cell(cells):
         else:
             assert np.isnan(values[k])
         assert (k in odd) == (cell.status == "rejected" or bool(cell.note) or bool(cell.unit))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text("0123456789.eE+-_ infaNI١１\u3000", max_size=6), st.none(),
+                          st.floats(), st.integers(-10**16, 10**16)), max_size=12))
+def test_parse_column_at_once_is_clean_cell(cells):
+    """Columns that numpy can read at once (numbers, decimal text, inf/nan, digits of other
+    scripts) still give exactly clean_cell's values and reports."""
+    test_parse_column_is_clean_cell.hypothesis.inner_test(cells)

@@ -129,24 +129,31 @@ def parse_column(cells: Sequence[object]) -> tuple[np.ndarray, dict[int, Cell]]:
     written otherwise (a ``%`` in the cell is kept as its unit, not divided).
 
     Returns the values and, by position, the :class:`Cell` of every cell with something to report
-    (rejected, or ok with a note or a unit). Plain numbers and plain decimal text take a short
-    cut that gives exactly what :func:`clean_cell` gives.
+    (rejected, or ok with a note or a unit). A column of plain numbers and plain decimal text is
+    converted at once (numpy parses the text); a cell that is not finite or not below 1e15 after
+    that, and every cell of any other column, goes through :func:`clean_cell`.
     """
-    out = np.full(len(cells), np.nan)
+    out = _at_once(cells)
+    todo = range(len(cells)) if out is None else np.flatnonzero(~(np.abs(out) < MAX_ABS))
+    if out is None:
+        out = np.full(len(cells), np.nan)
     odd: dict[int, Cell] = {}
-    for k, raw in enumerate(cells):
-        t = type(raw)
-        if (t is float or t is int) and -MAX_ABS < raw < MAX_ABS:
-            out[k] = raw
-            continue
-        if t is str and _NUMBER.fullmatch(raw):
-            x = float(raw)
-            if -MAX_ABS < x < MAX_ABS:
-                out[k] = x
-                continue
-        cell = clean_cell(raw)
-        if cell.status == "ok":
-            out[k] = cell.value
+    for k in todo:
+        cell = clean_cell(cells[k])
+        out[k] = cell.value if cell.status == "ok" else np.nan
         if cell.status == "rejected" or cell.note or cell.unit:
-            odd[k] = cell
+            odd[int(k)] = cell
     return out, odd
+
+
+def _at_once(cells: Sequence[object]) -> np.ndarray | None:
+    """The column as floats when numpy's reading of it agrees with :func:`clean_cell` wherever it
+    succeeds (no booleans, no ``1_000``, which Python's float() accepts), else None."""
+    if not set(map(type, cells)) <= {str, float, int, type(None)}:
+        return None
+    if any("_" in c for c in cells if type(c) is str):
+        return None
+    try:
+        return np.array(cells, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        return None
