@@ -1,5 +1,12 @@
-"""O(n²) reference form of Dagum's Gini decomposition, written straight from Dagum (1997) with
-explicit double sums over all pairs of units. Used by tests and bench only, never by ronghe."""
+"""O(n²) forms of Dagum's Gini decomposition (Dagum 1997), for tests and bench only, never by ronghe.
+
+- :func:`dagum_gini_naive`: written straight from the paper with explicit double sums over all pairs
+  of units for every quantity; the test oracle (slow on purpose: nothing is shared between terms).
+- :func:`dagum_gini_pairs`: a plain O(n²) NumPy form, as someone would write it to be quick without
+  the sorting trick: each pair of units is visited once, blocks of rows against all units, and the
+  gross affluence sums A_jh = Σ_{i∈j} Σ_{r∈h} max(y_i - y_r, 0) give every term (S = A + A',
+  d = A / (n_j n_h)). The fair peer for the bench.
+"""
 
 from __future__ import annotations
 
@@ -36,4 +43,39 @@ def dagum_gini_naive(y, groups) -> dict:
     gt = sum(G[j, h] * (p[j] * s[h] + p[h] * s[j]) * (1 - D[j, h])
              for j in range(1, k) for h in range(j))
     return {"gini": total, "within": within, "net_between": gnb, "transvariation": gt,
+            "groups": tuple(labels), "G": G, "D": D}
+
+
+def dagum_gini_pairs(y, groups, block: int = 256) -> dict:
+    y = np.asarray(y, dtype=float)
+    groups = np.asarray(groups)
+    labels = sorted(set(groups.tolist()), key=lambda g: (y[groups == g].mean(), g))
+    codes = np.empty(y.size, dtype=np.intp)
+    for j, lab in enumerate(labels):
+        codes[groups == lab] = j
+    k, n = len(labels), y.size
+    order = np.argsort(codes, kind="stable")  # units grouped, so columns sum by np.add.reduceat
+    ys, cs = y[order], codes[order]
+    sizes = np.bincount(cs, minlength=k)
+    means = np.bincount(cs, weights=ys, minlength=k) / sizes
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    A = np.zeros((k, k))
+    for lo in range(0, n, block):
+        gain = np.maximum(ys[lo:lo + block, None] - ys[None, :], 0.0)  # rows: units i, cols: r
+        by_col_group = np.add.reduceat(gain, starts, axis=1)  # (rows, k): Σ_{r∈h}
+        np.add.at(A, cs[lo:lo + block], by_col_group)
+    S = A + A.T
+    pairs = np.outer(sizes, sizes).astype(float)
+    d = A / pairs
+    G = S / (pairs * (means[:, None] + means[None, :]))
+    np.fill_diagonal(G, np.diag(S) / (2 * sizes**2 * means))
+    both = d + d.T
+    D = np.where(both > 0, (d - d.T) / np.where(both > 0, both, 1.0), 0.0)
+    np.fill_diagonal(D, 0.0)
+    p, s = sizes / n, sizes * means / (n * y.mean())
+    weight = np.outer(p, s) + np.outer(s, p)
+    lower = np.tril_indices(k, -1)
+    return {"gini": S.sum() / (2 * n * n * y.mean()), "within": float(np.sum(np.diag(G) * p * s)),
+            "net_between": float(np.sum((G * weight * D)[lower])),
+            "transvariation": float(np.sum((G * weight * (1 - D))[lower])),
             "groups": tuple(labels), "G": G, "D": D}
