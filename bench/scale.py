@@ -20,12 +20,14 @@ Baseline: today's main (issue 19, before any memory work), measured on a 16-core
     147,888    2,957,760         42 s          13.2 GB
     619,992   12,399,840        169 s          54.5 GB
 
-and on the project's 2-core, 24 GB machine (commit 48f157e, 8 helpers sharing it, load average
-8-10: figures a loaded machine gave, to be re-measured on an idle one):
+and on the project's 2-core, 24 GB machine (commit 48f157e, this script, while 8 helpers shared
+the machine: load average 13-17, so the times are several times what an idle machine gives and
+must be re-measured there; the memory figures do not depend on load):
 
-    units     region-years   Study.evaluate   peak RSS
-    3,000         60,000          see below
-    40,000       800,000          see below
+    units     region-years   raw data   Study.evaluate   peak RSS (after panel)
+    3,000         60,000        27 MB       6.8 s         0.41 GB (0.37 GB)
+    40,000       800,000       366 MB      72 s           2.86 GB (1.44 GB)
+    growth exponent 3,000 -> 40,000:  time 0.92, RSS 0.75
 
 Sizes 3,000 and 40,000 by default; 200,000 and 620,000 only with ``--large`` (on a 24 GB machine
 today's main needs about 3.3 KB per region-year and fails above about 280,000 units; a failed size is
