@@ -31,6 +31,8 @@ test: lint
 bench: $(VENV)/.all
 	$(BIN)/python bench/core.py
 	$(BIN)/python bench/analysis.py
+	$(BIN)/python bench/uncertainty.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

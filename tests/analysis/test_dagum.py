@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from dagum_naive import dagum_gini_naive
+from dagum_naive import dagum_gini_naive, dagum_gini_pairs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,6 +77,21 @@ def test_matches_naive_on_random_data():
     y = rng.lognormal(size=600)
     g = rng.integers(0, 6, size=600)
     assert_matches_naive(y, g)
+
+
+def test_plain_pairs_form_matches_naive():
+    # the bench's peer (bench/analysis.py) must compute the same decomposition as the oracle
+    rng = np.random.default_rng(11)
+    for n, k in ((600, 6), (301, 31), (40, 1)):
+        y = rng.lognormal(size=n)
+        y[:5] = 0.0
+        g = rng.integers(0, k, size=n)
+        slow, plain = dagum_gini_naive(y, g), dagum_gini_pairs(y, g, block=64)
+        assert plain["groups"] == slow["groups"]
+        for key in ("gini", "within", "net_between", "transvariation"):
+            assert plain[key] == pytest.approx(slow[key], rel=1e-12, abs=1e-15), key
+        np.testing.assert_allclose(plain["G"], slow["G"], rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(plain["D"], slow["D"], rtol=1e-12, atol=1e-12)
 
 
 def test_ties_and_zeros():

@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from ronghe.errors import RongheError
-from ronghe.frameworks import list_frameworks, load_framework
 
 app = typer.Typer(help="指标框架 Indicator frameworks: list, show, validate.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -21,6 +20,8 @@ TAG_ORDER = ("pillar", "mechanism", "value", "obstacle", "subsystem")
 
 
 def _load(name_or_path: str):  # type: ignore[no-untyped-def]
+    from ronghe.frameworks import load_framework
+
     try:
         return load_framework(name_or_path)
     except RongheError as exc:
@@ -31,6 +32,8 @@ def _load(name_or_path: str):  # type: ignore[no-untyped-def]
 @app.command("list")
 def list_() -> None:
     """列出内置框架 List the built-in frameworks."""
+    from ronghe.frameworks import list_frameworks, load_framework
+
     table = Table("id", "名称", "name", "维度 dimensions", "指标 indicators")
     table.columns[0].no_wrap = True
     for name in list_frameworks():

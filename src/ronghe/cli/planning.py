@@ -9,9 +9,8 @@ workbook, written with :func:`ronghe.report.excel.write_workbook`).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
@@ -25,7 +24,11 @@ from ronghe.cli.common import (
     study_from,
 )
 from ronghe.errors import InputError, RongheError
-from ronghe.result import Result
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ronghe.result import Result
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)

@@ -16,7 +16,6 @@ from ronghe.text import (
     DEFAULT_SEED,
     builtin_terms_path,
     load_terms,
-    score_reports,
     write_demo_corpus,
 )
 
@@ -43,6 +42,8 @@ def score(
     terms: TermsOption = None,
 ) -> None:
     """为工作报告评分 / Score work reports: measures, hits and problems."""
+    from ronghe.text.scoring import score_reports
+
     result = score_reports(source, terms)
     written = result.write(out)
     for line in result.summary():

@@ -10,6 +10,9 @@ editable dictionary with jieba segmentation, and turns the counts into ``rural_p
 ['integration_density', 'rural_priority_attention']
 """
 
+from importlib import import_module
+from typing import Any
+
 from ronghe.text.demo_corpus import (
     DEFAULT_SEED,
     GENERATED_MARKER,
@@ -18,10 +21,18 @@ from ronghe.text.demo_corpus import (
     generate_demo_corpus,
     write_demo_corpus,
 )
-from ronghe.text.reading import Problem, ReportFile, locate_reports, read_report_text
-from ronghe.text.scoring import ScoreResult, score_reports
 from ronghe.text.segment import Hit, find_hits, segment
 from ronghe.text.terms import CATEGORIES, TermDictionary, builtin_terms_path, load_terms
+
+#: Objects whose modules need pandas: imported on first use, so ``ronghe --help`` stays light.
+_LAZY = {
+    "Problem": "reading",
+    "ReportFile": "reading",
+    "locate_reports": "reading",
+    "read_report_text": "reading",
+    "ScoreResult": "scoring",
+    "score_reports": "scoring",
+}
 
 __all__ = [
     "CATEGORIES",
@@ -44,3 +55,10 @@ __all__ = [
     "segment",
     "write_demo_corpus",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """The reading and scoring objects, imported on first use."""
+    if name in _LAZY:
+        return getattr(import_module(f"ronghe.text.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'ronghe.text' has no attribute {name!r}")

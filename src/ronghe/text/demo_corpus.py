@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
-
 from ronghe.text.terms import CATEGORIES, TermDictionary, load_terms
 
 GENERATED_MARKER = "【ronghe 生成的示例文本 · generated sample】"
@@ -93,6 +91,8 @@ def generate_demo_corpus(
     seed: int = DEFAULT_SEED, terms: TermDictionary | None = None
 ) -> list[DemoReport]:
     """The demo reports, in (region, year) order, drawn with ``numpy.random.default_rng(seed)``."""
+    import numpy as np  # here, not at the top: ``ronghe --help`` reads DEFAULT_SEED without numpy
+
     dictionary = terms or load_terms()
     rng = np.random.default_rng(seed)
     reports = []
