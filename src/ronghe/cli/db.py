@@ -99,13 +99,17 @@ def import_files(
     layout: Annotated[str, typer.Option(
         help="auto, long, per-year (一年一表), per-variable (一指标一表) or variable-year "
              "(一表多指标多年, two header rows)")] = "auto",
+    mapping: Annotated[list[str] | None, typer.Option(
+        help="列映射 column mapping: a YAML file or a built-in id (census-2010, census-2020); "
+             "once for all files or once per file")] = None,
 ) -> None:
     """导入 Import yearbook files: clean, validate, store (all files or none)."""
     from ronghe.ingest import ValidationReport
     from ronghe.store import Store
 
     store = Store(db)
-    results = store.import_files(files, layout=layout, source=source, dry_run=dry_run)
+    results = store.import_files(files, layout=layout, source=source, dry_run=dry_run,
+                                 mappings=mapping)
     combined = ValidationReport()
     for r in results:
         combined = combined + r.report
@@ -118,6 +122,8 @@ def import_files(
     for line in combined.lines():
         if not line.startswith("missing"):
             out.print("  " + line, markup=False)
+    for line in combined.totals_lines():
+        out.print("  校核 check: " + line, markup=False)
     if report is not None:
         out.print(f"校验报告 report: {combined.write(report)}", markup=False)
 

@@ -256,10 +256,16 @@ class Store:
 
     def import_files(self, paths: list[str | Path], *, layout: str = "auto", source: str = "",
                      user: str | None = None, dry_run: bool = False,
-                     jump: float = 3.0) -> list[ImportResult]:
+                     jump: float = 3.0, mappings: list | None = None) -> list[ImportResult]:
         """Read and validate every file first, then store them all in one transaction (one batch
         per file): if any file fails, nothing at all is stored. Files already imported (same
-        sha256, or repeated in ``paths``) are skipped with status ``unchanged``."""
+        sha256, or repeated in ``paths``) are skipped with status ``unchanged``. ``mappings``:
+        one column mapping for every file, or one per file (:mod:`ronghe.ingest.mapping`)."""
+        if mappings and len(mappings) not in (1, len(paths)):
+            raise InputError(f"give one mapping for all files or one per file ({len(paths)}), "
+                             f"not {len(mappings)} / 列映射数量与文件数量不符")
+        per_file = (list(mappings) * len(paths) if mappings and len(mappings) == 1
+                    else list(mappings or [None] * len(paths)))
         initialised = self.revision() is not None
         if initialised:
             catalogue, regions = self.catalogue(), self.regions()
@@ -268,14 +274,15 @@ class Store:
         results: list[ImportResult] = []
         pending = []
         seen: dict[str, int | None] = {}
-        for path in paths:
+        for path, mapping in zip(paths, per_file, strict=True):
             p = Path(path)
             sha = file_sha256(p) if p.is_file() else ""
             known = seen[sha] if sha in seen else self._batch_by_sha(sha) if sha else None
             if sha in seen or known is not None:
                 results.append(ImportResult(p.name, sha, "unchanged", known, "", 0, 0))
                 continue
-            got = read_file(p, catalogue=catalogue, regions=regions, layout=layout, jump=jump)
+            got = read_file(p, catalogue=catalogue, regions=regions, layout=layout, jump=jump,
+                            mapping=mapping)
             seen[got.sha256] = None
             report = got.report + self._jumps_against_store(got.values, got.file, jump)
             results.append(ImportResult(got.file, got.sha256, "dry-run" if dry_run else "imported",
