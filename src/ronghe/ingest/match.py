@@ -22,8 +22,9 @@ _CODE = re.compile(r"\d{6}(?:\d{6})?")
 
 
 def normalise_name(text: object) -> str:
-    """Name as compared: NFKC, no whitespace, no trailing footnote marks."""
-    s = unicodedata.normalize("NFKC", str(text))
+    """Name as compared: NFKC, no whitespace, no trailing footnote marks (removed before NFKC,
+    which would turn ① into the digit 1)."""
+    s = unicodedata.normalize("NFKC", "".join(str(text).split()).rstrip(FOOTNOTE_CHARS))
     s = "".join(s.split())
     return s.rstrip(FOOTNOTE_CHARS)
 
