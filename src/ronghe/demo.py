@@ -72,8 +72,9 @@ def run_demo(
     out_dir: str | Path, data: str = "census", progress: Callable[[str], None] | None = None
 ) -> list[Path]:
     """Evaluate the demo data and write ``ronghe-demo-<data>.xlsx``, the summary
-    ``ronghe-demo-<data>.html`` and the report ``ronghe-demo-<data>-report.html`` into
-    ``out_dir``; returns their paths, the report last."""
+    ``ronghe-demo-<data>.html``, for the census the two-census analyses
+    ``ronghe-demo-census-decade.xlsx`` (:mod:`ronghe.decade`), and the report
+    ``ronghe-demo-<data>-report.html`` into ``out_dir``; returns their paths, the report last."""
     from ronghe.report.html import write_html
 
     say = progress or (lambda _s: None)
@@ -83,6 +84,12 @@ def run_demo(
     xlsx = result.to_excel(out / f"ronghe-demo-{data}.xlsx")
     say("summary")
     html = write_summary(result, out / f"ronghe-demo-{data}.html")
+    extra = []
+    if data == "census":
+        from ronghe.decade import write_decade
+
+        say("2010-2020")
+        extra.append(write_decade(result, out / "ronghe-demo-census-decade.xlsx"))
     say("report")
     report = write_html(result, out / f"ronghe-demo-{data}-report.html", draws=DEMO_DRAWS)
-    return [xlsx, html, report]
+    return [xlsx, html, *extra, report]
