@@ -165,7 +165,7 @@ class Store:
 
         ``regions`` defaults to :func:`ronghe.regions.divisions.divisions`, ``catalogue`` to the
         built-in frameworks' variables (given frames replace the stored ones), and the code changes
-        to :func:`ronghe.regions.crosswalk.crosswalk`.
+        to :func:`ronghe.regions.history.code_changes`.
         """
         from alembic import command
         from alembic.config import Config
@@ -607,13 +607,9 @@ def _builtin_catalogue() -> pd.DataFrame:
 
 
 def _builtin_code_changes() -> pd.DataFrame:
-    from ronghe.regions.crosswalk import crosswalk
+    from ronghe.regions.history import code_changes
 
-    table = crosswalk()
-    return pd.DataFrame({
-        "old_code": table["old_code"], "new_code": table["new_code"], "year": table["vintage"],
-        "kind": table["kind"],
-        "note": table["old_name"] + " -> " + table["new_name"] + " (" + table["basis"] + ")"})
+    return code_changes()
 
 
 def _edit_rows(values: pd.DataFrame, regions: pd.Index, variables: pd.Index) -> pd.DataFrame:
