@@ -67,3 +67,37 @@ def test_clean_real_panel_evaluates_and_writes(tmp_path, raw):
     assert res.treatment.empty
     path = res.to_excel(tmp_path / "census.xlsx")
     assert path.is_file()
+
+
+def test_harmonisation_preserves_totals_and_accounts_for_every_2010_code(raw):
+    """On the 2023 codes: every count variable's national total of each year equals the raw one,
+    every 2010 code is led to a 2023 unit by the crosswalk, and a share merged by population equals
+    the population-weighted mean of its members."""
+    import warnings
+
+    from ronghe.ingest.catalogue import builtin_catalogue
+    from ronghe.regions.crosswalk import unexplained
+    from ronghe.regions.harmonize import unit_map
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        harmonised = datasets.census_counties()
+    cat = builtin_catalogue()
+    sums = [v for v in raw.variables if cat.at[v, "merge"] == "sum"]
+    for year in (2010, 2020):
+        before = raw.data.xs(year, level="year")[sums].sum()
+        after = harmonised.data.xs(year, level="year")[sums].sum()
+        pd.testing.assert_series_equal(after, before, rtol=1e-12)
+    codes_2010 = sorted(raw.data.xs(2010, level="year").index)
+    assert unexplained(codes_2010, 2010, 2023) == []
+    m = unit_map({2010: codes_2010}, 2023)
+    assert (m["kind"] != "unknown").all()
+    # 崇文区 110103 and 东城区 110101 (2010) are one unit, 东城区, on the 2023 codes
+    unit = m.set_index("code").at["110103", "unit"]
+    assert unit == m.set_index("code").at["110101", "unit"]
+    d10 = raw.data.xs(2010, level="year")
+    members = m[m["unit"] == unit]["code"]
+    w = d10.loc[members, "resident_pop"]
+    expected = (d10.loc[members, "aged65_share"] * w).sum() / w.sum()
+    assert harmonised.data.loc[(unit, 2010), "aged65_share"] == pytest.approx(expected)
+    assert harmonised.data.loc[(unit, 2010), "resident_pop"] == pytest.approx(w.sum())

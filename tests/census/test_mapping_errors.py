@@ -94,12 +94,27 @@ def test_text_in_a_cell_is_a_cell_error(tmp_path):
     assert "130121" not in set(got.values.query("variable == 'pop'")["region"].astype(str))
 
 
-def test_unknown_code_is_an_error(tmp_path):
-    x, m = _write(tmp_path, ROWS)
+def test_unknown_code_is_stored_with_a_warning(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[5][1] = 139900  # no such prefecture in any division list
+    x, m = _write(tmp_path, rows)
     regions = pd.DataFrame({"name_zh": ["一区", "二县"], "province": ["13", "13"]},
                            index=["130102", "130121"])
-    with pytest.raises(InputError, match=r"row 6.*unknown region code.*130200"):
-        read_file(x, catalogue=CAT, mapping=m, regions=regions)
+    got = read_file(x, catalogue=CAT, mapping=m, regions=regions)
+    warn = got.report.warnings
+    assert warn[warn["raw"] == "139900"]["row"].tolist() == [6]
+    assert warn[warn["raw"] == "139900"]["reason"].str.contains("not in the division lists").all()
+    assert "139900" in set(got.values["region"].astype(str))
+    # 130200 (唐山市) was in use in 2020: known through the division history, no warning
+    assert not warn["raw"].eq("130200").any()
+
+
+def test_bad_code_is_an_error(tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[4][1] = "13012"
+    x, m = _write(tmp_path, rows)
+    with pytest.raises(InputError, match=r"row 5, column '代码': region code must have 6"):
+        read_file(x, catalogue=CAT, mapping=m)
 
 
 def test_name_disagreeing_with_division_list_warns(tmp_path):
@@ -108,4 +123,5 @@ def test_name_disagreeing_with_division_list_warns(tmp_path):
                            index=["130102", "130121"])
     got = read_file(x, catalogue=CAT, mapping=m, regions=regions)
     warn = got.report.warnings
-    assert warn["reason"].str.contains("130121 is 三县 in the division list.*names it 二县").any()
+    assert warn["reason"].str.contains("130121 is 三县 / 井陉县 in the division list.*names it "
+                                       "二县").any()

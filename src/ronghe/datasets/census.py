@@ -15,10 +15,13 @@ zones whose code has 7 as fifth digit (development zones the 2020 census counts 
 without a code in the tables (2010: 加格达奇, 芒崖行委 …; 2020: development zones listed by name) are
 not in the panel; the import's province check lists them.
 
-Codes: :func:`census_counties` maps both years onto one vintage of division codes
-(:func:`ronghe.regions.harmonize`, merge rules from the catalogue: counts summed, shares weighted by
-resident population). A unit of one census that has no counterpart in the other (a statistical zone,
-a unit the code lists cannot follow) keeps its own code and has one year only.
+Codes: :func:`census_counties` maps each census from the codes in use in its year onto one vintage
+(:func:`ronghe.regions.harmonize`: the division-history crosswalk, with splits it cannot apportion
+merged into comparable units ``…C``; counts summed, shares weighted by resident population, so the
+national totals of each year are unchanged). Every 2010 code is led to a unit. Codes the division
+history does not hold (the 2020 statistical zones, 大兴安岭's districts 232761–232764) keep their
+own code, and units without a counterpart in the other census (those, and units created after
+2010) have one year only: 2,716 units have both years, 110 only 2020.
 """
 
 from __future__ import annotations
@@ -70,7 +73,8 @@ def census_raw() -> Panel:
 
 
 def census_counties(vintage: int = 2023) -> Panel:
-    """The census panel, 2010 and 2020, on the division codes of ``vintage`` (module docstring)."""
+    """The census panel, 2010 and 2020, on the division codes of ``vintage`` (module docstring).
+    The codes the division history does not hold are listed in a RongheWarning."""
     from ronghe.ingest.catalogue import builtin_catalogue
     from ronghe.regions.harmonize import harmonize
 

@@ -28,9 +28,10 @@ Rows. The table's hierarchy is read from the codes, as in a census or yearbook c
   not stored, used to check the county rows;
 - a prefecture row with no county row under it (no code sharing its first four digits) is a
   county-level unit itself (东莞 441900, 中山 442000, 嘉峪关 620200 …) and is stored;
-- every other code is a county-level unit and is stored, including the statistical zones whose
-  fifth digit is 7 (development zones the 2020 census counts as units; the division list does not
-  know them, so each is stored under its code with a warning);
+- every other code is a county-level unit and is stored. Codes the division lists do not hold
+  (the statistical zones whose fifth digit is 7, development zones the 2020 census counts as units;
+  大兴安岭's districts 232761–232764) are stored under their own code, each with a warning: a census
+  table's codes are its own, and the harmonisation keeps such units as they are;
 - a unit belongs to the province row above it; a code whose first two digits say otherwise (2020:
   170971 五台山风景名胜区 under 山西 14) is counted there with a warning;
 - a row without a code is the nation (全国), a sub-total when its name is one of ``aggregates``
@@ -40,8 +41,10 @@ Rows. The table's hierarchy is read from the codes, as in a census or yearbook c
   province check. A code-less row without any value (a note, an advertisement line) is skipped with a
   warning.
 
-Names are names: leading spaces and footnote marks do not matter; a code whose name differs from the
-division list's name is a warning naming both.
+Codes are checked against the division list given (the store's) and the division history's codes
+in use during ``year`` (:mod:`ronghe.regions.history`), so a 2010 table may hold 崇文区 110103. Names
+are names: leading spaces and footnote marks do not matter; a code whose name differs from every
+name those lists give it is a warning naming both.
 
 The check (:attr:`ValidationReport.totals`): for each ``totals`` variable and province, the province
 row, the sum of the stored county-level units and their number, the difference, the code-less units
@@ -273,16 +276,24 @@ def _mark_parts(grid: np.ndarray, rows: list[_Row], col: int) -> None:
         k = j if run else k + 1
 
 
-def _check_names(rows: list[_Row], matcher: RegionMatcher, regions: pd.DataFrame | None,
-                 reader: _Reader, sheet: str, name_col: int | None, header: object) -> None:
-    if regions is None or regions.empty or "name_zh" not in regions:
-        return
-    names = regions["name_zh"]
+def _year_list(year: int) -> pd.DataFrame:
+    """Codes in use at some time in ``year`` (the lists of 31 December ``year - 1`` and ``year``)
+    with their names, from the division history (:mod:`ronghe.regions.history`)."""
+    from ronghe.regions.history import in_use
+
+    both = pd.concat([in_use(year - 1)[["name_zh"]], in_use(year)[["name_zh"]]])
+    return both.reset_index().drop_duplicates().set_index("code")
+
+
+def _check_names(rows: list[_Row], listed: pd.DataFrame, reader: _Reader, sheet: str,
+                 name_col: int | None, header: object) -> None:
+    """Warn where a unit's name is none of the names the division lists give its code."""
+    names = listed["name_zh"]
     for r in rows:
         if r.kind != "county" or r.code is None or r.code not in names.index or not r.name:
             continue
         listed = names.loc[r.code]
-        listed_all = [listed] if isinstance(listed, str) else list(listed)
+        listed_all = list(dict.fromkeys([listed] if isinstance(listed, str) else listed))
         if normalise_name(r.name) not in {normalise_name(n) for n in listed_all}:
             reader.issue(sheet, r.index + 1, name_col, header, r.name,
                          f"code {r.code} is {' / '.join(map(str, listed_all))!s} in the division "
@@ -336,17 +347,19 @@ def read_mapped(path: str | Path, mapping: str | Path | Mapping, *,
                      {normalise_name(a) for a in m.aggregates}, check, reader, sheet.name,
                      header_cells)
     units = [r for r in rows if r.kind == "county"]
+    of_year = _year_list(m.year) if reader.matcher.codes else pd.DataFrame()
     for r in units:
-        if r.code in reader.matcher.codes or not reader.matcher.codes:
+        if (r.code in reader.matcher.codes or not reader.matcher.codes
+                or r.code in of_year.index):
             continue
-        if r.code[4] == "7":
-            reader.issue(sheet.name, r.index + 1, code_col, header_cells[0], r.code,
-                         f"statistical zone {r.name} (fifth digit 7) is not in the division list; "
-                         "stored under its code / 统计用功能区不在区划表中，按其代码保存", "warning")
-            continue
-        reader.matcher.by_code(r.code, file=p.name, sheet=sheet.name, row=r.index + 1,
-                               column=str(header_cells[0]))
-    _check_names(rows, reader.matcher, regions, reader, sheet.name, name_col, header_cells[1])
+        what = ("statistical zone (fifth digit 7)" if r.code[4] == "7"
+                else f"code not in the division lists of {m.year}")
+        reader.issue(sheet.name, r.index + 1, code_col, header_cells[0], r.code,
+                     f"{what}: {r.name} stored under its own code / 区划表中无此代码，按原代码保存",
+                     "warning")
+    if regions is not None and not regions.empty and "name_zh" in regions:
+        listed = pd.concat([regions[["name_zh"]], of_year[["name_zh"]]])
+        _check_names(rows, listed, reader, sheet.name, name_col, header_cells[1])
     rows_a = np.array([r.index for r in units], dtype=np.int64)
     ids = np.array([reader.code_ids.setdefault(r.code, len(reader.code_ids)) for r in units],
                    dtype=np.int64)
