@@ -10,7 +10,8 @@ from the same kernels and helpers as :mod:`ronghe.analysis`:
 - absolute β-convergence over the decade: (ln y_2020 − ln y_2010)/10 = α + β ln y_2010 + ε, OLS
   across units (:func:`ronghe.methods.convergence.beta_convergence`, cross-section form);
 - LISA of the change y_2020 − y_2010 (:func:`ronghe.spatial.autocorrelation.local_moran`, queen
-  contiguity on the county boundaries; needs the ``maps`` extra), and its global Moran's I;
+  contiguity on the county boundaries; needs the ``maps`` extra; comparable units ``…C`` have no
+  boundary and are left out with a warning), and its global Moran's I;
 - geographical detector of the change against the 2010 levels of the indicators (factors
   discretised as :func:`ronghe.analysis.drivers` does: the method and class count with the largest
   q, Song et al. 2020).
@@ -94,10 +95,10 @@ def maps_available() -> bool:
 
 def write_decade(result: Result, path: str | Path, variables: Sequence[str] | None = None,
                  cache_dir: str | Path | None = None) -> Path:
-    """The decade tables of the composite index, the coupling coordination D and every indicator
-    (``variables`` to choose) as one workbook; without the ``maps`` extra the LISA is left out and
-    the ``decade_not_run`` sheet says why."""
-    names = list(variables or ["index", "D", *result.state.indicator_ids])
+    """The decade tables of the composite index, the coupling coordination D and the dimension
+    scores U_<dimension> (``variables`` to choose others, e.g. indicator ids) as one workbook;
+    without the ``maps`` extra the LISA is left out and the ``decade_not_run`` sheet says why."""
+    names = list(variables or ["index", "D", *(f"U_{d}" for d in result.dimension_ids)])
     spatial = maps_available()
     res = decade(result, names, lisa="index" if spatial else None, cache_dir=cache_dir)
     tables = res.tables()
@@ -172,7 +173,7 @@ def _lisa(result: Result, variable: str, permutations: int, seed: int | None, al
 
     wide = _two_years(result, variable)
     change = (wide.iloc[:, 1] - wide.iloc[:, 0]).to_frame(int(wide.columns[1]))
-    w, keep, _missing, _level = an._weights(list(change.index), None, "queen", cache_dir)
+    w, keep, _missing, _level = an._weights(list(change.index), "county", "queen", cache_dir)
     sub = change.loc[keep]
     moran = global_moran(sub, w, permutations=permutations, seed=seed)
     lisa = local_moran(sub, w, permutations=max(permutations, 1), alpha=alpha, seed=seed)
