@@ -76,3 +76,14 @@ def test_workbook(result, tmp_path, monkeypatch):
     sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     assert "lisa" in set(sheets["decade_not_run"]["method"])
     assert {"decade_dagum", "decade_beta", "decade_drivers"} <= set(sheets)
+
+
+def test_report_states_what_the_census_framework_covers(result):
+    """The report's data note carries the framework's coverage: three pillars, and what a census
+    cannot measure (incomes, land, finance, P4, O1)."""
+    from ronghe.report.content import build_content
+
+    zh = build_content(result, lang="zh", draws=0, spatial=False)
+    en = build_content(result, lang="en", draws=0, spatial=False)
+    assert "P4" in zh.data_note and "收入" in zh.data_note and "leiii/census" in zh.data_note
+    assert "cannot measure city-centred thinking (O1)" in en.data_note
