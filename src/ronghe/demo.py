@@ -16,13 +16,14 @@ data carries too few series for a full urban-rural index, and the outputs say so
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from ronghe import datasets
-from ronghe.errors import InputError
+from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.report.summary import write_summary
 from ronghe.study import Study
@@ -45,8 +46,11 @@ def with_text_attention(panel: Panel) -> int:
 
 
 def census_demo_panel() -> Panel:
-    """The census panel restricted to the units observed in both censuses."""
-    panel = datasets.census_counties()
+    """The census panel restricted to the units observed in both censuses (the statistical codes
+    the harmonisation keeps as they are, and warns about, are 2020-only and so left out here)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RongheWarning)
+        panel = datasets.census_counties()
     years = panel.data.groupby(level="region").size()
     return panel.select(regions=list(years.index[years == len(panel.years)]))
 
