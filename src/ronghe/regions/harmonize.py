@@ -190,7 +190,7 @@ def _combine(multi: pd.DataFrame, catalogue: pd.DataFrame, weight: str) -> pd.Da
 def _regions(meta: pd.DataFrame, mapping: pd.DataFrame, vintage: int) -> pd.DataFrame:
     """Region metadata of the units: name, level and parent from the list of ``vintage``; for a
     comparable unit its name, ``members`` (codes joined by ``;``) and the members' common parent (else
-    the province); for a code kept as it is, the panel's own metadata."""
+    the province); for a code kept as it is, its name in the history, else the panel's metadata."""
     live = hist.in_use(vintage)
     rows = {}
     for unit, group in mapping.groupby("unit", sort=True):
@@ -205,10 +205,11 @@ def _regions(meta: pd.DataFrame, mapping: pd.DataFrame, vintage: int) -> pd.Data
             r = live.loc[unit]
             rows[unit] = {"name_zh": r["name_zh"], "level": r["level"], "parent": r["parent"],
                           "members": ""}
-        else:
+        else:  # kept as it is: the history's name, else the panel's metadata
             known = meta.loc[unit] if unit in meta.index else pd.Series(dtype=object)
-            rows[unit] = {"name_zh": known.get("name_zh", unit), "level": known.get("level", ""),
-                          "parent": known.get("parent", ""), "members": ""}
+            rows[unit] = {"name_zh": first["name_zh"] or known.get("name_zh", unit),
+                          "level": known.get("level", ""), "parent": known.get("parent", ""),
+                          "members": ""}
         rows[unit]["province"] = unit[:2]
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "region"
