@@ -3,10 +3,13 @@
 The codes of each panel year are read as codes in use in that year (or in the vintage given by
 ``source``) and mapped with :func:`ronghe.regions.crosswalk.crosswalk` onto the list of 31 December
 ``vintage``. Comparable units (``…C``, where a split or partial transfer cannot be apportioned) are
-made consistent over the panel's years: a target code that is part of a comparable unit in any year's
-crosswalk goes into that unit in every year, and units sharing a member are joined, so each unit
-covers the same area in every year. Codes the division history does not hold for their year
-(statistical-only units such as development zones) are kept as they are, with a warning.
+made consistent over the panel's years: the target codes that one code of the panel reaches in any
+year are joined, units sharing a member are joined, and every year's values of those targets go to
+the joined unit, so each unit covers the same area in every year. Only codes present in the panel
+join units (a yearbook of year-end codes does not pay for a split of a code it does not hold), so a
+unit can be smaller than the crosswalk's unit for the complete code list. Codes the division history
+does not hold for their year (statistical-only units such as development zones) are kept as they
+are, with a warning.
 
 When several rows land on one unit in the same year, the variable's ``merge`` rule from the catalogue
 (``ronghe/frameworks/builtin/*.yaml``, :func:`ronghe.ingest.catalogue.builtin_catalogue`) combines
@@ -67,7 +70,7 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
     """
     vintages = _source_years(codes_by_year, source)
     tables = {v: crosswalk(v, vintage, transfers=transfers) for v in sorted(set(vintages.values()))}
-    # join the targets of each group of several targets, over every source vintage used
+    # join the targets of each code that reaches several, over the panel's years
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -77,12 +80,14 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
             x = parent[x]
         return x
 
-    for table in tables.values():
-        groups = table[table["kind"] == "comparable"].groupby("unit")["target_code"]
-        for members in groups:
-            first, *rest = sorted(set(members[1]))
-            for other in rest:
-                a, b = find(first), find(other)
+    targets = {v: t[t["target_code"] != ""].groupby("source_code")["target_code"].agg(set)
+               for v, t in tables.items()}
+    for year, codes in codes_by_year.items():
+        reach = targets[vintages[int(year)]]
+        for code in {str(c) for c in codes}:
+            found = sorted(reach.get(code, ()))
+            for other in found[1:]:
+                a, b = find(found[0]), find(other)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     sets: dict[str, list[str]] = {}
