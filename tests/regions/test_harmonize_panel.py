@@ -170,3 +170,15 @@ def test_totals_preserved(seed, share, target, transfers):
     codes = panel.data.reset_index().groupby("year")["region"].agg(list).to_dict()
     kept = set(unit_map(codes, target, transfers=transfers).query("kind == 'new'")["unit"])
     assert all(c in live or c.endswith("C") or c in kept for c in out.region_codes)
+
+
+def test_only_codes_in_the_panel_join_units():
+    # 邢台县 130521 was divided between 襄都区 and 信都区 in 2020: a 2020 table holding it needs the
+    # comparable unit, a table of the year-end codes does not.
+    year_end = _panel([("130502", 2020, 1.0, 1.0, 1.0, 1.0), ("130503", 2020, 2.0, 2.0, 1.0, 1.0)])
+    assert harmonize(year_end, 2020, _catalogue()).region_codes == ["130502", "130503"]
+    assert set(crosswalk(2020, 2020).set_index("source_code").loc[["130502", "130503"], "unit"]) \
+        == {"130502C"}  # the crosswalk of the complete code list joins them
+    census = _panel([("130502", 2020, 1.0, 1.0, 1.0, 1.0), ("130521", 2020, 2.0, 2.0, 1.0, 1.0)])
+    out = harmonize(census, 2020, _catalogue())
+    assert out.region_codes == ["130502C"] and out.data["gdp"].tolist() == [3.0]

@@ -119,6 +119,11 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
                 note = r["note"] if r["kind"] == "comparable" and r["unit"] == unit else (
                     f"可比单元 {unit}（{members}），另一年份的拆分或划转所需 / comparable unit "
                     f"{unit} of {members}, needed by a split or transfer seen from another year")
+            elif r["kind"] == "comparable":  # its group's split concerns codes not in the panel
+                unit, uname = r["target_code"], r["target_name"]
+                kind = "same" if unit == code and uname == r["source_name"] else "recode"
+                note = (f"{r['unit']} 的其他成员不在数据中，保留单一单元 / the other members of "
+                        f"{r['unit']} are not in the panel: kept as one unit")
             else:
                 unit, uname, kind, note = r["unit"], r["unit_name"], r["kind"], r["note"]
             rows.append((int(year), code, r["source_name"], unit, uname, kind, members, note,
