@@ -7,7 +7,7 @@ import pytest
 
 from ronghe.errors import InputError
 from ronghe.regions.crosswalk import code_map, crosswalk, unexplained
-from ronghe.regions.history import in_use, units
+from ronghe.regions.history import history, in_use, units
 
 
 def _rows(source, target, code, **kw):
@@ -67,9 +67,12 @@ def test_every_source_lands_in_one_unit_and_targets_are_in_use():
     for source, target in ((2010, 2020), (2010, 2023), (2023, 2010), (2000, 2023), (2020, 2020)):
         table = crosswalk(source, target)
         assert table.groupby("source_code")["unit"].nunique().max() == 1
+        assert set(table["source_code"]) == set(_in_use_during(source))
         live = set(in_use(target).index)
-        assert set(table["target_code"]) <= live
-        plain = table[table["kind"] != "comparable"]
+        kept = table["kind"].isin(["new", "dissolved"])
+        assert set(table.loc[~kept, "target_code"]) <= live
+        assert (table.loc[kept, "unit"] == table.loc[kept, "source_code"]).all()
+        plain = table[~table["kind"].isin(["comparable", "new", "dissolved"])]
         assert set(plain["unit"]) <= live
         assert table["source"].str.startswith("areacodes").all()
         assert (table["kind"] == "same").sum() > 0.8 * len(units(target)) or source == 2000
@@ -87,7 +90,33 @@ def test_backward_merge_cannot_be_split_back():
     assert _rows(2023, 2010, "140404")[["unit", "kind"]].values.tolist() == [["140421", "recode"]]
 
 
+def _in_use_during(year):
+    """Codes in use at some time of ``year``: the year-end list and those ended during the year."""
+    h = history()
+    return set(h.loc[(h["start"] <= year) & (h["end"].isna() | (h["end"] >= year)), "code"])
+
+
+def test_units_without_a_target():
+    # read backward, 北屯市 (2011) was made of XPCC land outside every county of 2010
+    row = _rows(2020, 2010, "659005").iloc[0]
+    assert (row["kind"], row["unit"], row["target_code"]) == ("new", "659005", "")
+    assert "国函〔2011〕161号" in row["source"] and "outside the county-level units" in row["note"]
+    # 重庆市 (prefecture) ended in 1997 when its counties went directly under the new municipality
+    assert _rows(1990, 2023, "510200")["kind"].tolist() == ["dissolved"]
+
+
+def test_prefectures_ended_without_successor():
+    # 巢湖市 (prefecture, 2011): its counties went to 合肥, 芜湖 and 马鞍山 (derived change)
+    rows = _rows(2010, 2020, "341400")
+    assert set(rows["target_code"]) == {"340100", "340200", "340500"}
+    assert set(rows["unit"]) == {"340100C"}
+    assert rows["source"].str.contains("derived").all()
+    # 铜仁地区 became 铜仁市 under a new code
+    assert _rows(2010, 2020, "522200")[["unit", "kind"]].values.tolist() == [["520600", "recode"]]
+
+
 def _relation(table):
+    table = table[~table["kind"].isin(["new", "dissolved"])]
     return set(zip(table["source_code"], table["target_code"], strict=True))
 
 
@@ -136,3 +165,12 @@ def test_bad_vintages():
         crosswalk(1970, 2020)
     with pytest.raises(InputError, match="transfers"):
         crosswalk(2010, 2020, transfers="split")
+
+
+def test_ignored_transfers_still_explain_units_made_of_parts():
+    # 龙港市 330383 was set up in 2019 from part of 苍南县 330327 (苍南县 stays in use)
+    for transfers in ("merge", "ignore"):
+        rows = _rows(2020, 2016, "330383", transfers=transfers)
+        assert rows["target_code"].tolist() == ["330327"]
+    assert set(_rows(2016, 2020, "330327")["target_code"]) == {"330327", "330383"}
+    assert _rows(2016, 2020, "330327", transfers="ignore")["target_code"].tolist() == ["330327"]

@@ -23,9 +23,20 @@ same one read the other way: a ``B`` record overlaps every ``A`` record its area
   by ``+`` with ``（可比单元）``; kind ``comparable``. Its code holds for this crosswalk only.
 
 ``transfers="ignore"`` drops the recorded partial transfers (a piece of area moving while both codes
-stay in use) instead of merging their units: fewer, larger-than-exact units become exact-code units,
-at the price of boundaries that moved a little. Totals are preserved either way: every source lands
+stay in use) instead of merging their units: fewer comparable units, at the price of boundaries that
+moved a little. Read backward, a unit made only of transferred parts (龙港市, 2019, from 苍南县) still
+goes to the units it came from. Totals are preserved either way: every source lands
 in exactly one unit.
+
+Read backward, a unit made of area that no county-level unit of the target year covered (the XPCC
+cities such as 北屯市 2011, taken from the land of 新疆 outside its counties; 扎赉诺尔区 2013) has no
+target: kind ``new``, kept as its own unit.
+
+Prefecture-level records that the dataset ends without a successor (a 地区 that became a 市 under a
+new code, 巢湖市 divided in 2011) pass their area to the prefectures their counties went to that year
+(a derived change, cited as such), so that prefecture rows of a yearbook are explained too. Where the
+counties went directly under a province (重庆 1997) no prefecture takes over: kind ``dissolved``, kept
+as its own unit.
 
 Every row names its source: the areacodes records on the way from source to target and the approvals
 the changes cite.
@@ -78,10 +89,41 @@ def _graph() -> _Graph:
                                      "part")]
     for j, (oc, os_, nc, ns, y, part) in enumerate(zip(*cols, strict=True)):
         out[key[oc, os_]].append((int(y), key[nc, ns], bool(part), j))
+    parents = rec["parent"].tolist()
+    for k, (old, new, year) in enumerate(_prefecture_successors(out, codes, parents, start, end,
+                                                                rec["level"].tolist())):
+        out[old].append((year, new, False, len(ch) + k))
     for edges in out:
         edges.sort()
     return _Graph(codes, rec["name_zh"].tolist(), rec["level"].tolist(), start,
                   end, out, by_code)
+
+
+def _prefecture_successors(out: list[list[tuple[int, int, bool, int]]], codes: list[str],
+                           parents: list[str], start: np.ndarray, end: np.ndarray,
+                           levels: list[str]) -> list[tuple[int, int, int]]:
+    """Successors the dataset leaves implicit: a prefecture-level record that ended with no
+    successor (a 地区 that became a 市 under a new code, 巢湖市 divided in 2011) passed its area to
+    the prefecture-level units its counties went to that year. (old, new, year) triples."""
+    children: dict[str, list[int]] = {}
+    by_code: dict[str, list[int]] = {}
+    for n, (code, parent) in enumerate(zip(codes, parents, strict=True)):
+        children.setdefault(parent, []).append(n)
+        by_code.setdefault(code, []).append(n)
+    found = []
+    for p in range(len(codes)):
+        if levels[p] != "prefecture" or end[p] == _OPEN or any(not e[2] for e in out[p]):
+            continue
+        year = int(end[p])
+        heirs = {parents[nxt] for c in children.get(codes[p], []) if start[c] < year <= end[c]
+                 for y, nxt, part, _ in out[c] if y == year and not part
+                 and levels[nxt] == "county"}
+        for code in sorted(heirs):
+            live = [n for n in by_code.get(code, [])
+                    if start[n] <= year < end[n] and levels[n] == "prefecture"]
+            if live:
+                found.append((p, live[0], year))
+    return found
 
 
 def _span() -> tuple[int, int]:
@@ -166,6 +208,9 @@ def _pairs(source: int, target: int, transfers: str) -> tuple[tuple[int, int, tu
             for hit in prev:
                 if hit in wanted and _same_tier(g, hit, node):
                     pairs.append((hit, node, tuple(_path(prev, hit))))
+        if transfers == "ignore":  # a unit made only of transferred parts (龙港市 2019) keeps them
+            covered = {s for s, _, _ in pairs}
+            pairs += [p for p in _pairs(source, target, "merge") if p[0] not in covered]
     return tuple(sorted(pairs))
 
 
@@ -248,7 +293,23 @@ def _table(source: int, target: int, transfers: str) -> pd.DataFrame:
             "note": _note(kind, g, srcs, tgts, unit),
             "source": _cite(g, s, way, steps, backward=source > target),
         })
-    return pd.DataFrame(rows, columns=COLUMNS)
+    covered = {s for s, _, _ in pairs}
+    for s in sorted(set(_sources(g, source)) - covered, key=lambda n: g.code[n]):
+        came = [row for n, edges in enumerate(g.out) for y, nxt, _, row in edges
+                if nxt == s and min(source, target) < y <= max(source, target)]
+        rows.append({
+            "source_code": g.code[s], "source_name": g.name[s], "level": g.level[s],
+            "target_code": "", "target_name": "", "unit": g.code[s], "unit_name": g.name[s],
+            "kind": "new" if source > target else "dissolved",
+            "years": ";".join(str(steps[r][0]) for r in came),
+            "note": (f"取自 {target} 年县级单位以外的区域（如兵团土地），无对应单位，保留原样 / made of "
+                     f"area outside the county-level units of {target}: kept as it is")
+            if source > target else
+            ("撤销且无记录的继承单位，其区域由所辖县级单位的对照行承接，保留原样 / abolished with no "
+             "recorded successor (its counties' rows carry its area): kept as it is"),
+            "source": _cite(g, s, tuple(came), steps, backward=False)})
+    return pd.DataFrame(rows, columns=COLUMNS).sort_values(
+        ["source_code", "target_code"], ignore_index=True)
 
 
 def _note(kind: str, g: _Graph, srcs: set[int], tgts: set[int], unit: str) -> str:
@@ -291,6 +352,11 @@ def _steps() -> list[tuple[int, str]]:
         what = "part of " if part else ""
         out.append((int(year), f"{what}{_record(g, key[oc, os_])} -> {_record(g, key[nc, ns])} "
                                f"in {year}{titles.get(doc, '')}"))
+    derived = sorted((row, year, old, new) for old, edges in enumerate(g.out)
+                     for year, new, _, row in edges if row >= len(ch))
+    for _, year, old, new in derived:
+        out.append((year, f"{_record(g, old)} -> {_record(g, new)} in {year} (derived: the "
+                          "prefecture its counties went to)"))
     return out
 
 
@@ -307,7 +373,8 @@ def crosswalk(source: int, target: int, *, transfers: str = "merge") -> pd.DataF
 
     One row per overlapping (source record, target record), columns :data:`COLUMNS`: ``unit`` is the
     code the source's values go to (the target code, or a comparable unit ``…C``), ``kind`` one of
-    same | rename | upgrade | recode | merge | comparable, ``years`` the years of the changes on the
+    same | rename | upgrade | recode | merge | comparable, or new | dissolved (no target: the unit
+    is the source code, kept as it is), ``years`` the years of the changes on the
     way, ``note`` a bilingual explanation and ``source`` the areacodes records and approvals. All
     levels are included (``level``); prefecture- and province-level codes follow only their own
     changes. See the module docstring for the rules.

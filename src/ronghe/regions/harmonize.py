@@ -3,10 +3,13 @@
 The codes of each panel year are read as codes in use in that year (or in the vintage given by
 ``source``) and mapped with :func:`ronghe.regions.crosswalk.crosswalk` onto the list of 31 December
 ``vintage``. Comparable units (``…C``, where a split or partial transfer cannot be apportioned) are
-made consistent over the panel's years: a target code that is part of a comparable unit in any year's
-crosswalk goes into that unit in every year, and units sharing a member are joined, so each unit
-covers the same area in every year. Codes the division history does not hold for their year
-(statistical-only units such as development zones) are kept as they are, with a warning.
+made consistent over the panel's years: the target codes that one code of the panel reaches in any
+year are joined, units sharing a member are joined, and every year's values of those targets go to
+the joined unit, so each unit covers the same area in every year. Only codes present in the panel
+join units (a yearbook of year-end codes does not pay for a split of a code it does not hold), so a
+unit can be smaller than the crosswalk's unit for the complete code list. Codes the division history
+does not hold for their year (statistical-only units such as development zones) are kept as they
+are, with a warning.
 
 When several rows land on one unit in the same year, the variable's ``merge`` rule from the catalogue
 (``ronghe/frameworks/builtin/*.yaml``, :func:`ronghe.ingest.catalogue.builtin_catalogue`) combines
@@ -67,7 +70,7 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
     """
     vintages = _source_years(codes_by_year, source)
     tables = {v: crosswalk(v, vintage, transfers=transfers) for v in sorted(set(vintages.values()))}
-    # join the targets of each group of several targets, over every source vintage used
+    # join the targets of each code that reaches several, over the panel's years
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -77,12 +80,14 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
             x = parent[x]
         return x
 
-    for table in tables.values():
-        groups = table[table["kind"] == "comparable"].groupby("unit")["target_code"]
-        for members in groups:
-            first, *rest = sorted(set(members[1]))
-            for other in rest:
-                a, b = find(first), find(other)
+    targets = {v: t[t["target_code"] != ""].groupby("source_code")["target_code"].agg(set)
+               for v, t in tables.items()}
+    for year, codes in codes_by_year.items():
+        reach = targets[vintages[int(year)]]
+        for code in {str(c) for c in codes}:
+            found = sorted(reach.get(code, ()))
+            for other in found[1:]:
+                a, b = find(found[0]), find(other)
                 if a != b:
                     parent[max(a, b)] = min(a, b)
     sets: dict[str, list[str]] = {}
@@ -114,6 +119,11 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
                 note = r["note"] if r["kind"] == "comparable" and r["unit"] == unit else (
                     f"可比单元 {unit}（{members}），另一年份的拆分或划转所需 / comparable unit "
                     f"{unit} of {members}, needed by a split or transfer seen from another year")
+            elif r["kind"] == "comparable":  # its group's split concerns codes not in the panel
+                unit, uname = r["target_code"], r["target_name"]
+                kind = "same" if unit == code and uname == r["source_name"] else "recode"
+                note = (f"{r['unit']} 的其他成员不在数据中，保留单一单元 / the other members of "
+                        f"{r['unit']} are not in the panel: kept as one unit")
             else:
                 unit, uname, kind, note = r["unit"], r["unit_name"], r["kind"], r["note"]
             rows.append((int(year), code, r["source_name"], unit, uname, kind, members, note,
@@ -190,7 +200,7 @@ def _combine(multi: pd.DataFrame, catalogue: pd.DataFrame, weight: str) -> pd.Da
 def _regions(meta: pd.DataFrame, mapping: pd.DataFrame, vintage: int) -> pd.DataFrame:
     """Region metadata of the units: name, level and parent from the list of ``vintage``; for a
     comparable unit its name, ``members`` (codes joined by ``;``) and the members' common parent (else
-    the province); for a code kept as it is, the panel's own metadata."""
+    the province); for a code kept as it is, its name in the history, else the panel's metadata."""
     live = hist.in_use(vintage)
     rows = {}
     for unit, group in mapping.groupby("unit", sort=True):
@@ -205,10 +215,11 @@ def _regions(meta: pd.DataFrame, mapping: pd.DataFrame, vintage: int) -> pd.Data
             r = live.loc[unit]
             rows[unit] = {"name_zh": r["name_zh"], "level": r["level"], "parent": r["parent"],
                           "members": ""}
-        else:
+        else:  # kept as it is: the history's name, else the panel's metadata
             known = meta.loc[unit] if unit in meta.index else pd.Series(dtype=object)
-            rows[unit] = {"name_zh": known.get("name_zh", unit), "level": known.get("level", ""),
-                          "parent": known.get("parent", ""), "members": ""}
+            rows[unit] = {"name_zh": first["name_zh"] or known.get("name_zh", unit),
+                          "level": known.get("level", ""), "parent": known.get("parent", ""),
+                          "members": ""}
         rows[unit]["province"] = unit[:2]
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "region"

@@ -98,10 +98,15 @@ def changes() -> pd.DataFrame:
                "part", "kind", "doc", "title", "number"]]
 
 
-def code_changes() -> pd.DataFrame:
-    """The changes as the store's ``code_changes`` table holds them: ``old_code, new_code, year,
-    kind, note`` (note: the names and the approval cited)."""
+STORED_SINCE = 2010  # the 6th census: the earliest data ronghe's users harmonise
+
+
+def code_changes(since: int = STORED_SINCE) -> pd.DataFrame:
+    """The changes of ``since`` and later as the store's ``code_changes`` table holds them:
+    ``old_code, new_code, year, kind, note`` (note: the names and the approval cited). The table is
+    a record for people; crosswalks read the whole history from the package, not from it."""
     ch = changes()
+    ch = ch[ch["year"] >= since].reset_index(drop=True)
     cited = (" [" + ch["number"].fillna("") + " " + ch["title"].fillna("") + "]").str.replace(
         "[ ", "[", regex=False)
     return pd.DataFrame({"old_code": ch["old_code"], "new_code": ch["new_code"],
@@ -135,16 +140,34 @@ def units(year: int) -> pd.DataFrame:
     return pd.concat([county, childless]).sort_index()
 
 
+@cache
+def _periods() -> dict[str, list[tuple[int, int, int]]]:
+    """code -> [(start, end or 10000, row)] of its records."""
+    rec = _records()
+    found: dict[str, list[tuple[int, int, int]]] = {}
+    ends = rec["end"].fillna(10_000).astype(int).tolist()
+    for i, (code, start, end) in enumerate(zip(rec["code"].tolist(), rec["start"].tolist(), ends,
+                                               strict=True)):
+        found.setdefault(code, []).append((start, end, i))
+    return found
+
+
+def _row_at(code: str, year: int) -> int | None:
+    periods = _periods().get(str(code), [])
+    for start, end, i in periods:
+        if start <= year < end:
+            return i
+    for _, end, i in periods:
+        if end == year:
+            return i
+    return None
+
+
 def record_at(code: str, year: int) -> pd.Series | None:
     """The record of ``code`` in use in ``year``: the one of the year-end list, else the one that
     ended during ``year``; None when the code was not in use that year."""
-    rec = _records()
-    rows = rec[rec["code"] == str(code)]
-    for ok in ((rows["start"] <= year) & (rows["end"].isna() | (rows["end"] > year)).astype(bool),
-               (rows["end"] == year).fillna(False).astype(bool)):
-        if ok.any():
-            return rows[ok].iloc[0]
-    return None
+    i = _row_at(code, year)
+    return None if i is None else _records().iloc[i]
 
 
 def validity(codes: list[str] | pd.Index, year: int) -> pd.DataFrame:
@@ -155,10 +178,12 @@ def validity(codes: list[str] | pd.Index, year: int) -> pd.DataFrame:
     >>> validity(["110101", "110103", "999999"], 2009).values.tolist()
     [[1981, <NA>], [1981, 2010], [<NA>, <NA>]]
     """
+    rec = _records()
+    starts, ends = rec["start"].tolist(), rec["end"].tolist()
     rows = {}
     for code in codes:
-        r = record_at(str(code), year)
-        rows[str(code)] = (pd.NA, pd.NA) if r is None else (r["start"], r["end"])
+        i = _row_at(str(code), year)
+        rows[str(code)] = (pd.NA, pd.NA) if i is None else (starts[i], ends[i])
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["valid_from", "valid_to"],
                                  dtype="Int64")
     out.index.name = "code"
