@@ -30,7 +30,8 @@ def clean():
 
 
 def test_covers_every_county_year_and_every_raw_variable(full):
-    needed = set().union(*(load_framework(n).raw_variables() for n in list_frameworks()))
+    synthetic_frameworks = [n for n in list_frameworks() if n != "census"]  # census: real panel
+    needed = set().union(*(load_framework(n).raw_variables() for n in synthetic_frameworks))
     assert set(full.variables) == needed
     assert set(full.units) == needed
     counties = divisions("county")
@@ -39,7 +40,7 @@ def test_covers_every_county_year_and_every_raw_variable(full):
     assert full.regions.loc["110101", "name_zh"] == "东城区"
     assert full.regions.loc["130102", "province"] == "13"
     assert full.synthetic and "synthetic" in full.source
-    for name in list_frameworks():
+    for name in synthetic_frameworks:
         assert load_framework(name).missing(full.variables) == []
 
 

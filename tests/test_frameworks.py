@@ -213,7 +213,7 @@ def test_error_yaml_syntax_and_not_a_mapping(tmp_path):
 
 # ------------------------------------------------------------------ built-ins
 def test_builtins_validate_and_have_expected_shape():
-    assert list_frameworks() == ["county", "seed", "urban-rural"]
+    assert list_frameworks() == ["census", "county", "seed", "urban-rural"]
     seed = load_framework("seed")
     assert len(seed.indicator_ids) == 36 and [d.id for d in seed.dimensions] == [
         "P1", "P2", "P3", "P4"]

@@ -90,8 +90,9 @@ def demo(
         "demo-output"
     ),
     data: Annotated[
-        str, typer.Option(help="synthetic (县域合成面板) or provinces (省级真实面板)")
-    ] = "synthetic",
+        str, typer.Option(help="census (2010、2020 人口普查县域真实面板), synthetic (县域合成面板) "
+                               "or provinces (省级真实面板)")
+    ] = "census",
 ) -> None:
     """演示 Run the whole chain on the bundled demo data: workbook, HTML summary and full HTML report."""
     from ronghe.demo import run_demo

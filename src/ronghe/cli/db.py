@@ -1,4 +1,5 @@
-"""``ronghe db init|status|export``, ``ronghe import FILES...`` and ``ronghe regions harmonize``.
+"""``ronghe db init|status|export``, ``ronghe import FILES...`` and ``ronghe regions
+harmonize|crosswalk``.
 
 The lead mounts ``db_app`` as ``ronghe db``, ``regions_app`` as ``ronghe regions`` and
 :func:`import_files` as ``ronghe import``. Every error ronghe raises on purpose becomes one line on
@@ -10,16 +11,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 
 from ronghe.errors import RongheError
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 db_app = typer.Typer(help="专题数据库 Thematic database: init, status, export.",
                      no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-regions_app = typer.Typer(help="行政区划 Division codes: harmonize panels across code changes.",
+regions_app = typer.Typer(help="行政区划 Division codes: crosswalks and harmonised panels.",
                           no_args_is_help=True, pretty_exceptions_enable=False,
                           add_completion=False)
 out = Console(highlight=False, soft_wrap=True)
@@ -99,13 +103,17 @@ def import_files(
     layout: Annotated[str, typer.Option(
         help="auto, long, per-year (一年一表), per-variable (一指标一表) or variable-year "
              "(一表多指标多年, two header rows)")] = "auto",
+    mapping: Annotated[list[str] | None, typer.Option(
+        help="列映射 column mapping: a YAML file or a built-in id (census-2010, census-2020); "
+             "once for all files or once per file")] = None,
 ) -> None:
     """导入 Import yearbook files: clean, validate, store (all files or none)."""
     from ronghe.ingest import ValidationReport
     from ronghe.store import Store
 
     store = Store(db)
-    results = store.import_files(files, layout=layout, source=source, dry_run=dry_run)
+    results = store.import_files(files, layout=layout, source=source, dry_run=dry_run,
+                                 mappings=mapping)
     combined = ValidationReport()
     for r in results:
         combined = combined + r.report
@@ -118,13 +126,15 @@ def import_files(
     for line in combined.lines():
         if not line.startswith("missing"):
             out.print("  " + line, markup=False)
+    for line in combined.totals_lines():
+        out.print("  校核 check: " + line, markup=False)
     if report is not None:
         out.print(f"校验报告 report: {combined.write(report)}", markup=False)
 
 
 @regions_app.callback()
 def regions_group() -> None:
-    """行政区划 Division codes: harmonize panels across code changes."""
+    """行政区划 Division codes: crosswalks and harmonised panels."""
 
 
 @regions_app.command("harmonize")
@@ -132,25 +142,62 @@ def regions_group() -> None:
 def harmonize_cmd(
     out_path: Annotated[Path, typer.Option("--out", "-o", help="输出文件 output panel file")],
     vintage: Annotated[int, typer.Option(help="目标区划年份 target code vintage")] = 2023,
+    source_vintage: Annotated[int | None, typer.Option(
+        "--source-vintage", help="数据所用区划年份 code vintage of the data (default: each "
+                                 "year's own)")] = None,
+    transfers: Annotated[str, typer.Option(
+        help="部分划转 partial transfers: merge (comparable units) or ignore")] = "merge",
+    units: Annotated[Path | None, typer.Option(
+        help="对照表输出 write how each code was mapped (.csv, .xlsx or .parquet)")] = None,
     db: DbOption = "ronghe.duckdb",
 ) -> None:
-    """统一区划 Map the stored panel onto one vintage of county codes (merge rules from the
-    catalogue) and write it (.csv, .xlsx or .parquet)."""
-    from ronghe.regions.harmonize import harmonize
+    """统一区划 Map the stored panel onto one vintage of division codes (renames, merges, splits as
+    comparable units; merge rules from the catalogue) and write it (.csv, .xlsx or .parquet)."""
+    from ronghe.regions.harmonize import harmonize, unit_map
     from ronghe.store import Store
 
     store = Store(db)
-    panel = harmonize(store.panel(), vintage, store.catalogue())
+    stored = store.panel()
+    panel = harmonize(stored, vintage, store.catalogue(), source=source_vintage,
+                      transfers=transfers)
     frame = panel.data.reset_index()
-    suffix = out_path.suffix.lower()
+    _write_table(frame, out_path)
+    out.print(f"已写入 written: {out_path} ({len(frame)} 行 rows, vintage {vintage})",
+              markup=False)
+    if units is not None:
+        codes = stored.data.reset_index().groupby("year")["region"].agg(list).to_dict()
+        mapping = unit_map(codes, vintage, source=source_vintage, transfers=transfers)
+        _write_table(mapping, units)
+        out.print(f"对照表 units: {units} ({len(mapping)} 行 rows)", markup=False)
+
+
+@regions_app.command("crosswalk")
+@one_line_errors
+def crosswalk_cmd(
+    source: Annotated[int, typer.Argument(help="源区划年份 source vintage")],
+    target: Annotated[int, typer.Argument(help="目标区划年份 target vintage")],
+    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出文件 output file")],
+    transfers: Annotated[str, typer.Option(
+        help="部分划转 partial transfers: merge (comparable units) or ignore")] = "merge",
+) -> None:
+    """区划对照 Write the crosswalk between the codes of two years (every row names its source)."""
+    from ronghe.regions.crosswalk import crosswalk
+
+    table = crosswalk(source, target, transfers=transfers)
+    _write_table(table, out_path)
+    changed = int((table["kind"] != "same").sum())
+    out.print(f"已写入 written: {out_path} ({len(table)} 行 rows, {changed} 变更 changed)",
+              markup=False)
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame.to_csv(out_path, index=False, encoding="utf-8-sig")
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
     elif suffix == ".xlsx":
-        frame.to_excel(out_path, index=False)
+        frame.to_excel(path, index=False)
     elif suffix == ".parquet":
-        frame.to_parquet(out_path, index=False)
+        frame.to_parquet(path, index=False)
     else:
         raise RongheError("output must end in .csv, .xlsx or .parquet / 输出须为 .csv、.xlsx 或 "
                           ".parquet")
-    out.print(f"已写入 written: {out_path} ({len(frame)} 行 rows, vintage {vintage})",
-              markup=False)

@@ -1,6 +1,9 @@
-"""Datasets shipped with ronghe: a seeded synthetic county panel and the real provincial panel."""
+"""Datasets shipped with ronghe: the real county panel of the 2010 and 2020 censuses, a seeded
+synthetic county panel and the real provincial panel."""
 
+from ronghe.datasets.census import census_counties, census_licence, census_raw
 from ronghe.datasets.provinces import provinces, provinces_framework, provinces_sources
 from ronghe.datasets.synthetic import synthetic_counties
 
-__all__ = ["provinces", "provinces_framework", "provinces_sources", "synthetic_counties"]
+__all__ = ["census_counties", "census_licence", "census_raw", "provinces", "provinces_framework",
+           "provinces_sources", "synthetic_counties"]

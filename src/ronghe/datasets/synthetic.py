@@ -2,8 +2,9 @@
 
 Every county-level unit of the 2023 division list (2,844 units: counties, county-level cities,
 districts, banners, …; real codes and names) gets every raw variable that the built-in frameworks
-read, for each requested year. Nothing here is a statistic: outputs built on this panel say so
-(``Panel.synthetic`` is True and the source text says "synthetic").
+read (``census`` excepted: it has the real panel), for each requested year. Nothing here is a
+statistic: outputs built on this panel say so (``Panel.synthetic`` is True and the source text says
+"synthetic").
 
 How the numbers are made (all vectorised, one ``numpy.random.Generator`` stream per purpose):
 
@@ -53,9 +54,10 @@ OUTLIER_FACTOR = 10.0
 
 @cache
 def _catalogue() -> dict[str, str]:
-    """Unit of every raw variable declared by the built-in frameworks (read once)."""
+    """Unit of every raw variable declared by the built-in frameworks (read once), except the
+    ``census`` framework's, which runs on the real census panel."""
     units: dict[str, str] = {}
-    for name in list_frameworks():
+    for name in (n for n in list_frameworks() if n != "census"):
         units.update({v.id: v.unit for v in load_framework(name).variables})
     return units
 

@@ -22,10 +22,11 @@ _CODE = re.compile(r"\d{6}(?:\d{6})?")
 
 
 def normalise_name(text: object) -> str:
-    """Name as compared: no trailing footnote marks (removed first: NFKC turns ① into 1), NFKC,
-    no whitespace."""
-    s = "".join(str(text).split()).rstrip(FOOTNOTE_CHARS)
-    return "".join(unicodedata.normalize("NFKC", s).split())
+    """Name as compared: NFKC, no whitespace, no trailing footnote marks (removed before NFKC,
+    which would turn ① into the digit 1)."""
+    s = unicodedata.normalize("NFKC", "".join(str(text).split()).rstrip(FOOTNOTE_CHARS))
+    s = "".join(s.split())
+    return s.rstrip(FOOTNOTE_CHARS)
 
 
 def code_text(raw: object) -> str:

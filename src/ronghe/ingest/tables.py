@@ -92,6 +92,7 @@ class Ingested:
     values: pd.DataFrame
     report: ValidationReport
     n_cells: int
+    units: pd.DataFrame | None = None  #: units a mapped table names (code, name_zh, province)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -620,7 +621,7 @@ def flag_jumps(values: pd.DataFrame, factor: float, file: str) -> list[dict]:
 
 def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
               regions: pd.DataFrame | None = None, layout: str = "auto",
-              jump: float = 3.0) -> Ingested:
+              jump: float = 3.0, mapping: object = None) -> Ingested:
     """Read one yearbook file (see module docstring).
 
     Parameters
@@ -630,7 +631,14 @@ def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
     regions : division list indexed by code; None or empty accepts any 6/12-digit code.
     layout : "auto", "long", "per-year", "per-variable" or "variable-year".
     jump : year-on-year ratio beyond which a value is flagged (warning, value kept).
+    mapping : a column mapping (built-in id, YAML path or :class:`ronghe.ingest.mapping.Mapping`):
+        the file is read as the mapping describes it (:func:`ronghe.ingest.mapping.read_mapped`)
+        instead of by its headers; ``layout`` is then ignored.
     """
+    if mapping is not None:
+        from ronghe.ingest.mapping import read_mapped
+
+        return read_mapped(path, mapping, catalogue=catalogue, regions=regions)
     if layout not in LAYOUTS:
         raise InputError(f"unknown layout {layout!r} (use {', '.join(LAYOUTS)})")
     p = Path(path)

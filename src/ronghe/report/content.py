@@ -605,6 +605,9 @@ def build_content(
         if panel.synthetic else t(f"数据来源：{panel.source}", f"Data source: {panel.source}")
     )
     fw = result.framework.info
+    coverage = t(fw.description_zh, fw.description_en)
+    if coverage:  # what the framework measures and, e.g. for the census, what it cannot
+        data_note += t(f" 指标框架：{coverage}", f" Framework: {coverage}")
     return ReportContent(
         lang=lang,
         title=t(f"城乡融合评价报告 — {fw.name_zh}", f"Urban–rural integration report — {fw.name_en}"),

@@ -3,7 +3,8 @@
 Tables:
 
 - ``regions``: division codes with names, level, parent and the years the code is valid;
-- ``code_changes``: old code -> new code in a year, kind rename | merge | split | upgrade;
+- ``code_changes``: old code -> new code in a year, kind rename | upgrade | recode | merge | split |
+  transfer (:func:`ronghe.regions.history.code_changes`);
 - ``indicators``: the variable catalogue (unit, merge rule, valid range);
 - ``import_batches``: one row per imported file (name, sha256, time, user, source note, counts);
 - ``observations``: one value of a variable for a region and year, with the batch that brought it and

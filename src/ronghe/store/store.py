@@ -165,7 +165,7 @@ class Store:
 
         ``regions`` defaults to :func:`ronghe.regions.divisions.divisions`, ``catalogue`` to the
         built-in frameworks' variables (given frames replace the stored ones), and the code changes
-        to :func:`ronghe.regions.crosswalk.crosswalk`.
+        to :func:`ronghe.regions.history.code_changes`.
         """
         from alembic import command
         from alembic.config import Config
@@ -256,10 +256,16 @@ class Store:
 
     def import_files(self, paths: list[str | Path], *, layout: str = "auto", source: str = "",
                      user: str | None = None, dry_run: bool = False,
-                     jump: float = 3.0) -> list[ImportResult]:
+                     jump: float = 3.0, mappings: list | None = None) -> list[ImportResult]:
         """Read and validate every file first, then store them all in one transaction (one batch
         per file): if any file fails, nothing at all is stored. Files already imported (same
-        sha256, or repeated in ``paths``) are skipped with status ``unchanged``."""
+        sha256, or repeated in ``paths``) are skipped with status ``unchanged``. ``mappings``:
+        one column mapping for every file, or one per file (:mod:`ronghe.ingest.mapping`)."""
+        if mappings and len(mappings) not in (1, len(paths)):
+            raise InputError(f"give one mapping for all files or one per file ({len(paths)}), "
+                             f"not {len(mappings)} / 列映射数量与文件数量不符")
+        per_file = (list(mappings) * len(paths) if mappings and len(mappings) == 1
+                    else list(mappings or [None] * len(paths)))
         initialised = self.revision() is not None
         if initialised:
             catalogue, regions = self.catalogue(), self.regions()
@@ -268,14 +274,15 @@ class Store:
         results: list[ImportResult] = []
         pending = []
         seen: dict[str, int | None] = {}
-        for path in paths:
+        for path, mapping in zip(paths, per_file, strict=True):
             p = Path(path)
             sha = file_sha256(p) if p.is_file() else ""
             known = seen[sha] if sha in seen else self._batch_by_sha(sha) if sha else None
             if sha in seen or known is not None:
                 results.append(ImportResult(p.name, sha, "unchanged", known, "", 0, 0))
                 continue
-            got = read_file(p, catalogue=catalogue, regions=regions, layout=layout, jump=jump)
+            got = read_file(p, catalogue=catalogue, regions=regions, layout=layout, jump=jump,
+                            mapping=mapping)
             seen[got.sha256] = None
             report = got.report + self._jumps_against_store(got.values, got.file, jump)
             results.append(ImportResult(got.file, got.sha256, "dry-run" if dry_run else "imported",
@@ -600,13 +607,9 @@ def _builtin_catalogue() -> pd.DataFrame:
 
 
 def _builtin_code_changes() -> pd.DataFrame:
-    from ronghe.regions.crosswalk import crosswalk
+    from ronghe.regions.history import code_changes
 
-    table = crosswalk()
-    return pd.DataFrame({
-        "old_code": table["old_code"], "new_code": table["new_code"], "year": table["vintage"],
-        "kind": table["kind"],
-        "note": table["old_name"] + " -> " + table["new_name"] + " (" + table["basis"] + ")"})
+    return code_changes()
 
 
 def _edit_rows(values: pd.DataFrame, regions: pd.Index, variables: pd.Index) -> pd.DataFrame:

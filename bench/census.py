@@ -1,0 +1,74 @@
+"""Time the real-data path: importing both raw census workbooks, and the census demo.
+
+1. ``import``: both workbooks of ``../shared/data/census`` (or the folder given as the first
+   argument) read with their built-in column mappings and validated, as ``ronghe import --mapping``
+   does before it stores anything (dry run: reading, cleaning, hierarchy and province checks; the
+   database write is timed by bench/ingest.py). Target < 10 s for both.
+2. ``demo``: ``ronghe demo`` as ``make demo`` runs it, in a fresh interpreter (imports included):
+   the census panel, the evaluation, workbook, summary, the 2010-2020 analyses and the HTML report.
+   Target < 30 s after install.
+
+CPU time (user + system) is printed beside the wall time: on a shared machine the wall time of a
+run depends on what else runs, the CPU time much less.
+
+Measured 2026-12-04 on the project's 2-core machine while other jobs ran (load average about 10):
+import 9.0 s CPU (56.8 s wall); demo 51.6 s CPU (331.9 s wall) — the demo misses its 30 s target;
+before the 2010-2020 workbook and the division-history harmonisation it took about 20 s CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _raw_dir() -> Path:
+    if len(sys.argv) > 1:
+        return Path(sys.argv[1])
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared" / "data" / "census").is_dir():
+            return base / "shared" / "data" / "census"
+    raise SystemExit("raw census workbooks not found: give their folder as the first argument")
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def main() -> None:
+    from ronghe.ingest import builtin_catalogue, read_file
+    from ronghe.regions.divisions import divisions
+
+    raw = _raw_dir()
+    catalogue, regions = builtin_catalogue(), divisions()
+    t, c = time.perf_counter(), _cpu()
+    n = 0
+    for year in (2010, 2020):
+        got = read_file(raw / f"census_county_{year}_v1.xlsx", catalogue=catalogue,
+                        regions=regions, mapping=f"census-{year}")
+        n += len(got.values)
+    wall, cpu = time.perf_counter() - t, _cpu() - c
+    print(f"import both census workbooks ({n} values): {wall:.2f} s wall, {cpu:.2f} s CPU "
+          "(target < 10 s)")
+    with tempfile.TemporaryDirectory() as out:
+        env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "ronghe", "demo", "--out", out], check=True,
+                       env=env, capture_output=True)
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"ronghe demo (census, whole run): {wall:.1f} s wall, {cpu:.1f} s CPU (target < 30 s)")
+
+
+if __name__ == "__main__":
+    main()
