@@ -10,4 +10,5 @@ from ronghe.store.store import (
     database_url,
 )
 
-__all__ = ["DEFAULT_DB", "ImportResult", "Store", "StoreConflict", "StoreError", "StoreStatus", "database_url"]
+__all__ = ["DEFAULT_DB", "ImportResult", "Store", "StoreConflict", "StoreError", "StoreStatus",
+           "database_url"]

@@ -36,10 +36,12 @@ INDEX = "uq_observations_current"
 def upgrade() -> None:
     bind = op.get_bind()
     op.add_column("observations", sa.Column("is_current", sa.Boolean))
-    repaired = _keep_latest(bind)
-    op.execute("UPDATE observations SET is_current = true WHERE valid")
+    # the index first, while every is_current is NULL: DuckDB cannot create an index on a table
+    # with updates outstanding in the same transaction
     op.create_index(INDEX, "observations", ["region", "year", "variable", "is_current"],
                     unique=True)
+    repaired = _keep_latest(bind)
+    op.execute("UPDATE observations SET is_current = true WHERE valid")
     if repaired:
         message = (f"{repaired} duplicate current values superseded by the latest batch of "
                    f"their cell / {repaired} 个重复的当前值已由最新批次取代")
