@@ -548,35 +548,25 @@ class Store:
         with self._connect() as conn:
             return _frame(q, conn)
 
-    def export(self, path: str | Path, wide: bool = False) -> Path:
-        """Write current values to CSV, XLSX or Parquet (by suffix): long form with region names and
-        provenance, or the wide panel (``wide=True``)."""
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix not in (".csv", ".xlsx", ".parquet"):
-            raise InputError("export file must end in .csv, .xlsx or .parquet / "
-                             "导出文件须为 .csv、.xlsx 或 .parquet", file=str(p))
+    def export_frame(self, wide: bool = False) -> pd.DataFrame:
+        """Current values for export: long form with region names and provenance (region,
+        name_zh, year, variable, value, unit, batch_id, file_name, source, sheet, row, column),
+        or the wide panel (``wide=True``). The front ends write it (``ronghe db export`` through
+        :func:`ronghe.report.tables.write_table`, which keeps stored text from becoming a
+        spreadsheet formula)."""
         if wide:
-            frame = self.panel().data.reset_index()
-        else:
-            obs = self.observations()
-            if obs.empty:
-                raise StoreError("nothing to export: the database holds no values / 数据库中没有数据")
-            names = self.regions()["name_zh"] if self.revision() else pd.Series(dtype=str)
-            batches = self.batches().set_index("id")
-            frame = obs.assign(
-                name_zh=obs["region"].map(names),
-                file_name=obs["batch_id"].map(batches["file_name"]),
-                source=obs["batch_id"].map(batches["source"]),
-            )[["region", "name_zh", "year", "variable", "value", "unit", "batch_id", "file_name",
-               "source", "sheet", "row", "column"]]
-        if suffix == ".csv":
-            frame.to_csv(p, index=False, encoding="utf-8-sig")
-        elif suffix == ".xlsx":
-            frame.to_excel(p, index=False)
-        else:
-            frame.to_parquet(p, index=False)
-        return p
+            return self.panel().data.reset_index()
+        obs = self.observations()
+        if obs.empty:
+            raise StoreError("nothing to export: the database holds no values / 数据库中没有数据")
+        names = self.regions()["name_zh"]
+        batches = self.batches().set_index("id")
+        return obs.assign(
+            name_zh=obs["region"].map(names),
+            file_name=obs["batch_id"].map(batches["file_name"]),
+            source=obs["batch_id"].map(batches["source"]),
+        )[["region", "name_zh", "year", "variable", "value", "unit", "batch_id", "file_name",
+           "source", "sheet", "row", "column"]]
 
     # -- runs -----------------------------------------------------------------------------------
     def save_run(self, settings_yaml: str, note: str = "") -> int:
