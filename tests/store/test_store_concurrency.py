@@ -118,6 +118,12 @@ def test_migration_keeps_the_latest_of_duplicate_current_values(db_url, caplog):
     with store.engine.connect() as conn:
         audit = conn.execute(sa.select(t.audit_log.c.action, t.audit_log.c.detail)).all()
     assert audit[0].action == "migrate" and audit[0].detail.startswith("2 duplicate")
+    with store.engine.connect() as conn:  # down and up again (DuckDB keeps the column)
+        command.downgrade(_alembic(conn), "0005")
+        conn.commit()
+    store.init()
+    assert store.revision() == "0006"
+    _assert_one_current(store, 3)
     store.close()
 
 

@@ -115,12 +115,11 @@ def build_pages() -> APIRouter:
     ) -> Response:
         check_csrf(request, csrf)
         p, ip = platform(request), client_ip(request)
-        if p.limiter.blocked(username, ip):
+        if not p.limiter.attempt(username, ip):  # counted as failed until it succeeds
             p.accounts.audit(username, "login-blocked", ip=ip)
             return render(request, "login.html", {"error": "too_many"}, status=429)
         who = p.accounts.authenticate(username, password)
         if who is None:
-            p.limiter.failed(username, ip)
             p.accounts.audit(username, "login-failed", ip=ip)
             return render(request, "login.html", {"error": "bad_login"}, status=401)
         p.limiter.succeeded(username, ip)

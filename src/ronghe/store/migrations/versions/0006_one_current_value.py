@@ -35,7 +35,10 @@ INDEX = "uq_observations_current"
 
 def upgrade() -> None:
     bind = op.get_bind()
-    op.add_column("observations", sa.Column("is_current", sa.Boolean))
+    if not bind.execute(sa.text(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'observations' "
+            "AND column_name = 'is_current' AND table_schema = current_schema()")).scalar():
+        op.add_column("observations", sa.Column("is_current", sa.Boolean))  # else: see downgrade
     # the index first, while every is_current is NULL: DuckDB cannot create an index on a table
     # with updates outstanding in the same transaction
     op.create_index(INDEX, "observations", ["region", "year", "variable", "is_current"],
@@ -67,4 +70,9 @@ def _keep_latest(bind: sa.Connection) -> int:
 
 def downgrade() -> None:
     op.drop_index(INDEX, table_name="observations")
-    op.drop_column("observations", "is_current")
+    if op.get_bind().dialect.name == "duckdb":
+        # DuckDB cannot drop a column in the transaction that dropped its index; the column is
+        # left (NULL), ignored by the code of 0005, and reused by the next upgrade
+        op.execute("UPDATE observations SET is_current = NULL")
+    else:
+        op.drop_column("observations", "is_current")
