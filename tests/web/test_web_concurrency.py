@@ -1,8 +1,8 @@
-"""Concurrent writers through a real server: 8 clients correcting the same cell and 8 correcting
+"""Concurrent writers through a real server: 6 clients correcting the same cell and 6 correcting
 cells of their own, at once, through ``POST /api/v1/observations``. On DuckDB one uvicorn
 process (a DuckDB file admits one) serves the session's app from a thread; on PostgreSQL uvicorn
 runs with 2 workers in a child process on the same database. Every answer is 200 or a clear 409,
-never a 5xx, and every cell ends with exactly one current value. Bounded: 8 x 4 requests per
+never a 5xx, and every cell ends with exactly one current value. Bounded: 6 x 3 requests per
 case, loopback only, each request with a 60 s timeout."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ uvicorn = pytest.importorskip("uvicorn")
 
 SRC = str(Path(__file__).parents[2] / "src")
 API = "/api/v1/observations"
-CLIENTS, ROUNDS = 8, 4
+CLIENTS, ROUNDS = 6, 3
 SAME = ("330102", 2022, "villages")
 OWN = [(code, year, "villages") for code in ("330302", "330106", "330105", "330110")
        for year in (2021, 2023)]  # one cell per client
