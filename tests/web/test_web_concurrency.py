@@ -116,8 +116,8 @@ def test_writers_on_their_own_cells(server, tokens, web_app) -> None:
     answers = _hammer(server, tokens["admin"], lambda i: OWN[i])
     assert {s for _, _, s in answers} <= {200, 409}, answers
     store = web_app.state.platform.store
-    assert _current_counts(store, OWN) == [1] * CLIENTS
-    for i, cell in enumerate(OWN):  # a client's last stored value is its cell's current value
+    assert _current_counts(store, OWN[:CLIENTS]) == [1] * CLIENTS
+    for i, cell in enumerate(OWN[:CLIENTS]):  # a client's last stored value is its cell's current value
         stored = [k for c, k, s in answers if c == i and s == 200]
         if stored:
             h = store.history(*cell)
