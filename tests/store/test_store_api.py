@@ -10,6 +10,7 @@ import yaml
 import ronghe.store
 from ronghe.errors import InputError
 from ronghe.regions.history import code_changes
+from ronghe.report.tables import write_table
 from ronghe.store import Store, StoreError, database_url
 
 DATA = Path(__file__).parents[1] / "data"
@@ -129,17 +130,17 @@ def test_failed_import_changes_nothing(store, take_snapshot, tmp_path):
 
 def test_export_formats(store, tmp_path):
     store.import_file(DATA / "messy_long_bom.csv", source="s")
-    long = pd.read_csv(store.export(tmp_path / "o.csv"), dtype={"region": str},
-                       encoding="utf-8-sig")
+    long = pd.read_csv(write_table(tmp_path / "o.csv", store.export_frame()),
+                       dtype={"region": str}, encoding="utf-8-sig")
     assert len(long) == 4
     assert set(long["name_zh"]) == {"和平区", "正定县"}
     assert set(long["file_name"]) == {"messy_long_bom.csv"}
-    wide = pd.read_parquet(store.export(tmp_path / "o.parquet", wide=True))
+    wide = pd.read_parquet(write_table(tmp_path / "o.parquet", store.export_frame(wide=True)))
     assert wide.shape == (2, 2 + 3)
-    x = pd.read_excel(store.export(tmp_path / "o.xlsx"), engine="calamine")
+    x = pd.read_excel(write_table(tmp_path / "o.xlsx", store.export_frame()), engine="calamine")
     assert len(x) == 4
-    with pytest.raises(InputError, match="export file"):
-        store.export(tmp_path / "o.txt")
+    with pytest.raises(InputError, match="must end in"):
+        write_table(tmp_path / "o.txt", store.export_frame())
 
 
 def test_runs_and_code_changes(store):

@@ -68,3 +68,41 @@ def test_errors_are_one_line(tmp_path):
     assert "Traceback" not in r.output
     r = runner.invoke(db_app, ["export", str(tmp_path / "x.csv"), "--db", db])
     assert r.exit_code == 1 and "错误 error" in r.output
+
+
+def test_export_neutralises_formulas(tmp_path):
+    """Stored text that a spreadsheet would run (file name, sheet, source beginning with
+    = + - @, tab or CR) stays text in the exported CSV and XLSX."""
+    import csv
+
+    import openpyxl
+
+    from ronghe.store import Store
+
+    db = str(tmp_path / "f.duckdb")
+    assert runner.invoke(db_app, ["init", "--db", db]).exit_code == 0
+    bad = tmp_path / "=HYPERLINK(1).csv"
+    bad.write_text("region,year,variable,value\n130123,2020,gdp,42\n", encoding="utf-8")
+    r = runner.invoke(import_app, [str(bad), "--db", db, "--source", "@SUM(1,2)"])
+    assert r.exit_code == 0, r.output
+    store = Store(db)
+    values = pd.DataFrame({"region": ["120101"], "year": [2020], "variable": ["gdp"],
+                           "value": [1.0], "unit": ["亿元"], "sheet": ["+cmd|' /C calc'!A0"],
+                           "row": [2], "column": ["B"]})
+    store.import_frame(values, file_name="-2+3.csv", sha256="f" * 64, source="\t=1+1")
+    store.close()
+    hostile = {"=HYPERLINK(1).csv", "@SUM(1,2)", "+cmd|' /C calc'!A0", "-2+3.csv", "\t=1+1"}
+    out = tmp_path / "o.csv"
+    assert runner.invoke(db_app, ["export", str(out), "--db", db]).exit_code == 0
+    with out.open(encoding="utf-8-sig", newline="") as f:
+        cells = {c for row in csv.reader(f) for c in row}
+    assert {"'" + h for h in hostile} <= cells
+    assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in cells)
+    xlsx = tmp_path / "o.xlsx"
+    assert runner.invoke(db_app, ["export", str(xlsx), "--db", db]).exit_code == 0
+    ws = openpyxl.load_workbook(xlsx).active
+    cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert hostile <= {c.value for c in cells}
+    r = runner.invoke(db_app, ["export", str(tmp_path / "o.txt"), "--db", db])
+    assert r.exit_code == 1 and "must end in" in r.output

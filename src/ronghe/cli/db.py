@@ -85,9 +85,13 @@ def export(
     wide: Annotated[bool, typer.Option(help="宽表 one column per variable")] = False,
 ) -> None:
     """导出 Export current values (long form with provenance, or --wide)."""
+    from ronghe.report.tables import TABLE_SUFFIXES, write_table
     from ronghe.store import Store
 
-    written = Store(db).export(path, wide=wide)
+    if path.suffix.lower() not in TABLE_SUFFIXES:  # before reading the whole store
+        raise RongheError(f"{path}: export file must end in .csv, .xlsx or .parquet / "
+                          "导出文件须为 .csv、.xlsx 或 .parquet")
+    written = write_table(path, Store(db).export_frame(wide=wide))
     out.print(f"已写入 written: {written}", markup=False)
 
 

@@ -3,8 +3,9 @@ frozen headers, number formats, and text that cannot turn into a formula.
 
 Written with XlsxWriter in constant-memory mode: measured here it writes about 170,000 cells/s against
 about 110,000 for openpyxl's write-only mode, and its writer never turns a string into a formula when
-``strings_to_formulas`` is off. Text cells that begin with ``=``, ``+``, ``-`` or ``@`` additionally get
-Excel's quote-prefix flag, so even a later edit of the cell keeps it text.
+``strings_to_formulas`` is off. Text cells that begin with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return (OWASP's list for CSV injection) additionally get Excel's quote-prefix flag, so even a later edit
+of the cell keeps it text.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import xlsxwriter
 
 from ronghe.errors import InputError
 
-FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_NAME = 31
 
 

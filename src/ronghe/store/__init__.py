@@ -4,9 +4,11 @@ from ronghe.store.store import (
     DEFAULT_DB,
     ImportResult,
     Store,
+    StoreConflict,
     StoreError,
     StoreStatus,
     database_url,
 )
 
-__all__ = ["DEFAULT_DB", "ImportResult", "Store", "StoreError", "StoreStatus", "database_url"]
+__all__ = ["DEFAULT_DB", "ImportResult", "Store", "StoreConflict", "StoreError", "StoreStatus",
+           "database_url"]

@@ -9,7 +9,9 @@ Tables:
 - ``import_batches``: one row per imported file (name, sha256, time, user, source note, counts);
 - ``observations``: one value of a variable for a region and year, with the batch that brought it and
   the cell it came from. A later batch never overwrites a value: it marks it ``valid = false`` and sets
-  ``superseded_by`` to its own id, so the full history stays queryable;
+  ``superseded_by`` to its own id, so the full history stays queryable. ``is_current`` (TRUE on
+  the current row, NULL otherwise) carries a unique index, so the database itself refuses a second
+  current value for a cell, whoever writes it;
 - ``runs``: stored study settings (YAML text and its hash).
 
 Ids come from sequences (DuckDB has no SERIAL), which PostgreSQL supports as well. The migration in
@@ -92,6 +94,10 @@ observations = sa.Table(
     sa.Column("column", sa.String(8)),
     sa.Column("valid", sa.Boolean, nullable=False),
     sa.Column("superseded_by", sa.BigInteger),
+    # migration 0006: TRUE on the current row, NULL on superseded ones; the unique index allows one
+    # current row per cell (NULLs are distinct), enforced by the database on both engines
+    sa.Column("is_current", sa.Boolean),
+    sa.Index("uq_observations_current", "region", "year", "variable", "is_current", unique=True),
 )
 
 runs = sa.Table(

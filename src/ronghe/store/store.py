@@ -13,6 +13,11 @@ Safety rules an import follows:
 - a dry run reads and validates but opens no write transaction;
 - a value for a (region, year, variable) that already has one supersedes it: the old row stays, marked
   ``valid = false`` with ``superseded_by`` set, and :meth:`Store.history` shows both;
+- a cell has at most one current value, enforced by the database (a unique index, migration 0006):
+  when two writers race for the same cells, the one that commits second meets a conflict, rolls
+  back and tries again from the start (up to ``WRITE_ATTEMPTS`` times, with growing randomised
+  pauses), now superseding what the first stored, so the later writer wins; if it still cannot
+  commit it stores nothing and raises :class:`StoreConflict`;
 - a correction of single values (:meth:`Store.write_values`) is a batch like any other (layout
   ``edit``, the reason as its source), validated by the same cell rules as a file.
 
@@ -26,7 +31,10 @@ import csv
 import getpass
 import hashlib
 import io
+import random
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
@@ -48,10 +56,20 @@ INDICATOR_COLUMNS = ("name_zh", "name_en", "unit", "merge", "min_value", "max_va
 STAGE_COLUMNS = ["region", "year", "variable", "value", "unit", "sheet", "row", "column"]
 EDIT = "edit"  # file name and layout of a correction batch
 EDIT_COLUMNS = ["region", "year", "variable", "value"]
+WRITE_ATTEMPTS = 8  # tries of a write transaction that meets a concurrent writer
+CURRENT_INDEX = "uq_observations_current"
 
 
 class StoreError(RongheError):
     """The database cannot be opened, is not initialised, or refused an operation."""
+
+
+class StoreConflict(StoreError):
+    """Concurrent writers kept conflicting on the same values; nothing of this write was stored."""
+
+    def __init__(self) -> None:
+        super().__init__("another write to the same values was in progress; nothing was stored, "
+                         "please try again / 其他用户正在写入相同的数据，本次未保存，请重试")
 
 
 class _DuckDBImpl(DefaultImpl):
@@ -292,15 +310,28 @@ class Store:
             return results
         if not initialised:
             self.init()
-        with self.engine.begin() as conn:
-            for i, got in pending:
-                r = results[i]
-                r.batch_id, r.n_superseded = self._write_batch(
-                    conn, got.values, file_name=got.file, sha256=got.sha256, source=source,
-                    user=user, layout=got.layout, counts={
-                        "n_cells": got.n_cells, "n_missing": r.report.count("missing"),
-                        "n_rejected": r.report.count("error"),
-                        "n_warnings": r.report.count("warning")})
+
+        def write() -> None:
+            with self.engine.begin() as conn:
+                for i, got in pending:
+                    r = results[i]
+                    r.batch_id, r.n_superseded = self._write_batch(
+                        conn, got.values, file_name=got.file, sha256=got.sha256, source=source,
+                        user=user, layout=got.layout, counts={
+                            "n_cells": got.n_cells, "n_missing": r.report.count("missing"),
+                            "n_rejected": r.report.count("error"),
+                            "n_warnings": r.report.count("warning")})
+
+        def stored_meanwhile() -> bool:
+            """Files that a concurrent import stored first become ``unchanged``."""
+            done = [(i, got, self._batch_by_sha(got.sha256)) for i, got in pending]
+            done = [d for d in done if d[2] is not None]
+            for i, got, batch in done:
+                results[i].status, results[i].batch_id, results[i].n_values = "unchanged", batch, 0
+                pending.remove((i, got))
+            return bool(done)
+
+        _retrying(write, stored_meanwhile, lambda: bool(pending))
         return results
 
     def _batch_by_sha(self, sha: str) -> int | None:
@@ -351,14 +382,15 @@ class Store:
             n_values=len(stage), **(counts or {})).returning(t.import_batches.c.id)).scalar())
         _load_stage(conn, stage)
         superseded = max(int(conn.execute(sa.text(
-            "UPDATE observations SET valid = false, superseded_by = :b "
+            "UPDATE observations SET valid = false, is_current = NULL, superseded_by = :b "
             f"FROM {STAGE} s WHERE observations.valid AND observations.region = s.region "
             "AND observations.year = s.year AND observations.variable = s.variable"
         ), {"b": batch_id}).rowcount or 0), 0)
         conn.execute(sa.text(
             "INSERT INTO observations (batch_id, region, year, variable, value, unit, sheet, "
-            '"row", "column", valid, superseded_by) SELECT :b, region, year, variable, value, '
-            f'unit, sheet, "row", "column", true, NULL FROM {STAGE}'), {"b": batch_id})
+            '"row", "column", valid, superseded_by, is_current) SELECT :b, region, year, '
+            f'variable, value, unit, sheet, "row", "column", true, NULL, true FROM {STAGE}'),
+            {"b": batch_id})
         _drop_stage(conn)
         conn.execute(t.import_batches.update().where(t.import_batches.c.id == batch_id)
                      .values(n_superseded=superseded))
@@ -396,7 +428,8 @@ class Store:
         clean, report = self._read_edit(frame, catalogue, regions, jump)
         result = EditResult(file=EDIT, sha256="", status="dry-run", batch_id=None, layout=EDIT,
                             n_values=0, n_superseded=0, report=report, n_unchanged=len(clean))
-        try:
+
+        def write() -> None:
             with self._connect() if dry_run else self.engine.begin() as conn:
                 current = _with_current(conn, clean)
                 changed = current[~current["same"]]
@@ -409,20 +442,28 @@ class Store:
                     result.status = "unchanged"
                     holders = current["old_batch"].unique()
                     result.batch_id = int(holders[0]) if len(holders) == 1 else None
-                    return result
+                    return
                 result.sha256 = _edit_sha256(changed)
                 if dry_run:
-                    return result
+                    return
                 result.batch_id, result.n_superseded = self._write_batch(
                     conn, changed, file_name=EDIT, sha256=result.sha256, source=reason,
                     user=user, layout=EDIT, counts={
                         "n_cells": len(clean), "n_missing": 0, "n_rejected": 0,
                         "n_warnings": report.count("warning")})
                 result.status = "imported"
-        except sa.exc.IntegrityError:  # an identical correction was stored first (see above)
-            result.status, result.batch_id = "unchanged", self._batch_by_sha(result.sha256)
+
+        def stored_meanwhile() -> bool:
+            """An identical correction was stored first (see above): this one is unchanged."""
+            batch = self._batch_by_sha(result.sha256) if result.sha256 else None
+            if batch is None:
+                return False
+            result.status, result.batch_id = "unchanged", batch
             result.n_values, result.n_superseded, result.n_unchanged = 0, 0, len(clean)
             result.changes = result.changes.iloc[:0]
+            return True
+
+        _retrying(write, stored_meanwhile, lambda: False)
         return result
 
     def _read_edit(self, frame: pd.DataFrame, catalogue: pd.DataFrame, regions: pd.DataFrame,
@@ -514,35 +555,25 @@ class Store:
         with self._connect() as conn:
             return _frame(q, conn)
 
-    def export(self, path: str | Path, wide: bool = False) -> Path:
-        """Write current values to CSV, XLSX or Parquet (by suffix): long form with region names and
-        provenance, or the wide panel (``wide=True``)."""
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix not in (".csv", ".xlsx", ".parquet"):
-            raise InputError("export file must end in .csv, .xlsx or .parquet / "
-                             "导出文件须为 .csv、.xlsx 或 .parquet", file=str(p))
+    def export_frame(self, wide: bool = False) -> pd.DataFrame:
+        """Current values for export: long form with region names and provenance (region,
+        name_zh, year, variable, value, unit, batch_id, file_name, source, sheet, row, column),
+        or the wide panel (``wide=True``). The front ends write it (``ronghe db export`` through
+        :func:`ronghe.report.tables.write_table`, which keeps stored text from becoming a
+        spreadsheet formula)."""
         if wide:
-            frame = self.panel().data.reset_index()
-        else:
-            obs = self.observations()
-            if obs.empty:
-                raise StoreError("nothing to export: the database holds no values / 数据库中没有数据")
-            names = self.regions()["name_zh"] if self.revision() else pd.Series(dtype=str)
-            batches = self.batches().set_index("id")
-            frame = obs.assign(
-                name_zh=obs["region"].map(names),
-                file_name=obs["batch_id"].map(batches["file_name"]),
-                source=obs["batch_id"].map(batches["source"]),
-            )[["region", "name_zh", "year", "variable", "value", "unit", "batch_id", "file_name",
-               "source", "sheet", "row", "column"]]
-        if suffix == ".csv":
-            frame.to_csv(p, index=False, encoding="utf-8-sig")
-        elif suffix == ".xlsx":
-            frame.to_excel(p, index=False)
-        else:
-            frame.to_parquet(p, index=False)
-        return p
+            return self.panel().data.reset_index()
+        obs = self.observations()
+        if obs.empty:
+            raise StoreError("nothing to export: the database holds no values / 数据库中没有数据")
+        names = self.regions()["name_zh"]
+        batches = self.batches().set_index("id")
+        return obs.assign(
+            name_zh=obs["region"].map(names),
+            file_name=obs["batch_id"].map(batches["file_name"]),
+            source=obs["batch_id"].map(batches["source"]),
+        )[["region", "name_zh", "year", "variable", "value", "unit", "batch_id", "file_name",
+           "source", "sheet", "row", "column"]]
 
     # -- runs -----------------------------------------------------------------------------------
     def save_run(self, settings_yaml: str, note: str = "") -> int:
@@ -559,6 +590,43 @@ class Store:
         self._require()
         with self._connect() as conn:
             return _frame(sa.select(t.runs).order_by(t.runs.c.id), conn)
+
+
+def _retrying(write: Callable[[], None], stored_meanwhile: Callable[[], bool],
+              still_to_do: Callable[[], bool]) -> None:
+    """Run the write transaction ``write`` until it commits. When it fails on a unique key, ask
+    ``stored_meanwhile`` whether a concurrent writer stored the same thing first (then what is
+    left, per ``still_to_do``, is tried again, or nothing is); when it fails on a concurrency
+    conflict (another writer's current value, a write-write conflict, a deadlock or a
+    serialisation failure), pause 20 ms x 2^attempt (randomised by ±50 %, at most 1 s) and try
+    again, at most :data:`WRITE_ATTEMPTS` times, then raise :class:`StoreConflict`."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            write()
+            return
+        except sa.exc.DBAPIError as exc:
+            if isinstance(exc, sa.exc.IntegrityError) and stored_meanwhile():
+                if not still_to_do():
+                    return
+                continue
+            if not _is_conflict(exc):
+                raise
+        if attempt + 1 < WRITE_ATTEMPTS:
+            time.sleep(min(1.0, 0.02 * 2 ** attempt) * random.uniform(0.5, 1.5))
+    raise StoreConflict()
+
+
+def _is_conflict(exc: sa.exc.DBAPIError) -> bool:
+    """Whether a failed write met a concurrent writer (and may succeed when run again)."""
+    orig = exc.orig
+    if type(orig).__name__ == "TransactionException":  # DuckDB: write-write or commit conflict
+        return True
+    sqlstate = getattr(orig, "sqlstate", None)  # PostgreSQL (psycopg)
+    if sqlstate in ("40001", "40P01"):  # serialisation failure, deadlock
+        return True
+    if sqlstate == "23505":
+        return getattr(getattr(orig, "diag", None), "constraint_name", None) == CURRENT_INDEX
+    return isinstance(exc, sa.exc.IntegrityError) and "is_current" in str(orig)  # DuckDB
 
 
 def _utcnow() -> datetime:

@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ronghe import methods as m
 from ronghe.errors import RongheError
-from ronghe.store.store import EditResult
+from ronghe.store.store import EditResult, StoreConflict
 from ronghe.web import imports
 from ronghe.web.analysis import Snapshot, records
 from ronghe.web.auth import Principal
@@ -397,6 +397,7 @@ def build_router() -> APIRouter:
     @api.post("/imports", response_model=ImportOut, responses={
         400: {"model": Problem, "description": "unreadable file"},
         413: {"model": Problem, "description": "file over 20 MB"},
+        409: {"model": Problem, "description": "concurrent writes kept conflicting; retry"},
         415: {"model": Problem, "description": "not .csv, .xlsx or .parquet"}})
     async def import_data(
             request: Request, file: UploadFile,
@@ -435,6 +436,7 @@ def build_router() -> APIRouter:
         return {"token": token}
 
     @api.post("/observations", response_model=CorrectionOut, responses={
+        409: {"model": Problem, "description": "concurrent writes kept conflicting; retry"},
         422: {"description": "a value is invalid (the detail names its row and the reason)"}})
     def correct(request: Request, body: CorrectionIn, who: Principal = Depends(api_principal),
                 p: Platform = Depends(platform)) -> dict[str, Any]:
@@ -509,7 +511,7 @@ def correct_values(p: Platform, who: Principal, values: pd.DataFrame, reason: st
     ``POST /observations``: 404 for an unknown region and 403 unless the caller may write every
     region (nothing stored), 422 with the store's message (row and reason) for an invalid value;
     then the results are refreshed and each changed value gets an ``edit`` entry in the audit
-    log."""
+    log. Concurrent writers of the same values that keep conflicting get 409 (StoreConflict)."""
     if not who.can_import:
         raise HTTPException(403, "your role cannot edit data / 当前角色不能修改数据")
     codes = set(values["region"].astype(str))
@@ -522,6 +524,8 @@ def correct_values(p: Platform, who: Principal, values: pd.DataFrame, reason: st
                                  "包含无权编辑的地区")
     try:
         done = p.store.write_values(values, source=reason, user=who.username)
+    except StoreConflict:
+        raise  # 409, see create_app
     except RongheError as exc:
         raise HTTPException(422, str(exc)) from None
     if done.status == "imported":

@@ -18,7 +18,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ronghe.store import Store
+from ronghe.store import Store, StoreConflict
 from ronghe.web.analysis import Analysis
 from ronghe.web.api import build_router, encode_tables
 from ronghe.web.auth import Accounts
@@ -103,6 +103,12 @@ def create_app(store_url: str, *, secret_key: str | None = None, demo: bool = Fa
             return JSONResponse({"detail": exc.detail}, exc.status_code, headers=exc.headers)
         return render(request, "error.html", {"status": exc.status_code, "detail": exc.detail},
                       status=exc.status_code)
+
+    @app.exception_handler(StoreConflict)
+    async def conflict(request: Request, exc: StoreConflict) -> Response:
+        # concurrent writers of the same values kept conflicting (retried in the store); nothing
+        # of this request was stored and the data are consistent
+        return await http_error(request, HTTPException(409, str(exc)))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

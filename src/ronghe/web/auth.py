@@ -115,13 +115,18 @@ class Accounts:
 
     # -- users ----------------------------------------------------------------------------------
     def create_user(self, username: str, password: str, role: str,
-                    regions: list[str] | None = None) -> int:
+                    regions: list[str] | None = None, *, by: str | None = None,
+                    ip: str = "") -> int:
+        """Create an active user with its region assignments, in one transaction: a bad role,
+        name, password or region code creates nothing. With ``by`` (the administrator), the
+        ``user-create`` audit entry is written in the same transaction."""
         username = username.strip()
         if role not in ROLES:
             raise InputError(f"unknown role {role!r}; use one of {', '.join(ROLES)} / 角色无效")
         if not username or len(username) > 64:
             raise InputError("user name must be 1-64 characters / 用户名须为 1-64 个字符")
         _check_password(password)
+        codes = self._known_codes(regions or [])
         with self.engine.begin() as conn:
             if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)
                             ).scalar() is not None:
@@ -129,31 +134,38 @@ class Accounts:
             uid = int(conn.execute(t.users.insert().values(
                 username=username, password_hash=_hasher.hash(password), role=role, active=True,
                 created_at=utcnow()).returning(t.users.c.id)).scalar())
-        self.assign(uid, regions or [])
+            _assign(conn, uid, codes)
+            if by is not None:
+                _audit(conn, by, "user-create", [(username, f"{role}; {','.join(codes)}")], ip)
+        self._cache.clear()
         return uid
 
-    def assign(self, user_id: int, regions: list[str]) -> None:
-        """Replace the user's region assignments (codes must exist in the store)."""
+    def edit_user(self, user_id: int, role: str, regions: list[str], *, by: str,
+                  ip: str = "") -> str:
+        """Set the user's role and replace its region assignments, all or nothing, with the
+        ``user-edit`` audit entry in the same transaction; a new role ends the user's sessions.
+        Returns the user name."""
+        if role not in ROLES:
+            raise InputError(f"unknown role {role!r} / 角色无效")
+        codes = self._known_codes(regions)
+        with self.engine.begin() as conn:
+            row = _user_row(conn, user_id)
+            if row.role != role:
+                conn.execute(t.users.update().where(t.users.c.id == user_id).values(role=role))
+                _end_sessions(conn, user_id)
+            _assign(conn, user_id, codes)
+            _audit(conn, by, "user-edit", [(str(user_id), f"{role}; {','.join(codes)}")], ip)
+        self._cache.clear()
+        return row.username
+
+    def _known_codes(self, regions: list[str]) -> list[str]:
+        """The distinct non-blank codes of ``regions``, sorted; InputError naming the first one
+        the store does not know."""
         codes = sorted({str(r).strip() for r in regions if str(r).strip()})
         unknown = [c for c in codes if c not in self.regions.index]
         if unknown:
             raise InputError(f"unknown region code {unknown[0]} / 地区代码不存在")
-        self._cache.clear()
-        with self.engine.begin() as conn:
-            conn.execute(t.user_regions.delete().where(t.user_regions.c.user_id == user_id))
-            if codes:
-                conn.execute(t.user_regions.insert(),
-                             [{"user_id": user_id, "region": c} for c in codes])
-
-    def set_role(self, user_id: int, role: str) -> None:
-        """Change the user's role; a new role ends the user's sessions."""
-        if role not in ROLES:
-            raise InputError(f"unknown role {role!r} / 角色无效")
-        with self.engine.begin() as conn:
-            if _user_row(conn, user_id).role != role:
-                conn.execute(t.users.update().where(t.users.c.id == user_id).values(role=role))
-                _end_sessions(conn, user_id)
-        self._cache.clear()
+        return codes
 
     def set_active(self, user_id: int, active: bool) -> str:
         """Deactivate (ending the user's sessions; tokens stop working as the user is inactive)
@@ -311,11 +323,8 @@ class Accounts:
         """One audit entry per (target, detail), written in one transaction."""
         if not entries:
             return
-        now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(t.audit_log.insert(), [
-                {"logged_at": now, "username": username, "action": action, "target": target,
-                 "detail": detail, "ip": ip[:64]} for target, detail in entries])
+            _audit(conn, username, action, entries, ip)
 
     def audit_entries(self, limit: int = 200) -> list[dict]:
         with self.engine.connect() as conn:
@@ -338,6 +347,22 @@ def _user_row(conn: sa.Connection, user_id: int) -> sa.Row:
     if row is None:
         raise InputError(f"no user with id {user_id} / 用户不存在")
     return row
+
+
+def _assign(conn: sa.Connection, user_id: int, codes: list[str]) -> None:
+    """Replace the user's region assignments with ``codes`` (checked by the caller)."""
+    conn.execute(t.user_regions.delete().where(t.user_regions.c.user_id == user_id))
+    if codes:
+        conn.execute(t.user_regions.insert(), [{"user_id": user_id, "region": c} for c in codes])
+
+
+def _audit(conn: sa.Connection, username: str | None, action: str,
+           entries: list[tuple[str, str]], ip: str) -> None:
+    """One audit entry per (target, detail), in the caller's transaction."""
+    now = utcnow()
+    conn.execute(t.audit_log.insert(), [
+        {"logged_at": now, "username": username, "action": action, "target": target,
+         "detail": detail, "ip": ip[:64]} for target, detail in entries])
 
 
 def _end_sessions(conn: sa.Connection, user_id: int, keep: str | None = None) -> None:

@@ -3,7 +3,6 @@ dependencies that identify the caller."""
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,12 +24,18 @@ class Platform:
     analysis: Analysis
     sessions: Sessions
     limiter: LoginLimiter = field(init=False)  # counts failed logins in the store
-    staging: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ronghe-up-")))
-    staged: dict[str, dict] = field(default_factory=dict)
+    staging: Path = field(default_factory=lambda: _staging_root())  # uploads and reports
+    staged: dict[str, dict] = field(default_factory=dict)  # previews awaiting confirmation
     shapes: Shapes = field(default_factory=Shapes)
 
     def __post_init__(self) -> None:
         self.limiter = LoginLimiter(self.store.engine)
+
+
+def _staging_root() -> Path:
+    from ronghe.web.imports import staging_root
+
+    return staging_root()
 
 
 def platform(request: Request) -> Platform:

@@ -3,7 +3,6 @@ report."""
 
 from __future__ import annotations
 
-import secrets
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
@@ -116,12 +115,11 @@ def build_pages() -> APIRouter:
     ) -> Response:
         check_csrf(request, csrf)
         p, ip = platform(request), client_ip(request)
-        if p.limiter.blocked(username, ip):
+        if not p.limiter.attempt(username, ip):  # counted as failed until it succeeds
             p.accounts.audit(username, "login-blocked", ip=ip)
             return render(request, "login.html", {"error": "too_many"}, status=429)
         who = p.accounts.authenticate(username, password)
         if who is None:
-            p.limiter.failed(username, ip)
             p.accounts.audit(username, "login-failed", ip=ip)
             return render(request, "login.html", {"error": "bad_login"}, status=401)
         p.limiter.succeeded(username, ip)
@@ -282,14 +280,17 @@ def build_pages() -> APIRouter:
         try:
             preview = await run_in_threadpool(imports.check, p, who, path, source)
         except imports.Unreadable as exc:
+            imports.discard(path)
             return render(
                 request,
                 "data.html",
                 {"who": who, "batches": _batches(request, who), "error": str(exc)},
                 status=400,
             )
-        key = secrets.token_urlsafe(16)
-        p.staged[key] = {"path": path, "user": who.id, "source": source}
+        except BaseException:
+            imports.discard(path)
+            raise
+        key = imports.keep(p, who, path, source)
         issues = records(preview.report.issues.head(500))
         return render(
             request,
@@ -316,7 +317,8 @@ def build_pages() -> APIRouter:
         if staged is None or staged["user"] != who.id:
             raise HTTPException(403, "no such upload / 上传记录无效")
         done = imports.commit(p, who, staged["path"], staged["source"], client_ip(request))
-        p.staged.pop(stage, None)
+        if p.staged.pop(stage, None) is not None:
+            imports.discard(staged["path"])
         return render(
             request, "data.html", {"who": who, "batches": _batches(request, who), "done": done}
         )
@@ -339,12 +341,10 @@ def build_pages() -> APIRouter:
         _require_admin(who)
         p = platform(request)
         try:
-            p.accounts.create_user(username, password, role, regions.split(","))
+            p.accounts.create_user(username, password, role, regions.split(","),
+                                   by=who.username, ip=client_ip(request))
         except RongheError as exc:
             return _admin_page(request, who, error=str(exc), status=400)
-        p.accounts.audit(
-            who.username, "user-create", username, f"{role}; {regions}", client_ip(request)
-        )
         return RedirectResponse("/admin", status_code=303)
 
     @pages.post("/admin/users/{user_id}")
@@ -362,13 +362,10 @@ def build_pages() -> APIRouter:
             return _admin_page(request, who, error=_text(request, "own_role"), status=400)
         p = platform(request)
         try:
-            p.accounts.set_role(user_id, role)
-            p.accounts.assign(user_id, regions.split(","))
+            p.accounts.edit_user(user_id, role, regions.split(","), by=who.username,
+                                 ip=client_ip(request))
         except RongheError as exc:
             return _admin_page(request, who, error=str(exc), status=400)
-        p.accounts.audit(
-            who.username, "user-edit", str(user_id), f"{role}; {regions}", client_ip(request)
-        )
         return RedirectResponse("/admin", status_code=303)
 
     @pages.post("/admin/tokens")
@@ -478,10 +475,13 @@ def build_pages() -> APIRouter:
         if snap.result is None:
             raise HTTPException(404, "no data in the database / 数据库中没有数据")
         lang = lang_of(request)
-        path = p.staging / (f"report-{snap.version[0]}-{snap.version[1]}-{snap.revision}-"
-                            f"{lang}.html")
+        current = f"report-{snap.version[0]}-{snap.version[1]}-{snap.revision}-"
+        path = p.staging / f"{current}{lang}.html"
         if not path.exists():
             write_html(snap.result, path, lang=lang)
+            for old in p.staging.glob("report-*.html"):  # reports of earlier data: never served
+                if not old.name.startswith(current):
+                    old.unlink(missing_ok=True)
         return FileResponse(path, media_type="text/html", filename=f"ronghe-report-{lang}.html")
 
     return pages

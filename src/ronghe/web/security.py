@@ -15,13 +15,16 @@ made with the session cookie send it in an ``X-CSRF-Token`` header. Bearer-token
 cookie and need no CSRF token.
 
 Failed logins are counted in the store's ``login_failures`` table, so every worker (and every
-process on the same database) sees the same count.
+process on the same database) sees the same count; see :class:`LoginLimiter` for the limits.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -89,35 +92,76 @@ def csrf_ok(session: Session | None, token: str | None) -> bool:
 
 
 class LoginLimiter:
-    """At most ``limit`` failed logins per (user name, client address) within ``window`` seconds;
-    further attempts are refused until the oldest failure leaves the window. Failures are rows of
-    the store's ``login_failures`` table (shared by all workers); each new failure also deletes the
-    rows older than the window, and a successful login deletes the pair's rows."""
+    """At most ``limit`` failed logins per (user name, client address) and ``address_limit`` per
+    client address whatever the user names, within ``window`` seconds; further attempts are
+    refused before any password is checked, until the oldest failure leaves the window.
 
-    def __init__(self, engine: sa.Engine, limit: int = 5, window: float = 300.0) -> None:
+    Failures are rows of the store's ``login_failures`` table (shared by all workers). An attempt
+    is counted *before* its password is checked (:meth:`attempt` checks both limits and records
+    the attempt in one step, serialised per client address: a PostgreSQL transaction-level
+    advisory lock, and on DuckDB, whose file only one process opens, a lock of this process), so
+    that parallel wrong passwords cannot all pass the check before any of them is counted; a
+    successful login then deletes the pair's rows (:meth:`succeeded`). Each attempt also deletes
+    the rows older than the window. The address limit bounds what a flood of made-up user names
+    costs: past it no Argon2 hash is computed for that address."""
+
+    def __init__(self, engine: sa.Engine, limit: int = 5, window: float = 300.0,
+                 address_limit: int = 50) -> None:
         self.engine, self.limit, self.window = engine, limit, window
+        self.address_limit = address_limit
 
     def _since(self) -> datetime:
         return utcnow() - timedelta(seconds=self.window)
 
-    def blocked(self, username: str, ip: str) -> bool:
+    def _counts(self, conn: sa.Connection, username: str, ip: str) -> tuple[int, int]:
+        """Failures in the window of (user name, address) and of the address."""
         f = t.login_failures.c
-        with self.engine.connect() as conn:
-            n = conn.execute(sa.select(sa.func.count()).where(
-                f.username == username, f.ip == ip[:64], f.failed_at > self._since())).scalar()
-        return int(n or 0) >= self.limit
+        pair, address = conn.execute(sa.select(
+            sa.func.count().filter(f.username == username), sa.func.count()).where(
+            f.ip == ip, f.failed_at > self._since())).one()
+        return int(pair or 0), int(address or 0)
 
-    def failed(self, username: str, ip: str) -> None:
-        since = self._since()
-        with self.engine.begin() as conn:
-            conn.execute(t.login_failures.delete().where(t.login_failures.c.failed_at <= since))
-            conn.execute(t.login_failures.insert().values(username=username, ip=ip[:64],
+    def _over(self, counts: tuple[int, int]) -> bool:
+        return counts[0] >= self.limit or counts[1] >= self.address_limit
+
+    def blocked(self, username: str, ip: str) -> bool:
+        """Whether a login of ``username`` from ``ip`` would be refused now."""
+        with self.engine.connect() as conn:
+            return self._over(self._counts(conn, username, ip[:64]))
+
+    def attempt(self, username: str, ip: str) -> bool:
+        """Count a login attempt as a failure unless a limit is reached; False (nothing counted)
+        when the attempt must be refused."""
+        ip = ip[:64]
+        with self._serialised(ip) as conn:
+            conn.execute(t.login_failures.delete().where(
+                t.login_failures.c.failed_at <= self._since()))
+            if self._over(self._counts(conn, username, ip)):
+                return False
+            conn.execute(t.login_failures.insert().values(username=username, ip=ip,
                                                           failed_at=utcnow()))
+            return True
 
     def succeeded(self, username: str, ip: str) -> None:
         f = t.login_failures.c
-        with self.engine.begin() as conn:
-            conn.execute(t.login_failures.delete().where(f.username == username, f.ip == ip[:64]))
+        with self._serialised(ip[:64]) as conn:
+            conn.execute(t.login_failures.delete().where(f.username == username,
+                                                         f.ip == ip[:64]))
+
+    @contextmanager
+    def _serialised(self, ip: str) -> Iterator[sa.Connection]:
+        """A write transaction that no other limiter transaction for ``ip`` overlaps."""
+        if self.engine.dialect.name == "postgresql":
+            with self.engine.begin() as conn:
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+                             {"key": f"ronghe-login:{ip}"})
+                yield conn
+            return
+        with _LOCAL_LOCK, self.engine.begin() as conn:
+            yield conn
+
+
+_LOCAL_LOCK = threading.Lock()
 
 
 def client_ip(request: Request) -> str:
