@@ -78,7 +78,7 @@ class Study:
             panel = panel.select(years=self.settings.years)
             if panel.data.empty:
                 raise InputError(
-                    f"none of the years {self.settings.years} is in the data", file=panel.source
+                    f"years: none of {self.settings.years} is in the data", file=panel.source
                 )
         for indicator, variable in fw.missing(list(panel.data.columns)):
             raise InputError(
@@ -133,7 +133,7 @@ class Study:
                 r, c = (int(v[0]) for v in np.nonzero(np.isnan(X)))
                 raise InputError(
                     f"missing value for region {regions[r]}, year {years[r]} and "
-                    "imputation is 'none'",
+                    "treatment.imputation is 'none'",
                     file=source,
                     indicator=ids[c],
                 )

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 pytest.importorskip("esda", reason="esda (the maps extra) is not installed")
-from libpysal import weights as lw  # noqa: E402
+from libpysal import weights as lw
 
-from ronghe.spatial.autocorrelation import local_moran  # noqa: E402
+from ronghe.spatial.autocorrelation import local_moran
 
 
 def test_local_moran_is_n_minus_one_times_z_lag_over_sum_of_squares():

@@ -311,11 +311,22 @@ def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, Trea
 
 def _usable(result: Result, choices: tuple[Choice, ...], X_of: dict[str, Treated],
             given: Mapping[str, Sequence]) -> tuple[tuple[Choice, ...], str]:
-    """Drop default options that cannot run on these data, with a note: the geometric mean when
-    a score can be 0 (shift 0 under min–max or z-score), CV weights when an indicator is not
-    ratio-scale. Options the caller asked for explicitly are kept (they then fail, saying why)."""
+    """Drop default options that cannot run on these data, with a note: a normalisation the data
+    do not allow (z-scores of a year with a single region), the geometric mean when a score can
+    be 0 (shift 0 under min–max or z-score), CV weights when an indicator is not ratio-scale.
+    Options the caller asked for explicitly are kept (they then fail, saying why)."""
     norms, wgts, aggs = (c.options for c in choices[:3])
     notes = []
+    if "normalisation" not in given and len(norms) > 1:
+        for norm in norms:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    for X, _imputed in X_of.values():
+                        _normalised(result, X, norm)
+            except MethodError as exc:  # z-scores of a year with one region, say
+                norms = tuple(n for n in norms if n != norm)
+                notes.append(f"{norm} ({exc})")
     if ("aggregation" not in given and "geometric" in aggs and len(aggs) > 1
             and result.state.settings.normalization.shift == 0 and set(norms) != {"rank"}):
         aggs = tuple(a for a in aggs if a != "geometric")
