@@ -242,3 +242,41 @@ def test_outlier_rule_is_documented_as_coinr_greater_or_equal():
 
     desc = Treatment.model_fields["outliers"].description
     assert ">= skew_max and kurtosis >= kurt_max" in desc
+
+
+# ------------------------------------------------ settings refused when read
+@pytest.mark.parametrize(
+    "data, where",
+    [
+        ({"coupling": {"alpha": [0.7, 0.7]}}, "coupling.alpha"),
+        ({"weighting": {"indicators": "fixed", "fixed": {"a0": -1.0}}}, "weighting.fixed"),
+        ({"treatment": {"max_winsor": -1}}, "treatment.max_winsor"),
+        ({"coupling": {"type_tolerance": -0.1}}, "coupling.type_tolerance"),
+        ({"weighting": {"combine": []}}, "weighting.combine"),
+        ({"aggregation": "geometric", "normalization": {"shift": 0}}, "normalization.shift"),
+    ],
+)
+def test_settings_that_cannot_run_are_refused_naming_the_setting(data, where):
+    from ronghe.settings import Settings
+
+    with pytest.raises(InputError, match=where.replace(".", r"\.")):
+        Settings.from_dict(data)
+
+
+def test_alpha_of_the_wrong_length_names_the_setting():
+    with pytest.raises(InputError, match=r"coupling\.alpha has 3 values"):
+        quiet(Study(leader_panel(9), five_two(), {"coupling": {"alpha": [0.2, 0.3, 0.5]}}).evaluate)
+
+
+def test_uncertainty_drops_default_options_the_data_cannot_run():
+    X = leader_panel(10).data.to_numpy().copy()
+    X[:, IDS.index("b1")] -= 5.5  # a balance: CV cannot weigh it
+    res = quiet(Study(panel(X, 6, [2020, 2021, 2022]), five_two(),
+                      {**QUIET, "normalization": {"shift": 0.0}}).evaluate)
+    with pytest.warns(RongheWarning, match="option dropped: geometric.*cv"):
+        unc = res.uncertainty(draws=16, sobol_n=0)
+    assert set(unc.choices[1].options) == {"entropy", "critic", "equal"}
+    assert set(unc.choices[2].options) == {"arithmetic", "topsis"}
+    assert "geometric" in unc.note
+    with pytest.raises(InputError, match="cv"):  # asked for explicitly: refused, saying why
+        quiet(res.uncertainty, draws=16, sobol_n=0, options={"weighting": ["cv"]})
