@@ -4,12 +4,19 @@ The chain (each step a kernel in :mod:`ronghe.methods`):
 
 1. indicators from raw variables (framework formulas);
 2. treatment: imputation within regions over years, then parent-region means; COINr outlier rule;
-3. normalisation with anchors pooled over the whole panel (or per year, if asked);
-4. indicator weights, computed globally over all region-years; dimension weights;
+3. normalisation with anchors pooled over the whole panel (or per year, if asked); z-scores are
+   mapped onto [0, 1] by one affine transform common to all indicators, then shifted; scores lie in
+   [0, best] with best = 1, or 1 + shift under the additive shift (``Normalization.best``);
+4. indicator weights, computed globally over all region-years (CV weights on the values after
+   imputation and before outlier treatment, which keep the ratio scale); dimension weights;
 5. dimension scores U_d = aggregate(Z_d, w_d / sum w_d); composite = aggregate(U, W);
    TOPSIS closeness over all indicators with the effective weights W_d * w_j / sum_{i in d} w_i;
 6. coupling coordination among the dimensions (C, T, D, grade, stage; type for two subsystems);
-7. obstacle degrees by indicator, aggregated to dimensions and to the obstacle categories O1-O4.
+7. obstacle degrees by indicator (deviation from the best score), aggregated to dimensions and to
+   the obstacle categories O1-O4.
+
+Warnings name what a user should know: an undefined formula value (imputed), a region with no
+value in any year (filled from means), a dimension whose indicators are all constant.
 """
 
 from __future__ import annotations
