@@ -280,3 +280,10 @@ def test_uncertainty_drops_default_options_the_data_cannot_run():
     assert "geometric" in unc.note
     with pytest.raises(InputError, match="cv"):  # asked for explicitly: refused, saying why
         quiet(res.uncertainty, draws=16, sobol_n=0, options={"weighting": ["cv"]})
+
+
+def test_winsorising_a_column_flat_is_not_a_zero_division():
+    # Winsorising the one high value leaves no spread: skewness is 0/0 unless guarded (pytest
+    # turns ronghe's RuntimeWarnings into errors)
+    out, log = m.treat_outliers(np.array([[1.0], [1.0], [1.0], [50.0]]), skew_max=1.9)
+    assert out[:, 0].tolist() == [1.0, 1.0, 1.0, 1.0] and log["action"].tolist() == ["winsorised"]
