@@ -52,7 +52,14 @@ class Panel:
     def __post_init__(self) -> None:
         if list(self.data.index.names) != ["region", "year"]:
             raise InputError("panel data must be indexed by (region, year)")
-        self.data = self.data.sort_index()
+        dup = self.data.index.duplicated()
+        if dup.any():
+            region, year = self.data.index[int(np.flatnonzero(dup)[0])]
+            raise InputError(
+                f"duplicated (region, year) = ({region}, {year}): one row per region and year",
+                file=self.source or None,
+            )
+        self.data = _numeric(self.data, self.source).sort_index()
         if self.regions.empty:
             codes = self.data.index.get_level_values("region").unique()
             self.regions = pd.DataFrame(
@@ -99,6 +106,38 @@ class Panel:
         """Long form: region, year, variable, value (missing cells dropped)."""
         long = self.data.stack(future_stack=True).dropna().rename("value").reset_index()
         return long.rename(columns={long.columns[2]: "variable"})
+
+
+def _numeric(data: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The data as float columns; a cell that is not a number, or is infinite, raises InputError
+    naming the region, year and column (blanks and None are missing values)."""
+    out = {}
+    for name in data.columns:
+        col = data[name]
+        if pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            num = col.astype(float)
+        else:
+            num = pd.to_numeric(col, errors="coerce").astype(float)
+            blank = col.isna() | col.astype(str).str.strip().isin(["", "nan", "NaN", "NA", "None"])
+            bad = num.isna() & ~blank
+            if bad.any():
+                i = int(np.flatnonzero(bad.to_numpy())[0])
+                region, year = data.index[i]
+                raise InputError(
+                    f"region {region}, year {year}: not a number",
+                    file=source or None, column=str(name), value=col.iloc[i],
+                )
+        inf = np.isinf(num.to_numpy())
+        if inf.any():
+            i = int(np.flatnonzero(inf)[0])
+            region, year = data.index[i]
+            raise InputError(
+                f"region {region}, year {year}: an infinite value is not a measurement "
+                "(leave the cell blank if it is missing)",
+                file=source or None, column=str(name), value=col.iloc[i],
+            )
+        out[name] = num
+    return pd.DataFrame(out, index=data.index, columns=data.columns)
 
 
 def _province_of(code: object) -> str:

@@ -59,6 +59,7 @@ class State:
     D: np.ndarray
     O: np.ndarray
     treated: list[dict[str, Any]] = field(default_factory=list)
+    imputed: np.ndarray | None = None  # X after imputation, before outlier treatment
 
 
 class Result:
@@ -202,10 +203,11 @@ class Result:
     def treatment(self) -> pd.DataFrame:
         s = self.state
         cols = ["region", "year", "indicator", "action", "old", "new"]
-        if not s.treated:
-            return pd.DataFrame(columns=cols)
-        log = pd.concat([pd.DataFrame(part) for part in s.treated if np.size(part["row"])],
-                        ignore_index=True)
+        parts = [pd.DataFrame(part) for part in s.treated if np.size(part["row"])]
+        if not parts:  # a clean panel: nothing imputed, treated or undefined
+            return pd.DataFrame({c: pd.Series(dtype=float if c in ("old", "new") else object)
+                                 for c in cols})
+        log = pd.concat(parts, ignore_index=True)
         rows = log["row"].to_numpy(dtype=int)
         return pd.DataFrame(
             {

@@ -30,18 +30,23 @@ class Treatment(_Model):
     )
     outliers: Literal["coinr", "none"] = Field(
         "coinr",
-        description="coinr: |skew| > skew_max and kurtosis > kurt_max -> winsorise up to "
-        "max_winsor points, then log (JRC/COINr rule)",
+        description="coinr: |skew| >= skew_max and kurtosis >= kurt_max -> winsorise up to "
+        "max_winsor points, then log (JRC/COINr rule, check_SkewKurt)",
     )
-    skew_max: float = 2.0
-    kurt_max: float = 3.5
-    max_winsor: int = 5
+    skew_max: float = Field(2.0, gt=0)
+    kurt_max: float = Field(3.5, gt=0)
+    max_winsor: int = Field(5, ge=0)
 
 
 class Normalization(_Model):
     """How indicator values become comparable scores in [0, 1]."""
 
-    method: Literal["minmax", "zscore", "rank", "target"] = "minmax"
+    method: Literal["minmax", "zscore", "rank", "target"] = Field(
+        "minmax",
+        description="minmax (target: the same formulas, a synonym); zscore: z-scores mapped by one "
+        "affine transform common to all indicators onto [0, 1], then shifted; rank: percentile "
+        "ranks. Scenarios and targets need minmax/target",
+    )
     scope: Literal["global", "year"] = Field(
         "global",
         description="global: anchors pooled over all years (comparable over time); "
@@ -52,8 +57,15 @@ class Normalization(_Model):
     )
     shift_mode: Literal["affine", "add"] = Field(
         "affine",
-        description="affine: shift + (1 - shift) * z, scores in [shift, 1]; add: z + shift",
+        description="affine: shift + (1 - shift) * z, scores in [shift, 1]; add: z + shift, "
+        "scores in [shift, 1 + shift] (the literature's minmax + 0.0001; obstacle deviations are "
+        "then measured from 1 + shift, and D is capped at 1)",
     )
+
+    @property
+    def best(self) -> float:
+        """The best attainable score: 1, or 1 + shift under the additive shift."""
+        return 1.0 + self.shift if self.shift_mode == "add" else 1.0
 
 
 class Weighting(_Model):
@@ -63,7 +75,7 @@ class Weighting(_Model):
         Field("framework", description="framework: the method the framework file names")
     )
     combine: list[Literal["entropy", "critic", "cv", "equal"]] = Field(
-        default_factory=lambda: ["entropy", "critic"]
+        default_factory=lambda: ["entropy", "critic"], min_length=1
     )
     combine_method: Literal["multiplicative", "linear", "game"] = "multiplicative"
     fixed: dict[str, float] | None = Field(
@@ -86,7 +98,17 @@ class Coupling(_Model):
     alpha: list[float] | None = Field(
         None, description="contribution of each dimension to T; equal if empty"
     )
-    type_tolerance: float = Field(0.1, description="two subsystems: |U1 - U2| above this is a lag")
+    type_tolerance: float = Field(
+        0.1, ge=0, description="two subsystems: |U1 - U2| above this is a lag"
+    )
+
+    @model_validator(mode="after")
+    def _check_alpha(self) -> Coupling:
+        if self.alpha is not None and (
+            any(a < 0 for a in self.alpha) or abs(sum(self.alpha) - 1.0) > 1e-9
+        ):
+            raise ValueError("coupling.alpha must be non-negative and sum to 1")
+        return self
 
 
 class Settings(_Model):
@@ -110,6 +132,16 @@ class Settings(_Model):
             raise ValueError("weighting.indicators is 'fixed' but weighting.fixed is empty")
         if self.weighting.dimensions == "ahp" and not self.weighting.ahp_matrix:
             raise ValueError("weighting.dimensions is 'ahp' but weighting.ahp_matrix is empty")
+        for name in ("fixed", "dimension_fixed"):
+            given = getattr(self.weighting, name)
+            if given and (any(v < 0 for v in given.values()) or sum(given.values()) <= 0):
+                raise ValueError(f"weighting.{name} must be non-negative and not all zero")
+        n = self.normalization
+        if self.aggregation == "geometric" and n.shift == 0 and n.method != "rank":
+            raise ValueError(
+                "aggregation: geometric needs normalization.shift > 0 (with shift 0 the worst "
+                f"value of every indicator scores 0 under {n.method})"
+            )
         return self
 
     def to_yaml(self) -> str:
@@ -126,6 +158,12 @@ class Settings(_Model):
             data = yaml.safe_load(text) or {}
         except yaml.YAMLError as exc:
             raise InputError(f"not valid YAML ({exc.__class__.__name__})", file=file) from None
+        return cls.from_dict(data, file=file)
+
+    @classmethod
+    def from_dict(cls, data: object, file: str | None = None) -> Settings:
+        """Validate a mapping of settings; a refused value or combination raises InputError
+        naming the setting (``normalization.method: ...``)."""
         if not isinstance(data, dict):
             raise InputError("settings must be a mapping", file=file)
         try:

@@ -4,16 +4,24 @@ The chain (each step a kernel in :mod:`ronghe.methods`):
 
 1. indicators from raw variables (framework formulas);
 2. treatment: imputation within regions over years, then parent-region means; COINr outlier rule;
-3. normalisation with anchors pooled over the whole panel (or per year, if asked);
-4. indicator weights, computed globally over all region-years; dimension weights;
+3. normalisation with anchors pooled over the whole panel (or per year, if asked); z-scores are
+   mapped onto [0, 1] by one affine transform common to all indicators, then shifted; scores lie in
+   [0, best] with best = 1, or 1 + shift under the additive shift (``Normalization.best``);
+4. indicator weights, computed globally over all region-years (CV weights on the values after
+   imputation and before outlier treatment, which keep the ratio scale); dimension weights;
 5. dimension scores U_d = aggregate(Z_d, w_d / sum w_d); composite = aggregate(U, W);
    TOPSIS closeness over all indicators with the effective weights W_d * w_j / sum_{i in d} w_i;
 6. coupling coordination among the dimensions (C, T, D, grade, stage; type for two subsystems);
-7. obstacle degrees by indicator, aggregated to dimensions and to the obstacle categories O1-O4.
+7. obstacle degrees by indicator (deviation from the best score), aggregated to dimensions and to
+   the obstacle categories O1-O4.
+
+Warnings name what a user should know: an undefined formula value (imputed), a region with no
+value in any year (filled from means), a dimension whose indicators are all constant.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ronghe import methods as m
-from ronghe.errors import InputError
+from ronghe.errors import InputError, MethodError, RongheWarning
 from ronghe.frameworks import Framework, load_framework
 from ronghe.panel import Panel, read_panel
 from ronghe.result import Result, State
@@ -59,7 +67,7 @@ class Study:
         if settings is None:
             settings = Settings()
         elif isinstance(settings, dict):
-            settings = Settings.model_validate(settings)
+            settings = Settings.from_dict(settings)
         elif not isinstance(settings, Settings):
             settings = Settings.load(settings)
         if framework is not None and not isinstance(framework, Framework):
@@ -77,7 +85,7 @@ class Study:
             panel = panel.select(years=self.settings.years)
             if panel.data.empty:
                 raise InputError(
-                    f"none of the years {self.settings.years} is in the data", file=panel.source
+                    f"years: none of {self.settings.years} is in the data", file=panel.source
                 )
         for indicator, variable in fw.missing(list(panel.data.columns)):
             raise InputError(
@@ -100,11 +108,22 @@ class Study:
         years = values.index.get_level_values("year").to_numpy()
         source = self.panel.source or None
         treated: list[dict[str, Any]] = []  # columns of the treatment log, framed lazily
+        if X.shape[0] < 2:
+            raise InputError(
+                "needs at least two region-years (normalisation and weights compare rows)",
+                file=source,
+            )
 
         undefined = np.isinf(X)
         if undefined.any():
             r, c = np.nonzero(undefined)
             treated.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
+            _warn_cells(
+                "指标公式结果无定义（除以零等），按缺失值插补",
+                "the indicator formula is undefined (division by zero or the like); imputed as "
+                "missing",
+                ids, regions, years, r, c,
+            )
         X[undefined] = np.nan
         empty = np.isnan(X).all(axis=0)
         if empty.any():
@@ -113,6 +132,7 @@ class Study:
                 file=source,
                 indicator=ids[int(np.flatnonzero(empty)[0])],
             )
+        _warn_regions_without_values(X, ids, regions)
 
         say("treatment")
         if np.isnan(X).any():
@@ -120,7 +140,7 @@ class Study:
                 r, c = (int(v[0]) for v in np.nonzero(np.isnan(X)))
                 raise InputError(
                     f"missing value for region {regions[r]}, year {years[r]} and "
-                    "imputation is 'none'",
+                    "treatment.imputation is 'none'",
                     file=source,
                     indicator=ids[c],
                 )
@@ -135,6 +155,7 @@ class Study:
                     "new": log["value"],
                 }
             )
+        imputed = X  # values in their own unit: CV weights need the ratio scale
         if s.treatment.outliers == "coinr":
             X, log = m.treat_outliers(
                 X,
@@ -148,21 +169,30 @@ class Study:
         directions = fw.directions()
         by = years if s.normalization.scope == "year" else None
         lo, hi = m.minmax_bounds(X)
-        Z = m.normalize(
-            X,
-            directions,
-            method=s.normalization.method,
-            shift=s.normalization.shift,
-            shift_mode=s.normalization.shift_mode,
-            by=by,
-        )
+        try:
+            Z = m.normalize(
+                X,
+                directions,
+                method=s.normalization.method,
+                shift=s.normalization.shift,
+                shift_mode=s.normalization.shift_mode,
+                by=by,
+                common_range=s.normalization.method == "zscore",
+            )
+        except MethodError as exc:
+            raise InputError(
+                f"normalization.method {s.normalization.method!r} with normalization.scope "
+                f"{s.normalization.scope!r} cannot be computed on these data ({exc})",
+                file=source,
+            ) from None
 
         say("weights")
-        w = self._indicator_weights(X, Z)
+        w = self._indicator_weights(imputed, Z)
         dims = fw.dimensions
         dim_of = fw.dimension_of
         members = [np.array([j for j, i in enumerate(ids) if dim_of[i] == d.id]) for d in dims]
         W = self._dimension_weights(w, members)
+        _warn_constant_dimensions(Z, members, dims)
         w_eff = np.zeros_like(w)
         for d, idx in enumerate(members):
             share = w[idx].sum()
@@ -187,10 +217,16 @@ class Study:
 
         say("coupling")
         alpha = s.coupling.alpha or fw.coupling_alpha()
-        C, T, D = m.coupling_coordination(U, alpha=alpha, formula=s.coupling.formula)
+        if alpha is not None and len(alpha) != len(dims):
+            raise InputError(
+                f"coupling.alpha has {len(alpha)} values; the framework {fw.id!r} has "
+                f"{len(dims)} dimensions"
+            )
+        best = s.normalization.best
+        C, T, D = m.coupling_coordination(U, alpha=alpha, formula=s.coupling.formula, upper=best)
 
         say("obstacles")
-        O = m.obstacle_degree(Z, w_eff)
+        O = m.obstacle_degree(Z, w_eff, best=best)
 
         state = State(
             framework=fw,
@@ -215,6 +251,7 @@ class Study:
             D=D,
             O=O,
             treated=treated,
+            imputed=imputed,
         )
         return Result(state)
 
@@ -237,18 +274,27 @@ class Study:
             return w / w.sum()
         if method == "combined":
             names = fw.combine_methods() if s.indicators == "framework" else s.combine
-            parts = [self._single_weights(k, X, Z) for k in names]
-            return m.combine_weights(parts, method=s.combine_method)
-        return self._single_weights(method, X, Z)
+            parts = [self._single_weights(k, X, Z, "weighting.combine") for k in names]
+            try:
+                return m.combine_weights(parts, method=s.combine_method)
+            except MethodError as exc:
+                raise InputError(
+                    f"weighting.combine_method {s.combine_method!r} of {', '.join(names)} "
+                    f"cannot be formed on these data ({exc})"
+                ) from None
+        return self._single_weights(method, X, Z, "weighting.indicators")
 
-    @staticmethod
-    def _single_weights(method: str, X: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    def _single_weights(self, method: str, X: np.ndarray, Z: np.ndarray, setting: str
+                        ) -> np.ndarray:
         if method == "entropy":
             return m.entropy_weights(Z)
         if method == "critic":
             return m.critic_weights(Z)
         if method == "cv":
-            return m.cv_weights(X)
+            try:
+                return m.cv_weights(X, names=self.framework.indicator_ids)
+            except MethodError as exc:
+                raise InputError(f"{setting} 'cv' cannot be used: {exc}") from None
         if method == "equal":
             return m.equal_weights(Z.shape[1])
         if method == "ahp":
@@ -270,7 +316,10 @@ class Study:
             fixed = s.dimension_fixed or {d.id: d.weight for d in fw.dimensions if d.weight}
             W = np.array([float(fixed.get(d.id, 0.0)) for d in fw.dimensions])
             if W.sum() <= 0:
-                raise InputError("fixed dimension weights are missing or all zero")
+                raise InputError(
+                    "weighting.dimensions is 'fixed' but neither weighting.dimension_fixed nor "
+                    "the framework gives a positive dimension weight"
+                )
             return W / W.sum()
         if method == "ahp":
             A = np.asarray(s.ahp_matrix, dtype=float)
@@ -287,3 +336,52 @@ class Study:
         if agg == "topsis":
             return m.topsis(Z, w)
         return m.weighted_arithmetic(Z, w)
+
+
+def _warn_cells(
+    zh: str, en: str, ids: list[str], regions: np.ndarray, years: np.ndarray,
+    r: np.ndarray, c: np.ndarray,
+) -> None:
+    """One bilingual warning per indicator naming its cells (the first five)."""
+    for j in np.unique(c):
+        rows = r[c == j]
+        cells = ", ".join(f"{regions[i]} {int(years[i])}" for i in rows[:5])
+        more = f" (+{rows.size - 5})" if rows.size > 5 else ""
+        warnings.warn(
+            f"指标 {ids[j]!r}：{zh}：{cells}{more}；indicator {ids[j]!r}: {en}: {cells}{more}",
+            RongheWarning,
+            stacklevel=3,
+        )
+
+
+def _warn_regions_without_values(X: np.ndarray, ids: list[str], regions: np.ndarray) -> None:
+    """Warn about (region, indicator) pairs with no value in any year: imputation fills them
+    entirely from the province (or year) means, so the region's score there is borrowed."""
+    missing = pd.DataFrame(np.isnan(X), columns=range(X.shape[1])).groupby(
+        np.asarray(regions, dtype=str)
+    ).all()
+    for j in missing.columns[missing.any(axis=0).to_numpy()]:
+        names = missing.index[missing[j].to_numpy()].tolist()
+        shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
+        warnings.warn(
+            f"指标 {ids[j]!r}：地区 {shown} 各年均无数值，全部由省份（或全年）均值填补；"
+            f"indicator {ids[j]!r}: region(s) {shown} have no value in any year and are filled "
+            "entirely from province (or year) means",
+            RongheWarning,
+            stacklevel=3,
+        )
+
+
+def _warn_constant_dimensions(Z: np.ndarray, members: list[np.ndarray], dims: list) -> None:
+    """A dimension whose indicators are all constant scores the same everywhere (1 under
+    min–max), tells no region apart and still enters the coupling: say so by dimension."""
+    for d, idx in zip(dims, members, strict=True):
+        sub = Z[:, idx]
+        if (sub.max(axis=0) == sub.min(axis=0)).all():
+            warnings.warn(
+                f"维度 {d.id!r} 的所有指标均为常数，维度得分处处相同，但仍参与耦合协调度计算；"
+                f"dimension {d.id!r}: every indicator is constant, so its score is the same for "
+                "every region-year, yet it still enters the coupling coordination",
+                RongheWarning,
+                stacklevel=3,
+            )

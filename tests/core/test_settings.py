@@ -1,5 +1,5 @@
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ronghe.errors import InputError
@@ -27,6 +27,7 @@ def test_hash_changes_with_any_choice():
     years=st.none() | st.lists(st.integers(1990, 2035), max_size=5),
 )
 def test_any_valid_settings_round_trip(shift, formula, agg, years):
+    assume(not (agg == "geometric" and shift == 0))  # refused: see test_study
     s = Settings.model_validate(
         {
             "normalization": {"shift": shift},

@@ -126,10 +126,10 @@ def test_division_by_zero_is_logged_and_imputed(tiny):
     assert np.isfinite(res.index["index"]).all()
 
 
-def test_geometric_with_zero_scores_is_a_clear_error(tiny):
+def test_geometric_with_zero_scores_is_refused_with_the_settings(tiny):
     s = {**NO_TREATMENT, "aggregation": "geometric", "normalization": {"shift": 0.0}}
-    with pytest.raises(MethodError, match="row"):
-        Study(tiny_panel(), tiny, s).evaluate()
+    with pytest.raises(InputError, match=r"normalization\.shift"):
+        Study(tiny_panel(), tiny, s)
 
 
 def test_non_reciprocal_ahp_is_a_clear_error(tiny):

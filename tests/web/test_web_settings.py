@@ -215,13 +215,14 @@ def test_csrf_is_required(app, admin, token) -> None:
 
 
 def test_audit_and_history(app, admin, csrf) -> None:
-    first = Settings(weighting=Weighting(indicators="cv"))
-    second = Settings(weighting=Weighting(indicators="cv"), coupling=Coupling(formula="corrected"))
-    assert _post(admin, csrf, **{"weighting.indicators": "cv"}).status_code == 303
-    assert _post(admin, csrf, **{"weighting.indicators": "cv",
+    # critic, not cv: the demo panel has gap indicators with negative values, which CV refuses
+    first = Settings(weighting=Weighting(indicators="critic"))
+    second = Settings(weighting=Weighting(indicators="critic"), coupling=Coupling(formula="corrected"))
+    assert _post(admin, csrf, **{"weighting.indicators": "critic"}).status_code == 303
+    assert _post(admin, csrf, **{"weighting.indicators": "critic",
                                  "coupling.formula": "corrected"}).status_code == 303
     # the same choice again stores and audits nothing
-    assert _post(admin, csrf, **{"weighting.indicators": "cv",
+    assert _post(admin, csrf, **{"weighting.indicators": "critic",
                                  "coupling.formula": "corrected"}).status_code == 303
     rows = _rows(app)
     assert [(r.framework, r.settings_hash, r.changed_by) for r in rows] == [
@@ -233,7 +234,7 @@ def test_audit_and_history(app, admin, csrf) -> None:
         ("admin", f"#{rows[1].id}",
          f"{first.hash} → {second.hash}; coupling.formula: classic → corrected"),
         ("admin", f"#{rows[0].id}",
-         f"{Settings().hash} → {first.hash}; weighting.indicators: framework → cv"),
+         f"{Settings().hash} → {first.hash}; weighting.indicators: framework → critic"),
     ]
     page = admin.get("/admin").text
     history = page[page.index("修改历史"):]

@@ -15,17 +15,26 @@ from ronghe.methods._checks import as_matrix, as_weights, fail, warn
 __all__ = ["topsis", "weighted_arithmetic", "weighted_geometric"]
 
 
+def _within_rows(S: np.ndarray, arr: np.ndarray) -> np.ndarray:
+    """Clip each weighted mean to the range of its row: a mean with weights summing to 1 cannot
+    leave it, but rounding can (the mean of ones is 1.0000000000000002 with some weights)."""
+    return np.clip(S, arr.min(axis=1), arr.max(axis=1))
+
+
 def weighted_arithmetic(Z: object, w: object) -> np.ndarray:
-    """Weighted arithmetic mean per row: S_i = Σ_j w_j z_ij with w scaled to sum 1. Shape (n,)."""
+    """Weighted arithmetic mean per row: S_i = Σ_j w_j z_ij with w scaled to sum 1. Shape (n,).
+
+    S_i is clipped to [min_j z_ij, max_j z_ij] against rounding, so scores in [0, 1] give a mean
+    in [0, 1] exactly."""
     arr = as_matrix(Z, "Z")
-    return arr @ as_weights(w, arr.shape[1])
+    return _within_rows(arr @ as_weights(w, arr.shape[1]), arr)
 
 
 def weighted_geometric(Z: object, w: object) -> np.ndarray:
     """Weighted geometric mean per row: S_i = Π_j z_ij^w_j with w scaled to sum 1. Shape (n,).
 
     Every z must be > 0 (use the normalisation shift); otherwise MethodError names the first
-    offending row and column.
+    offending row and column. S_i is clipped to [min_j z_ij, max_j z_ij] against rounding.
     """
     arr = as_matrix(Z, "Z")
     wn = as_weights(w, arr.shape[1])
@@ -35,7 +44,7 @@ def weighted_geometric(Z: object, w: object) -> np.ndarray:
             f"第 {i} 行第 {j} 列不为正，几何平均要求 z > 0",
             f"row {i}, column {j} is {arr[i, j]}; the geometric mean needs z > 0",
         )
-    return np.exp(np.log(arr) @ wn)
+    return _within_rows(np.exp(np.log(arr) @ wn), arr)
 
 
 def topsis(

@@ -64,23 +64,35 @@ def _check_lang(lang: str) -> int:
     return _LANGS.index(lang)
 
 
-def _unit_interval(values: object, name: str) -> np.ndarray:
+# Values this close outside [0, upper] are rounding (a few ulps), not data: they are clipped.
+ROUNDING_ULPS = 8
+
+
+def _unit_interval(values: object, name: str, upper: float = 1.0) -> np.ndarray:
+    """Values as a vector in [0, upper]; within ROUNDING_ULPS ulps outside it they are clipped,
+    further out MethodError names the first one."""
     arr = as_vector(np.ravel(np.asarray(values, dtype=np.float64)), name)
-    out = (arr < 0) | (arr > 1)
+    scale = max(upper, 1.0) if np.isfinite(upper) else 1.0
+    tol = ROUNDING_ULPS * np.finfo(np.float64).eps * scale
+    out = (arr < -tol) | (arr > upper + tol)
     if out.any():
         i = int(np.flatnonzero(out)[0])
         raise fail(
-            f"{name} 第 {i} 个值 {arr[i]} 不在 [0, 1]", f"{name}[{i}] = {arr[i]} is outside [0, 1]"
+            f"{name} 第 {i} 个值 {arr[i]} 不在 [0, {upper:g}]",
+            f"{name}[{i}] = {arr[i]} is outside [0, {upper:g}]",
         )
-    return arr
+    return np.clip(arr, 0.0, upper)
 
 
 def coupling_coordination(
-    U: object, alpha: object = None, formula: str = "classic"
+    U: object, alpha: object = None, formula: str = "classic", upper: float = 1.0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Coupling degree C, development index T and coupling coordination degree D = sqrt(C·T).
 
-    U is (n, m): n rows (region-years), m ≥ 2 subsystem scores in [0, 1].
+    U is (n, m): n rows (region-years), m ≥ 2 subsystem scores in [0, ``upper``]. ``upper`` is the
+    best attainable score: 1, or 1 + s under the additive shift (scores min–max + s, the
+    "+0.0001" convention of many published studies). Values within a few ulps outside
+    [0, upper] are rounding and are clipped; further out they raise MethodError.
 
     ``formula="classic"``: C = m · [Π_i U_i / (Σ_i U_i)^m]^(1/m), i.e. the geometric over the
     arithmetic mean of the U_i; for m = 2, C = 2·sqrt(U1·U2)/(U1 + U2).
@@ -95,13 +107,17 @@ def coupling_coordination(
 
     T = Σ_i α_i U_i, α defaulting to 1/m each (must be non-negative and sum to 1).
     A row with every U_i = 0 has C = T = D = 0 by definition (both formulas are 0/0 there).
-    Results are clipped to [0, 1] against rounding.
+    C lies in [0, 1] and T in [0, upper] (clipped against rounding); D is capped at 1, the top of
+    the grade scale (with upper = 1 + s the cap moves D by at most s/2, and only for a row whose
+    every subsystem is near its best).
     """
     arr = as_matrix(U, "U")
     m = arr.shape[1]
     if m < 2:
         raise fail("耦合协调度至少需要 2 个子系统", f"coupling needs m >= 2 subsystems, got {m}")
-    _unit_interval(arr.ravel(), "U")
+    if not (np.isfinite(upper) and upper > 0):
+        raise fail(f"上界 {upper} 无效", f"upper must be > 0, got {upper}")
+    arr = _unit_interval(arr.ravel(), "U", upper).reshape(arr.shape)
     if alpha is None:
         a = np.full(m, 1.0 / m)
     else:
@@ -126,8 +142,8 @@ def coupling_coordination(
             f"formula must be 'classic' or 'corrected', got {formula!r}",
         )
     C = np.clip(C, 0.0, 1.0)
-    T = np.clip(arr @ a, 0.0, 1.0)
-    D = np.sqrt(C * T)
+    T = np.clip(arr @ a, 0.0, upper)
+    D = np.minimum(np.sqrt(C * T), 1.0)
     return C, T, D
 
 
@@ -135,7 +151,7 @@ def ccd_grade(D: object, lang: str = "zh") -> tuple[np.ndarray, np.ndarray]:
     """Ten equal-width grades of D: level k covers [(k-1)/10, k/10), with D = 1.0 in level 10.
 
     Returns (levels as int 1..10, labels in ``lang``); see ``CCD_LEVELS`` for the table.
-    D outside [0, 1] raises MethodError.
+    D outside [0, 1] (beyond a few ulps of rounding, which are clipped) raises MethodError.
     """
     col = _check_lang(lang) + 3
     d = _unit_interval(D, "D")
@@ -179,15 +195,16 @@ def development_type(
     lagged, else synchronous (``tol`` is ignored; U1 = 0 counts as first lagged unless U2 = 0 too).
 
     ``names`` are the subsystem names used in the labels (zh labels translate "urban"/"rural" and
-    use any other name as given). Returns an array of labels in ``lang``.
+    use any other name as given). Scores must be non-negative (any scale: under the additive
+    shift they reach 1 + s). Returns an array of labels in ``lang``.
     """
     _check_lang(lang)
     if len(names) != 2:
         raise fail(
             "names 须为两个子系统名称", f"names must hold two subsystem names, got {names!r}"
         )
-    u1 = _unit_interval(U1, "U1")
-    u2 = _unit_interval(U2, "U2")
+    u1 = _unit_interval(U1, "U1", np.inf)
+    u2 = _unit_interval(U2, "U2", np.inf)
     if u1.shape != u2.shape:
         raise fail("U1 与 U2 长度不同", f"U1 and U2 differ in length ({u1.size} vs {u2.size})")
     if not (np.isfinite(tol) and tol >= 0):

@@ -155,6 +155,7 @@ def normalize(
     shift_mode: str = "affine",
     bounds: tuple[object, object] | None = None,
     by: object = None,
+    common_range: bool = False,
 ) -> np.ndarray:
     """Normalise an (n, k) indicator matrix column by column; larger output is always better.
 
@@ -170,7 +171,8 @@ def normalize(
         ``"target"``: the distance-to-target reading of the same formulas (min–max for ``+``/``-``,
         1 - |x - t| / max|x - t| for a target); it is accepted as a synonym and gives identical
         output, so settings written either way reproduce.
-        ``"zscore"``: (v - mean)/sd with sd of ddof=1, where v = x, -x or -|x - t|. No shift.
+        ``"zscore"``: (v - mean)/sd with sd of ddof=1, where v = x, -x or -|x - t|. No shift
+        unless ``common_range`` (below).
         ``"rank"``: percentile rank of v in (0, 1], rank/n with average ranks for ties.
     shift, shift_mode : applied to ``minmax``/``target``/``rank`` only, so that entropy never meets
         ln 0. ``"affine"`` (default): Z' = shift + (1 - shift)·Z, so Z' lies in [shift, 1] and the
@@ -181,6 +183,12 @@ def normalize(
         beyond the anchors are clipped to [0, 1] before the shift. Only for min–max.
     by : optional 1-D group labels of length n (e.g. the year): normalise within each group
         (year-by-year normalisation, offered as an explicit option only). Not with ``bounds``.
+    common_range : ``zscore`` only. Map every column by one affine transform common to the whole
+        matrix, z' = (z - min Z)/(max Z - min Z), onto [0, 1] (every score 1 if Z is constant),
+        then apply the shift as for the other methods. Columns keep the relative scale of their
+        z-scores (arithmetic ranks are those of the raw z-scores) and the scores become
+        non-negative, as entropy weights, the geometric mean, coupling and obstacle degrees
+        need. The study chain and the uncertainty audit use this form.
 
     Constant columns: a column whose scale is zero (max = min, or every value at its target) cannot
     be told apart and is set to 1.0 before the shift for minmax/rank (every row counts as at the
@@ -218,6 +226,11 @@ def normalize(
         for g in np.unique(groups):
             rows = groups == g
             Z[rows] = _block(arr[rows], sign, target, method, None, group=g)
-    if method != "zscore" and shift > 0:
+    if common_range:
+        if method != "zscore":
+            raise fail("common_range 仅适用于 z-score", "common_range applies to zscore only")
+        lo, hi = Z.min(), Z.max()
+        Z = (Z - lo) / (hi - lo) if hi > lo else np.ones_like(Z)
+    if (method != "zscore" or common_range) and shift > 0:
         Z = shift + (1.0 - shift) * Z if shift_mode == "affine" else Z + shift
     return Z

@@ -15,25 +15,30 @@ from ronghe.methods._checks import as_matrix, as_weights, fail, warn
 __all__ = ["aggregate_obstacles", "obstacle_degree"]
 
 
-def obstacle_degree(Z: object, w: object) -> np.ndarray:
-    """Obstacle degrees O (n, k) of normalised scores Z in [0, 1] under weights w.
+def obstacle_degree(Z: object, w: object, best: float = 1.0) -> np.ndarray:
+    """Obstacle degrees O (n, k) of normalised scores Z in [0, best] under weights w.
 
-    Factor contribution w_j, deviation I_ij = 1 - z_ij, O_ij = w_j I_ij / Σ_j w_j I_ij, so every
-    row sums to 1. A row with no weighted deviation (Σ_j w_j I_ij = 0: the region is at the best
-    value on every weighted indicator) has no obstacle that stands out; it is given the weights'
-    shares O_ij = w_j / Σ w, which keeps rows summing to 1 and marks no indicator above its weight.
-    Z outside [0, 1] raises MethodError (use the affine shift, which keeps Z ≤ 1).
+    Factor contribution w_j, deviation from the best score I_ij = best - z_ij (best = 1, or
+    1 + s under the additive shift z = minmax + s, where I_ij is then 1 - minmax, the deviation
+    of the published studies), O_ij = w_j I_ij / Σ_j w_j I_ij, so every row sums to 1. A row
+    with no weighted deviation (Σ_j w_j I_ij = 0: the region is at the best value on every
+    weighted indicator) has no obstacle that stands out; it is given the weights' shares
+    O_ij = w_j / Σ w, which keeps rows summing to 1 and marks no indicator above its weight.
+    Z outside [0, best] raises MethodError (a few ulps of rounding are clipped).
     """
     arr = as_matrix(Z, "Z")
     wn = as_weights(w, arr.shape[1])
-    out = (arr < 0) | (arr > 1)
+    if not (np.isfinite(best) and best > 0):
+        raise fail(f"最优值 {best} 无效", f"best must be > 0, got {best}")
+    tol = 8 * np.finfo(np.float64).eps * max(best, 1.0)
+    out = (arr < -tol) | (arr > best + tol)
     if out.any():
         i, j = np.argwhere(out)[0]
         raise fail(
-            f"第 {i} 行第 {j} 列为 {arr[i, j]}，不在 [0, 1]",
-            f"row {i}, column {j} is {arr[i, j]}, outside [0, 1]",
+            f"第 {i} 行第 {j} 列为 {arr[i, j]}，不在 [0, {best:g}]",
+            f"row {i}, column {j} is {arr[i, j]}, outside [0, {best:g}]",
         )
-    num = (1.0 - arr) * wn
+    num = (best - np.clip(arr, 0.0, best)) * wn
     den = num.sum(axis=1, keepdims=True)
     ideal = den[:, 0] <= 0
     shares = num / np.where(ideal[:, None], 1.0, den)

@@ -167,7 +167,7 @@ def impute_panel(
 
 
 def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
-    """Bias-corrected sample skewness G1 and excess kurtosis G2 (n ≥ 4, non-constant v).
+    """Bias-corrected sample skewness G1 and excess kurtosis G2 (n ≥ 4; 0, 0 for constant v).
 
     G1 = g1·sqrt(n(n-1))/(n-2), G2 = ((n+1)·g2 + 6)(n-1)/((n-2)(n-3)) with g1 = m3/m2^1.5,
     g2 = m4/m2² - 3 from central moments: the values of ``scipy.stats.skew(v, bias=False)`` and
@@ -178,6 +178,8 @@ def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
     d = v - v.mean()
     d2 = d * d
     m2 = d2.mean()
+    if m2 <= 0:  # no spread left (Winsorisation can flatten a column): nothing is outlying
+        return 0.0, 0.0
     g1 = (d2 * d).mean() / m2**1.5
     g2 = (d2 * d2).mean() / m2**2 - 3.0
     return (

@@ -141,21 +141,55 @@ def critic_weights(Z: object, conflict: str = "1-r") -> np.ndarray:
     return w
 
 
-def cv_weights(X: object) -> np.ndarray:
-    """Coefficient-of-variation weights: CV_j = σ_j / |mean_j| (ddof=1), w = CV / Σ CV.
+# A column whose standard deviation exceeds CV_MAX times its mean is refused by cv_weights: its
+# weight would be set by how near the mean sits to zero, not by the spread of the indicator.
+CV_MAX = 10.0
 
-    Meant for raw, ratio-scale indicators. A zero column mean raises MethodError naming the column;
-    a constant column gets weight 0 with a warning (equal weights if all are constant).
+
+def cv_weights(X: object, names: Sequence[str] | None = None) -> np.ndarray:
+    """Coefficient-of-variation weights: CV_j = σ_j / mean_j (ddof=1), w = CV / Σ CV.
+
+    Only for ratio-scale indicators in their own unit (a true zero, no negative values), where
+    the CV does not depend on where the zero of the scale lies. A column is refused with
+    MethodError naming it (``names[j]`` if given, else its column index) when
+
+    - any value is negative (an interval-scale quantity such as a growth rate, a balance or a
+      gap, whose CV changes with the origin), or
+    - its standard deviation exceeds ``CV_MAX`` = 10 times its mean (nearly every value is 0, so
+      the mean is small against the spread and the column would take almost the whole index).
+
+    On non-negative data CV ≤ sqrt(n) in any case. A constant column (including all zeros) gets
+    weight 0 with a warning (equal weights if all are constant).
     """
     arr = as_matrix(X)
-    if arr.shape[0] < 2:
+    n, k = arr.shape
+    if n < 2:
         raise fail("变异系数法至少需要 2 行", "CV weights need at least 2 rows")
+    label = (
+        [f"indicator {v!r}" for v in names] if names is not None else [f"column {j}" for j in range(k)]
+    )
+    if len(label) != k:
+        raise fail(f"names 须有 {k} 个", f"names must hold {k} entries")
+    if (arr < 0).any():
+        i, j = np.argwhere(arr < 0)[0]
+        raise fail(
+            f"{label[j]} 第 {i} 行为负值 {arr[i, j]:g}，不是比率尺度，变异系数无意义",
+            f"{label[j]} is not ratio-scale (row {i} is negative, {arr[i, j]:g}); "
+            "the CV depends on the origin of such a scale",
+        )
     mean = arr.mean(axis=0)
-    if (mean == 0).any():
-        j = int(np.flatnonzero(mean == 0)[0])
-        raise fail(f"第 {j} 列均值为 0，变异系数无定义", f"column {j} has mean 0; CV is undefined")
-    cv = arr.std(axis=0, ddof=1) / np.abs(mean)
-    return _zero_constant(_constant_columns(arr), cv, "变异系数/CV")
+    sd = arr.std(axis=0, ddof=1)
+    constant = _constant_columns(arr)
+    sparse = ~constant & (sd > CV_MAX * mean)
+    if sparse.any():
+        j = int(np.flatnonzero(sparse)[0])
+        raise fail(
+            f"{label[j]} 的标准差超过均值的 {CV_MAX:g} 倍（均值接近 0），变异系数会让它独占权重",
+            f"{label[j]} has a standard deviation above {CV_MAX:g} times its mean "
+            "(mean near 0); its CV weight would take almost the whole index",
+        )
+    cv = sd / np.where(constant, 1.0, mean)
+    return _zero_constant(constant, cv, "变异系数/CV")
 
 
 def ahp_weights(A: object) -> tuple[np.ndarray, float]:

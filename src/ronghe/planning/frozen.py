@@ -220,8 +220,10 @@ class Frozen:
         else:
             composite = float(self.aggregate(U, s.dimension_weights)[row])
         alpha = settings.coupling.alpha or s.framework.coupling_alpha()
-        C, T, D = m.coupling_coordination(U, alpha=alpha, formula=settings.coupling.formula)
-        O = m.obstacle_degree(Z, s.effective_weights)[row]
+        best = settings.normalization.best
+        C, T, D = m.coupling_coordination(U, alpha=alpha, formula=settings.coupling.formula,
+                                          upper=best)
+        O = m.obstacle_degree(Z, s.effective_weights, best=best)[row]
         same_year = (s.years == s.years[row]) & (np.arange(s.years.size) != row)
         rank = 1 + int((s.composite[same_year] > composite).sum())
         return Scores(

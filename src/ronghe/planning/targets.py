@@ -120,6 +120,7 @@ def _score_fn(fz: Frozen, row: int, metric: str):  # type: ignore[no-untyped-def
     s = fz.state
     settings = s.settings
     alpha = settings.coupling.alpha or s.framework.coupling_alpha()
+    best = settings.normalization.best
     weights = [fz.weights_in(idx) for idx in s.members]
 
     def dims(z: np.ndarray) -> np.ndarray:
@@ -130,11 +131,12 @@ def _score_fn(fz: Frozen, row: int, metric: str):  # type: ignore[no-untyped-def
                          for idx, w in zip(s.members, weights, strict=True)])
 
     def score(z: np.ndarray) -> float:
-        z = np.clip(z, 0.0, 1.0)
-        U = np.clip(dims(z), 0.0, 1.0)
+        z = np.clip(z, 0.0, best)
+        U = np.clip(dims(z), 0.0, best)
         if metric == "D":
             return float(m.coupling_coordination(U[None, :], alpha=alpha,
-                                                 formula=settings.coupling.formula)[2][0])
+                                                 formula=settings.coupling.formula,
+                                                 upper=best)[2][0])
         if settings.aggregation == "topsis":
             return float(fz.topsis_frozen(s.Z, z[None, :], s.effective_weights)[0])
         return float(fz.aggregate(U[None, :], s.dimension_weights)[0])
@@ -178,7 +180,7 @@ def _nonlinear_plan(score, z0: np.ndarray, lo: np.ndarray, hi: np.ndarray,  # ty
 
 def _z_bounds(fz: Frozen, row: int, year: int, z0: np.ndarray,
               bounds: Mapping[str, tuple[float | None, float | None]] | None) -> tuple:
-    lo, hi = z0.copy(), np.ones_like(z0)
+    lo, hi = z0.copy(), np.full_like(z0, fz.state.settings.normalization.best)
     for name, (a, b) in (bounds or {}).items():
         j = fz.column(name)
         ends = []

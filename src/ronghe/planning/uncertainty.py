@@ -62,7 +62,7 @@ from ronghe.methods.sensitivity import (
     sobol_design,
     sobol_indices,
 )
-from ronghe.result import Result
+from ronghe.result import Result, State
 from ronghe.study import Study
 
 Progress = Callable[[int, int], None]
@@ -276,8 +276,17 @@ def _with(result: Result, **changes: object) -> Study:
     return Study(s.panel, framework, data)
 
 
-def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, np.ndarray], str]:
-    """Treated indicator values under each imputation option; an option that cannot fill the
+Treated = tuple[np.ndarray, np.ndarray]  # (X after treatment, X after imputation only)
+
+
+def _values(state: State) -> Treated:
+    X = state.X
+    return X, X if state.imputed is None else state.imputed
+
+
+def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, Treated], str]:
+    """Indicator values under each imputation option, treated (for the scores) and imputed only
+    (for CV weights, which need the indicators' own ratio scale); an option that cannot fill the
     gaps of these data (``parent_mean`` with a year that has no value at all) is dropped, and the
     returned note says so."""
     s = result.state
@@ -285,10 +294,10 @@ def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, np.n
     out, dropped = {}, []
     for imp in imputations:
         if not gaps or imp == s.settings.treatment.imputation:
-            out[imp] = s.X
+            out[imp] = _values(s)
             continue
         try:
-            out[imp] = _with(result, treatment__imputation=imp).evaluate().state.X
+            out[imp] = _values(_with(result, treatment__imputation=imp).evaluate().state)
         except RongheError as exc:
             dropped.append(f"{imp} ({exc})")
     if not out:
@@ -300,15 +309,52 @@ def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, np.n
     return out, note
 
 
+def _usable(result: Result, choices: tuple[Choice, ...], X_of: dict[str, Treated],
+            given: Mapping[str, Sequence]) -> tuple[tuple[Choice, ...], str]:
+    """Drop default options that cannot run on these data, with a note: a normalisation the data
+    do not allow (z-scores of a year with a single region), the geometric mean when a score can
+    be 0 (shift 0 under min–max or z-score), CV weights when an indicator is not ratio-scale.
+    Options the caller asked for explicitly are kept (they then fail, saying why)."""
+    norms, wgts, aggs = (c.options for c in choices[:3])
+    notes = []
+    if "normalisation" not in given and len(norms) > 1:
+        for norm in norms:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    for X, _imputed in X_of.values():
+                        _normalised(result, X, norm)
+            except MethodError as exc:  # z-scores of a year with one region, say
+                norms = tuple(n for n in norms if n != norm)
+                notes.append(f"{norm} ({exc})")
+    if ("aggregation" not in given and "geometric" in aggs and len(aggs) > 1
+            and result.state.settings.normalization.shift == 0 and set(norms) != {"rank"}):
+        aggs = tuple(a for a in aggs if a != "geometric")
+        notes.append("geometric (normalization.shift is 0, so some scores are 0)")
+    if "weighting" not in given and "cv" in wgts and len(wgts) > 1:
+        for _treated_x, imputed in X_of.values():
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    m.cv_weights(imputed, names=result.state.indicator_ids)
+            except MethodError as exc:
+                wgts = tuple(w for w in wgts if w != "cv")
+                notes.append(f"cv ({exc})")
+                break
+    if not notes:
+        return choices, ""
+    note = f"选项已剔除 / option dropped: {'; '.join(notes)}"
+    warnings.warn(note, RongheWarning, stacklevel=3)
+    return (Choice.discrete("normalisation", norms), Choice.discrete("weighting", wgts),
+            Choice.discrete("aggregation", aggs), *choices[3:]), note
+
+
 def _normalised(result: Result, X: np.ndarray, method: str) -> np.ndarray:
     n = result.state.settings.normalization
     by = result.state.years if n.scope == "year" else None
     dirs = result.state.framework.directions()
-    if method == "zscore":
-        Zz = m.normalize(X, dirs, method="zscore", by=by)
-        lo, hi = Zz.min(), Zz.max()
-        return n.shift + (1.0 - n.shift) * (Zz - lo) / (hi - lo)
-    return m.normalize(X, dirs, method=method, shift=n.shift, shift_mode=n.shift_mode, by=by)
+    return m.normalize(X, dirs, method=method, shift=n.shift, shift_mode=n.shift_mode, by=by,
+                       common_range=method == "zscore")
 
 
 def critic_left_out(Z: np.ndarray, left: Sequence[int | None]) -> np.ndarray:
@@ -340,7 +386,7 @@ def critic_left_out(Z: np.ndarray, left: Sequence[int | None]) -> np.ndarray:
 def _weights(method: str, X: np.ndarray, Z: np.ndarray, left: tuple) -> np.ndarray:
     """Base weights (left-out options x k); the left-out column gets 0."""
     k = Z.shape[1]
-    kernels = {"entropy": lambda: m.entropy_weights(Z), "cv": lambda: m.cv_weights(X),
+    kernels = {"entropy": lambda: m.entropy_weights(Z), "cv": lambda: m.cv_weights(X),  # imputed X
                "equal": lambda: m.equal_weights(k)}
     try:
         if method == "critic":
@@ -361,7 +407,7 @@ def _weights(method: str, X: np.ndarray, Z: np.ndarray, left: tuple) -> np.ndarr
 
 
 def _engine(result: Result, choices: tuple[Choice, ...], rows: np.ndarray,
-            patterns: np.ndarray, X_of: dict[str, np.ndarray]) -> _Engine:
+            patterns: np.ndarray, X_of: dict[str, Treated]) -> _Engine:
     s = result.state
     norms, wgts, aggs, _, imps, left = (c.options for c in choices)
     k = len(s.indicator_ids)
@@ -375,7 +421,7 @@ def _engine(result: Result, choices: tuple[Choice, ...], rows: np.ndarray,
         warnings.simplefilter("ignore")  # constant-column notices repeat for every variant
         for i, imp in enumerate(imps):
             for n, norm in enumerate(norms):
-                full = _normalised(result, X_of[imp], norm)
+                full = _normalised(result, X_of[imp][0], norm)
                 Z[i, n] = full[rows]
                 if logZ is not None:
                     if (full <= 0).any():
@@ -386,7 +432,7 @@ def _engine(result: Result, choices: tuple[Choice, ...], rows: np.ndarray,
                     sq_plus[i, n] = (full[rows] - full.max(axis=0)) ** 2
                     sq_minus[i, n] = (full[rows] - full.min(axis=0)) ** 2
                 for g, method in enumerate(wgts):
-                    base_w[i, n, g] = _weights(method, X_of[imp], full, left)
+                    base_w[i, n, g] = _weights(method, X_of[imp][1], full, left)
     fw, settings = s.framework, s.settings
     dim_method = (fw.dimension_weighting() if settings.weighting.dimensions == "framework"
                   else settings.weighting.dimensions)
@@ -498,6 +544,9 @@ def uncertainty(
     X_of, dropped = _treated(result, choices[4].options) if draws else ({}, "")
     if draws and len(X_of) < len(choices[4].options):
         choices = (*choices[:4], Choice.discrete("imputation", tuple(X_of)), choices[5])
+    if draws:
+        choices, unusable = _usable(result, choices, X_of, options or {})
+        dropped = "; ".join(t for t in (dropped, unusable) if t)
     rng = np.random.default_rng(seed)
     k = len(s.indicator_ids)
     pool = len(choices[3].options)

@@ -5,7 +5,9 @@
   ``E[I] = −1/(n−1)``; ``z_norm``/``p_norm`` under the normality assumption (two-sided) and ``p_sim``
   from random permutations (one-sided in the direction of the observed I, esda's convention:
   ``(M + 1)/(permutations + 1)`` with M the number of permuted values at least as extreme).
-- :func:`local_moran` — LISA (Anselin 1995): ``I_i = z_i Σ_j w_ij z_j / (Σ_k z_k² / n)``; conditional
+- :func:`local_moran` — LISA (Anselin 1995) in esda's convention
+  ``I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_k z_k²`` (Anselin's m2 = Σ z²/n gives (n − 1)/n of these values;
+  the factor is common to all regions, so quadrants, p-values and clusters are the same); conditional
   permutation pseudo p-values; a region is in its quadrant's cluster (HH, LL, HL, LH) when
   ``p_sim < alpha`` and "ns" (不显著) otherwise.
 - :func:`getis_ord` — Gi* (Getis & Ord 1992; Ord & Getis 1995) with binary weights that include the
@@ -156,7 +158,8 @@ def local_moran(
     alpha: float = 0.05,
     seed: int | None = 12345,
 ) -> pd.DataFrame:
-    """Local Moran's I for each region and year.
+    """Local Moran's I for each region and year: ``I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_k z_k²``
+    with row-standardised w and z the deviations from the year's mean (esda ``Moran_Local.Is``).
 
     Columns ``region, year, Ii, p_sim, quadrant, cluster, cluster_zh``; ``quadrant`` is the
     unfiltered HH/LH/LL/HL position in the Moran scatter plot and ``cluster`` keeps it only where
