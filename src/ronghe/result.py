@@ -248,6 +248,8 @@ class Result:
         if has_obstacle_tags(self.framework):
             tables["diagnosis"] = self.diagnoses(year=int(self.state.years.max()))
             tables["typology"] = self.typology_summary()
+        tables.update(self.method_tables())
+        tables.update(self.audit.tables())
         if self.analyses:
             from ronghe.analysis import analysis_tables
 
@@ -275,6 +277,8 @@ class Result:
                 f"{s.normalization.shift} ({s.normalization.shift_mode})",
             ),
             ("耦合公式 coupling formula", s.coupling.formula),
+            *(("警告 warning", f"{zh} / {en}") for zh, en in
+              zip(self.audit.messages("zh"), self.audit.messages("en"), strict=True)),
             ("设置 settings (YAML)", s.to_yaml()),
             *(note for done in self.analyses.values() for note in done.notes()),
         ]
@@ -293,6 +297,22 @@ class Result:
 
         tables = self.tables()
         return write_workbook(path, tables, self.explanations(tables), self.notes())
+
+    # ------------------------------------------------------- method tables
+    def method_tables(self) -> dict[str, pd.DataFrame]:
+        """Entropy, CRITIC, CV, AHP and TOPSIS tables with their intermediate quantities
+        (see :mod:`ronghe.method_tables`)."""
+        from ronghe.method_tables import method_tables
+
+        return method_tables(self)
+
+    @cached_property
+    def audit(self) -> Any:
+        """Statistical audit of the latest year: correlations, Cronbach's alpha, first principal
+        component, effective weights and dominance warnings (see :mod:`ronghe.audit`)."""
+        from ronghe.audit import audit
+
+        return audit(self)
 
     # ------------------------------------------------------------ diagnosis
     def diagnose(self, region: str, year: int | None = None, lang: str = "zh") -> Diagnosis:

@@ -238,8 +238,12 @@ class Study:
         if method == "combined":
             names = fw.combine_methods() if s.indicators == "framework" else s.combine
             parts = [self._single_weights(k, X, Z) for k in names]
-            return m.combine_weights(parts, method=s.combine_method)
-        return self._single_weights(method, X, Z)
+            w = m.combine_weights(parts, method=s.combine_method)
+        else:
+            w = self._single_weights(method, X, Z)
+        if s.cap is None or method == "equal":
+            return w
+        return m.cap_weights(w, s.cap / max(int((w > 0).sum()), 1))
 
     @staticmethod
     def _single_weights(method: str, X: np.ndarray, Z: np.ndarray) -> np.ndarray:

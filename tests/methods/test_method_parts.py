@@ -157,6 +157,10 @@ def test_cap_weights():
     np.testing.assert_allclose(cap_weights(w, 0.9), w)
     with pytest.raises(MethodError, match="equal share"):
         cap_weights(w, 0.2)
+    # a zero weight (constant indicator) receives nothing; the cap counts positive weights only
+    np.testing.assert_allclose(cap_weights([0.8, 0.2, 0.0], 0.5), [0.5, 0.5, 0.0])
+    with pytest.raises(MethodError, match="2 positive"):
+        cap_weights([0.8, 0.2, 0.0], 0.4)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert cap_weights([0.25] * 4, 0.25).tolist() == [0.25] * 4

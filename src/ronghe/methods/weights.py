@@ -341,32 +341,30 @@ def cv_parts(X: object) -> CvParts:
 
 def cap_weights(w: object, cap: float) -> np.ndarray:
     """Weights with none above ``cap``: every weight above it is set to the cap and the excess
-    is shared among the others in proportion to their weights, repeated until none exceeds it
-    (at most k rounds, each capping at least one more weight).
+    is shared among the other positive weights in proportion to them, repeated until none exceeds
+    it (at most k rounds, each capping at least one more weight).
 
     The usual remedy when a data-driven method (entropy above all) lets one indicator dominate a
-    composite: the order of the uncapped weights is kept, the capped ones tie at the cap. A cap
-    below 1/k cannot be met and raises MethodError; weights already below the cap are returned
+    composite: the order of the uncapped weights is kept, the capped ones tie at the cap, and a
+    zero weight (a constant indicator) stays 0. A cap that the positive weights cannot meet
+    (cap × their number < 1) raises MethodError; weights already within the cap are returned
     unchanged (scaled to sum 1).
     """
     arr = as_weights(w, len(np.asarray(w)))
-    k = arr.size
-    if not np.isfinite(cap) or cap * k < 1.0 - 1e-12:
+    positive = int((arr > 0).sum())
+    if not np.isfinite(cap) or cap * positive < 1.0 - 1e-12:
         raise fail(
-            f"权重上限 {cap} 低于等权 1/{k}，无法满足",
-            f"weight cap {cap} is below the equal share 1/{k} and cannot be met",
+            f"权重上限 {cap} 低于 {positive} 个正权重的等权份额，无法满足",
+            f"weight cap {cap} is below the equal share of the {positive} positive weights "
+            "and cannot be met",
         )
-    out = arr / arr.sum()
-    for _ in range(k):
+    out = arr.copy()
+    for _ in range(out.size):
         over = out > cap + 1e-15
         if not over.any():
             break
         excess = float((out[over] - cap).sum())
         out[over] = cap
-        free = ~over & (out < cap)
-        base = out[free].sum()
-        if base > 0:
-            out[free] += excess * out[free] / base
-        else:
-            out[free] += excess / free.sum()
+        free = (out < cap) & (out > 0)
+        out[free] += excess * out[free] / out[free].sum()
     return out
