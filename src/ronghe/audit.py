@@ -157,7 +157,9 @@ class Audit:
     def to_dict(self) -> dict:
         """JSON-ready: every table as records, the warnings in both languages."""
         def records(df: pd.DataFrame) -> list[dict]:
-            return df.astype(object).where(df.notna(), None).to_dict(orient="records")
+            rows = df.astype(object).where(df.notna(), None).to_dict(orient="records")
+            return [{k: v.item() if isinstance(v, np.generic) else v for k, v in r.items()}
+                    for r in rows]
 
         return {
             "year": self.year, "units": self.units, "threshold": self.threshold,

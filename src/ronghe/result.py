@@ -196,6 +196,11 @@ class Result:
             df[f"obs_dim_{d}"] = by_dim[:, j]
         for j, c in enumerate(cat_names):
             df[f"obs_cat_{c}"] = by_cat[:, j]
+        from ronghe.diagnosis import obstacle_shares
+
+        shares = obstacle_shares(self)  # the one convention of every output: O1-O4 sum to 1
+        for col in shares.columns[2:]:
+            df[col] = shares[col].to_numpy()
         return df
 
     @cached_property
