@@ -58,7 +58,9 @@ class MethodSections:
     notes: list[str] = field(default_factory=list)
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        out = dict(self.tables_)
+        """The report's own sheets (the method and audit tables are already among
+        ``Result.tables()``)."""
+        out: dict[str, pd.DataFrame] = {}
         if self.comparison is not None:
             out["weighting_comparison"] = self.comparison.summary
             out["weighting_ranks"] = self.comparison.ranks
