@@ -511,6 +511,8 @@ class SpatialResult:
     lisa: pd.DataFrame
     lisa_counts: pd.DataFrame
     hotspots: pd.DataFrame | None
+    correction: str = "fdr"  #: multiple-testing control of the LISA clusters
+    alpha: float = 0.05
 
     def tables(self) -> dict[str, pd.DataFrame]:
         out = {
@@ -527,7 +529,8 @@ class SpatialResult:
             (
                 "空间自相关 spatial autocorrelation",
                 f"变量 variable {self.variable}; {self.level} {self.kind} 权重 weights "
-                f"(行标准化 row-standardised); {self.permutations} 次置换 permutations; 边界中缺失 "
+                f"(行标准化 row-standardised); {self.permutations} 次置换 permutations; LISA 多重检验 "
+                f"multiple testing: {self.correction}, alpha {self.alpha}; 边界中缺失 "
                 f"regions missing from the boundaries: {len(self.missing)}.",
             )
         ]
@@ -543,6 +546,7 @@ def spatial(
     alpha: float = 0.05,
     seed: int | None = 12345,
     cache_dir: str | Path | None = None,
+    correction: str = "fdr",
 ) -> SpatialResult:
     """Global Moran's I per year, LISA clusters and Getis-Ord Gi* hot spots of ``variable``.
 
@@ -553,6 +557,8 @@ def spatial(
     out with a warning and listed in ``missing``. Gi* needs non-negative values; for a variable
     with negative values it is skipped with a warning (``hotspots`` is None).
     Without the ``maps`` extra the spatial layer's RongheError says what to install.
+    LISA clusters control multiple testing with ``correction`` (default ``"fdr"``, the cut-off
+    of ``esda.fdr``; ``"bonferroni"`` or ``"none"``) over each year's regions.
     """
     from ronghe.spatial.autocorrelation import getis_ord, global_moran, local_moran
 
@@ -560,7 +566,8 @@ def spatial(
     w, keep, missing, level = _weights(list(wide.index), level, kind, cache_dir)
     sub = wide.loc[keep]
     moran = global_moran(sub, w, permutations=permutations, seed=seed)
-    lisa = local_moran(sub, w, permutations=max(permutations, 1), alpha=alpha, seed=seed)
+    lisa = local_moran(sub, w, permutations=max(permutations, 1), alpha=alpha, seed=seed,
+                       correction=correction)
     counts = (
         lisa.groupby(["year", "cluster"])
         .size()
@@ -589,6 +596,8 @@ def spatial(
         lisa=lisa,
         lisa_counts=counts,
         hotspots=hotspots,
+        correction=correction,
+        alpha=alpha,
     )
 
 
@@ -973,10 +982,11 @@ def spatial_figures(
     years: Sequence[int] | None = None,
     cache_dir: str | Path | None = None,
 ) -> list[Path]:
-    """LISA cluster maps (PNG and SVG) of ``years`` (default: first and last year) into
-    ``directory``, drawn on the boundaries of the regions analysed."""
+    """LISA cluster and significance maps and the Moran scatterplot (PNG and SVG) of ``years``
+    (default: first and last year) into ``directory``, drawn on the boundaries of the regions
+    analysed; titles name the variable, the permutations and the multiple-testing control."""
     from ronghe.regions.boundaries import boundaries
-    from ronghe.spatial.figures import lisa_cluster_map
+    from ronghe.spatial.figures import lisa_cluster_map, lisa_significance_map
 
     all_years = sorted(res.lisa["year"].unique())
     chosen = sorted({all_years[0], all_years[-1]}) if years is None else list(years)
@@ -987,8 +997,12 @@ def spatial_figures(
     for year in chosen:
         for suffix in ("png", "svg"):
             path = Path(directory) / f"lisa_{res.variable}_{year}.{suffix}"
-            lisa_cluster_map(shapes, res.lisa, int(year), path=path)
-            out.append(path)
+            detail = {"variable": res.variable, "permutations": res.permutations,
+                      "correction": res.correction}
+            lisa_cluster_map(shapes, res.lisa, int(year), path=path, **detail)
+            sig = Path(directory) / f"lisa_significance_{res.variable}_{year}.{suffix}"
+            lisa_significance_map(shapes, res.lisa, int(year), path=sig, **detail)
+            out.extend([path, sig])
     return out
 
 

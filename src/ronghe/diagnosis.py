@@ -19,9 +19,13 @@ Conventions
   indicator's direction (``Framework.directions()``): the slope of
   ``improvement(v_first, v_t, direction)`` is > 0 (improving), < 0 (worsening) or 0 (flat, within
   rounding).
-- **Obstacle categories**: degree = sum of the obstacle degrees of the indicators tagged O1..O4
-  (``Result.obstacles["category"]``); ``share`` = degree / (O1 + O2 + O3 + O4). The degree of
-  untagged indicators is reported as ``untagged``.
+- **Obstacle categories** (one convention in every output: CLI, workbook, report, brief, web,
+  API; :func:`obstacle_shares`): degree = sum of the obstacle degrees of the indicators tagged
+  O1..O4 (``Result.obstacles["category"]``); the **shares of O1-O4 sum to 100 %**:
+  share = degree / (O1 + O2 + O3 + O4). Indicators without an obstacle tag are **shown
+  separately** as ``untagged``, their part of the total obstacle degree (1 - (O1 + ... + O4)),
+  never added to the O1-O4 shares. The seeds' four obstacles are what the typology compares, so
+  their shares are the ones to read side by side.
 - **Recommended routes** (knowledge-base paths R1-R4 and county mechanisms): the evidence of a route
   is a set of indicators; its score is their summed obstacle degree (each indicator counted once,
   so the score is the share of the region's obstacle mass the route addresses).
@@ -48,7 +52,10 @@ Conventions
   suffers *more than the average region*; on raw shares, whichever category carries the most
   weight would dominate everywhere and the typology would say nothing. A region-year whose O1-O4
   degree is 0 is balanced. Index j maps to ``kb.type_for_obstacle(f"O{j+1}")``, -1 to the balanced
-  type.
+  type. Every diagnosis states the rule in words with the factor (``type_factor``: the location
+  quotient of the type's category, or the largest one for a balanced region) and names the
+  category with the largest absolute share beside it (``largest_category``), so a type that
+  differs from the largest category is explained where it appears.
 """
 
 from __future__ import annotations
@@ -70,6 +77,7 @@ from ronghe.knowledge.models import check_lang
 from ronghe.methods.typology import (
     BALANCED,
     improvement,
+    location_quotients,
     peer_similarity,
     profile_zscores,
     relative_typology,
@@ -81,6 +89,9 @@ if TYPE_CHECKING:
     from ronghe.result import Result
 
 OBSTACLES = ("O1", "O2", "O3", "O4")
+TYPE_THRESHOLD = 1.1
+"""A category types a region when its share is at least this many times the year's mean share
+(``relative_typology``'s default)."""
 TREND_YEARS = 5
 """Window of the trend: the diagnosed year and the four before it."""
 TREND_MIN_POINTS = 3
@@ -101,6 +112,23 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
         "Share of the dominant category in the O1-O4 obstacle degree",
     ),
     "obstacle_type": ("障碍类型代码", "Obstacle-profile type id"),
+    "type_factor": (
+        "类型依据：该类别占比是当年地区平均占比的倍数（均衡型为最大倍数）",
+        "Basis of the type: the category's share over the year's mean share (balanced: the "
+        "largest such factor)",
+    ),
+    "share_O1": ("O1 占 O1–O4 障碍度的比例（四类合计 100%）",
+                 "O1 share of the O1-O4 obstacle degree (sum 100 %)"),
+    "share_O2": ("O2 占 O1–O4 障碍度的比例（四类合计 100%）",
+                 "O2 share of the O1-O4 obstacle degree (sum 100 %)"),
+    "share_O3": ("O3 占 O1–O4 障碍度的比例（四类合计 100%）",
+                 "O3 share of the O1-O4 obstacle degree (sum 100 %)"),
+    "share_O4": ("O4 占 O1–O4 障碍度的比例（四类合计 100%）",
+                 "O4 share of the O1-O4 obstacle degree (sum 100 %)"),
+    "untagged": (
+        "未标注障碍类别的指标另占总障碍度的比例（不计入 O1–O4 的 100%）",
+        "Part of the total obstacle degree from untagged indicators (apart from the O1-O4 100 %)",
+    ),
     "obstacle_type_zh": ("障碍类型（中文）", "Obstacle-profile type (zh)"),
     "obstacle_type_en": ("障碍类型（英文）", "Obstacle-profile type (en)"),
     "path": ("首要推荐路径（R1–R4）", "First recommended path (R1-R4)"),
@@ -232,6 +260,13 @@ class Diagnosis:
     peer_years: tuple[int, int] | None
     peers: list[Peer]
     lang: str = "zh"
+    type_category: str | None = None  #: the category the type names (None: balanced)
+    type_factor: float = float("nan")  #: its share over the year's mean share (balanced: largest)
+    largest_category: str | None = None  #: the category with the largest absolute share
+    type_reason_zh: str = ""
+    type_reason_en: str = ""
+    warnings_zh: list[str] = field(default_factory=list)  #: dominance warnings of the audit
+    warnings_en: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (missing numbers become None)."""
@@ -285,6 +320,8 @@ class _Setup:
     categories: list[str | None]
     cat_degree: np.ndarray  # (n, 4) obstacle degree of O1..O4
     type_code: np.ndarray  # (n,) typology index (0..3 for O1..O4, BALANCED)
+    lq: np.ndarray  # (n, 4) share of O1..O4 over the year's mean share (0 where no O1-O4 degree)
+    year_mean: np.ndarray  # (n, 4) the year's mean O1..O4 shares
     top: np.ndarray  # (n, K) blocking indicators, by decreasing degree
 
 
@@ -373,8 +410,9 @@ def _build_setup(result: Result) -> _Setup:
     k = min(result.settings.top_obstacles, p)
     top = np.argsort(-s.O, axis=1, kind="stable")[:, :k]
     type_code = _type_codes(cat_degree, s.years)
+    lq, year_mean = _quotients(cat_degree, s.years)
     return _Setup(kb, routes, is_path, answers, triggers, by_id, tuple(matched), cats, cat_degree,
-                  type_code, top)
+                  type_code, lq, year_mean, top)
 
 
 def _build_lookup(result: Result) -> _Lookup:
@@ -433,8 +471,74 @@ def _type_codes(cat_degree: np.ndarray, years: np.ndarray) -> np.ndarray:
     codes = np.full(cat_degree.shape[0], BALANCED, dtype=int)
     pos = total > 0
     if pos.any():
-        codes[pos] = relative_typology(cat_degree[pos] / total[pos, None], years[pos])
+        codes[pos] = relative_typology(cat_degree[pos] / total[pos, None], years[pos],
+                                       threshold=TYPE_THRESHOLD)
     return codes
+
+
+def _quotients(cat_degree: np.ndarray, years: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Location quotients of the O1-O4 shares against the year's mean shares (rows with O1-O4
+    degree only, as the typology), and those means; zeros for rows without O1-O4 degree."""
+    total = cat_degree.sum(axis=1)
+    lq = np.zeros_like(cat_degree)
+    mean = np.zeros_like(cat_degree)
+    pos = total > 0
+    if pos.any():
+        lq[pos], mean[pos] = location_quotients(cat_degree[pos] / total[pos, None], years[pos])
+    return lq, mean
+
+
+def obstacle_shares(result: Result, year: int | None = None) -> pd.DataFrame:
+    """The obstacle-category shares every output prints (see the module docstring): per
+    region-year ``share_O1``..``share_O4`` (summing to 1 when the region has any O1-O4 obstacle
+    degree, else all 0) and ``untagged``, the part of the total obstacle degree that comes from
+    indicators without an obstacle tag, shown separately."""
+    cat = result.obstacles["category"]
+    deg = cat.reindex(columns=list(OBSTACLES), fill_value=0.0).to_numpy()
+    total = deg.sum(axis=1, keepdims=True)
+    shares = np.divide(deg, total, out=np.zeros_like(deg), where=total > 0)
+    untagged = np.clip(1.0 - total[:, 0], 0.0, None)
+    out = pd.DataFrame({"region": cat.index.get_level_values("region").astype(str),
+                        "year": cat.index.get_level_values("year").astype(int)})
+    for c, col in zip(OBSTACLES, shares.T, strict=True):
+        out[f"share_{c}"] = col
+    out["untagged"] = untagged
+    if year is not None:
+        out = out[out["year"] == int(year)].reset_index(drop=True)
+    return out
+
+
+def type_reason(category: str | None, factor: float, share: float, mean: float,
+                largest: str | None, largest_share: float, largest_factor: float, year: int,
+                lang: str) -> str:
+    """The typology rule in words for one region-year (see the module docstring)."""
+    zh = lang == "zh"
+    if largest is None:
+        return ("该地区当年没有 O1–O4 障碍度，记为均衡型。" if zh else
+                "The region has no O1-O4 obstacle degree this year, so it is typed balanced.")
+    if category is None:
+        text = (f"相对规则：没有哪一类障碍的占比达到 {year} 年各地区平均占比的 {TYPE_THRESHOLD} 倍"
+                f"（最高为 {factor:.2f} 倍），故为均衡型" if zh else
+                f"Relative rule: no category's share reaches {TYPE_THRESHOLD} times the mean share "
+                f"of the regions in {year} (the highest factor is {factor:.2f}), so the type is "
+                "balanced")
+    else:
+        text = (f"相对规则：{category} 占 O1–O4 障碍度的 {share:.1%}，是 {year} 年各地区平均占比"
+                f"（{mean:.1%}）的 {factor:.2f} 倍，在四类中相对最突出（阈值 {TYPE_THRESHOLD} 倍）"
+                if zh else
+                f"Relative rule: {category} is {share:.1%} of the O1-O4 obstacle degree, "
+                f"{factor:.2f} times the mean share of the regions in {year} ({mean:.1%}), more "
+                f"than the average county by the largest factor of the four (threshold "
+                f"{TYPE_THRESHOLD})")
+    if largest == category:
+        return text + ("；它也是绝对占比最大的类别。" if zh else
+                       "; it is also the largest category in absolute terms.")
+    return text + (
+        f"。按绝对占比最大的是 {largest}（{largest_share:.1%}，为当年平均的 {largest_factor:.2f} 倍）："
+        "该类在多数地区都占比较高，不能区分地区，因此类型按相对规则判定。" if zh else
+        f". The largest category in absolute terms is {largest} ({largest_share:.1%}, "
+        f"{largest_factor:.2f} times the year's mean): it is large almost everywhere and does not "
+        "tell regions apart, so the type follows the relative rule.")
 
 
 def _type_paths(kb: KnowledgeBase) -> dict[str, str]:
@@ -691,6 +795,19 @@ def diagnose(
     )
     code_type = int(st.type_code[row])
     typ = kb.type(_type_ids(kb)[code_type])
+    lq, mean = st.lq[row], st.year_mean[row]
+    big = int(np.argmax(deg)) if total > 0 else None
+    pick = code_type if code_type != BALANCED else int(np.argmax(lq))
+    reason = {
+        lang_: type_reason(
+            OBSTACLES[code_type] if code_type != BALANCED else None, float(lq[pick]),
+            float(deg[pick] / total) if total else 0.0, float(mean[pick]),
+            OBSTACLES[big] if big is not None else None,
+            float(deg[big] / total) if big is not None else 0.0,
+            float(lq[big]) if big is not None else 0.0, year, lang_)
+        for lang_ in ("zh", "en")
+    }
+    audit = result.audit
     paths, mechanisms = _recommendations(st, row, s.O[row], ids)
     lead = blockers[0].indicator
     peer_years, peers = peer_exemplars(result, code, year, lead, n=n_peers, pool=pool,
@@ -720,6 +837,13 @@ def diagnose(
         peer_years=peer_years,
         peers=peers,
         lang=lang,
+        type_category=OBSTACLES[code_type] if code_type != BALANCED else None,
+        type_factor=float(lq[pick]) if total > 0 else float("nan"),
+        largest_category=OBSTACLES[big] if big is not None else None,
+        type_reason_zh=reason["zh"],
+        type_reason_en=reason["en"],
+        warnings_zh=audit.messages("zh"),
+        warnings_en=audit.messages("en"),
     )
 
 
@@ -771,6 +895,10 @@ def diagnoses(result: Result, year: int | None = None) -> pd.DataFrame:
     types = np.asarray(_type_ids(kb), dtype=object)[st.type_code[rows]]
     df["obstacle_type"] = types
     df["obstacle_type_zh"] = pd.Series(types).map({t.id: t.name_zh for t in kb.types}).to_numpy()
+    df["type_factor"] = _type_factors(st, rows)
+    shares = obstacle_shares(result).iloc[rows]
+    for col in [f"share_{c}" for c in OBSTACLES] + ["untagged"]:
+        df[col] = shares[col].to_numpy()
     path_cols = np.flatnonzero(st.is_path)
     score, specific = (a[:, path_cols] for a in _route_scores(st, O, top))
     best = _best(score, specific)
@@ -781,6 +909,48 @@ def diagnoses(result: Result, year: int | None = None) -> pd.DataFrame:
     df["path_zh"] = pd.Series(df["path"]).map(names).to_numpy()
     df["path_score"] = best_score
     return df
+
+
+def _type_factors(st: _Setup, rows: np.ndarray) -> np.ndarray:
+    """The location quotient behind each row's type: of the type's category, or the largest one
+    for a balanced row (NaN for a row without O1-O4 obstacle degree)."""
+    code = st.type_code[rows]
+    lq = st.lq[rows]
+    pick = np.where(code == BALANCED, np.argmax(lq, axis=1), code)
+    out = lq[np.arange(rows.size), pick]
+    return np.where(st.cat_degree[rows].sum(axis=1) > 0, out, np.nan)
+
+
+def distribution(result: Result, year: int | None = None) -> dict[str, pd.DataFrame]:
+    """How the diagnosis spreads over the regions of ``year`` (default: the latest):
+    ``first_obstacles`` (indicator, name_zh, category, regions, share: how many regions have it as
+    their first blocking indicator), ``largest_categories`` (the category with the largest
+    absolute O1-O4 share) and ``types`` (the obstacle-profile types). Shares sum to 1."""
+    s = result.state
+    year = int(s.years.max()) if year is None else int(year)
+    table = diagnoses(result, year)
+    fw = result.framework
+    names = {i.id: i.name_zh for i in fw.indicators}
+    cats = dict(zip(s.indicator_ids, [c or "-" for c in fw.tags("obstacle")], strict=True))
+    n = len(table)
+
+    def counts(col: str) -> pd.DataFrame:
+        out = table[col].value_counts().rename_axis(col).rename("regions").reset_index()
+        out["share"] = out["regions"] / n
+        return out
+
+    first = counts("top1").rename(columns={"top1": "indicator"})
+    first.insert(1, "name_zh", first["indicator"].map(names))
+    first.insert(2, "category", first["indicator"].map(cats))
+    largest = counts("obstacle").rename(columns={"obstacle": "category"})
+    types = counts("obstacle_type")
+    kb = _setup(result).kb
+    types.insert(1, "obstacle_type_zh", types["obstacle_type"].map(
+        {t.id: t.name_zh for t in kb.types}))
+    types.insert(2, "obstacle_type_en", types["obstacle_type"].map(
+        {t.id: t.name_en for t in kb.types}))
+    return {"first_obstacles": first.assign(year=year), "largest_categories": largest.assign(
+        year=year), "types": types.assign(year=year)}
 
 
 def typology(result: Result, year: int | None = None) -> pd.DataFrame:
@@ -841,13 +1011,14 @@ _TEXT = {
         "title": "城乡融合诊断：{region} {name}（{province}）· {year} 年 · 框架 {fw}",
         "synthetic": "注意：合成数据（演示用，非真实统计）",
         "index": "综合指数 {index:.3f}，当年排名 {rank} / {n}；障碍类型：{type}",
+        "why": "  类型说明：{reason}",
         "blockers": "主要障碍指标（障碍度；数值；全部 / 省内百分位，0 最差 100 最好；趋势）",
         "missing": "缺失（已插补）",
         "trend": "{a}–{b} 年每年 {slope}，{status}",
         "no_trend": "年份不足，无趋势",
         "status": {"improving": "改善", "worsening": "恶化", "flat": "持平"},
-        "categories": "障碍类别",
-        "untagged": "未标注 {share:.0%}",
+        "categories": "障碍类别（O1–O4 合计 100%）",
+        "untagged": "未标注障碍类别的指标另占总障碍度 {share:.0%}",
         "dimensions": "维度障碍度",
         "paths": "推荐路径（分值 = 所针对的障碍度；依据）",
         "mechanisms": "配套机制",
@@ -863,14 +1034,16 @@ _TEXT = {
         "title": "Integration diagnosis: {region} {name} ({province}) · {year} · framework {fw}",
         "synthetic": "Note: synthetic data (demo, not real statistics)",
         "index": "Composite index {index:.3f}, rank {rank} of {n} in the year; type: {type}",
+        "why": "  Why this type: {reason}",
         "blockers": "Blocking indicators (obstacle degree; value; percentile among all / province, "
                     "0 worst 100 best; trend)",
         "missing": "missing (imputed)",
         "trend": "{a}-{b} {slope} a year, {status}",
         "no_trend": "too few years for a trend",
         "status": {"improving": "improving", "worsening": "worsening", "flat": "flat"},
-        "categories": "Obstacle categories",
-        "untagged": "untagged {share:.0%}",
+        "categories": "Obstacle categories (O1-O4 sum to 100 %)",
+        "untagged": "indicators without an obstacle tag add {share:.0%} of the total obstacle "
+                    "degree, shown apart",
         "dimensions": "Obstacle degree by dimension",
         "paths": "Recommended paths (score = obstacle degree addressed; evidence)",
         "mechanisms": "Supporting mechanisms",
@@ -900,6 +1073,10 @@ def _render(d: Diagnosis, lang: str) -> str:
         lines.append(t["synthetic"])
     lines.append(t["index"].format(index=d.index, rank=d.rank, n=d.n_regions,
                                    type=d.type_zh if zh else d.type_en))
+    reason = d.type_reason_zh if zh else d.type_reason_en
+    if reason:
+        lines.append(t["why"].format(reason=reason))
+    lines.extend(d.warnings_zh if zh else d.warnings_en)
     lines.append(t["blockers"])
     for k, b in enumerate(d.blockers, 1):
         tr = b.trend

@@ -73,6 +73,13 @@ def explain(column: str) -> tuple[str, str]:
         return COLUMNS[column]
     if column in DIAGNOSIS_COLUMNS:
         return DIAGNOSIS_COLUMNS[column]
+    from ronghe.audit import COLUMN_LABELS as AUDIT_COLUMNS
+    from ronghe.method_tables import COLUMN_LABELS as METHOD_COLUMNS
+
+    if column in METHOD_COLUMNS:
+        return METHOD_COLUMNS[column]
+    if column in AUDIT_COLUMNS:
+        return AUDIT_COLUMNS[column]
     for prefix, (zh, en) in PREFIXED.items():
         if column.startswith(prefix):
             return zh + column, en + column

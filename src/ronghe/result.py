@@ -197,6 +197,11 @@ class Result:
             df[f"obs_dim_{d}"] = by_dim[:, j]
         for j, c in enumerate(cat_names):
             df[f"obs_cat_{c}"] = by_cat[:, j]
+        from ronghe.diagnosis import obstacle_shares
+
+        shares = obstacle_shares(self)  # the one convention of every output: O1-O4 sum to 1
+        for col in shares.columns[2:]:
+            df[col] = shares[col].to_numpy()
         return df
 
     @cached_property
@@ -250,6 +255,8 @@ class Result:
         if has_obstacle_tags(self.framework):
             tables["diagnosis"] = self.diagnoses(year=int(self.state.years.max()))
             tables["typology"] = self.typology_summary()
+        tables.update(self.method_tables())
+        tables.update(self.audit.tables())
         if self.analyses:
             from ronghe.analysis import analysis_tables
 
@@ -277,6 +284,8 @@ class Result:
                 f"{s.normalization.shift} ({s.normalization.shift_mode})",
             ),
             ("耦合公式 coupling formula", s.coupling.formula),
+            *(("警告 warning", f"{zh} / {en}") for zh, en in
+              zip(self.audit.messages("zh"), self.audit.messages("en"), strict=True)),
             ("设置 settings (YAML)", s.to_yaml()),
             *(note for done in self.analyses.values() for note in done.notes()),
         ]
@@ -295,6 +304,22 @@ class Result:
 
         tables = self.tables()
         return write_workbook(path, tables, self.explanations(tables), self.notes())
+
+    # ------------------------------------------------------- method tables
+    def method_tables(self) -> dict[str, pd.DataFrame]:
+        """Entropy, CRITIC, CV, AHP and TOPSIS tables with their intermediate quantities
+        (see :mod:`ronghe.method_tables`)."""
+        from ronghe.method_tables import method_tables
+
+        return method_tables(self)
+
+    @cached_property
+    def audit(self) -> Any:
+        """Statistical audit of the latest year: correlations, Cronbach's alpha, first principal
+        component, effective weights and dominance warnings (see :mod:`ronghe.audit`)."""
+        from ronghe.audit import audit
+
+        return audit(self)
 
     # ------------------------------------------------------------ diagnosis
     def diagnose(self, region: str, year: int | None = None, lang: str = "zh") -> Diagnosis:

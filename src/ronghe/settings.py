@@ -84,6 +84,14 @@ class Weighting(_Model):
     dimensions: Literal["framework", "sum", "equal", "ahp", "fixed"] = Field(
         "framework", description="sum: a dimension weighs the sum of its indicators' weights"
     )
+    cap: float | None = Field(
+        2.0,
+        ge=1.0,
+        description="no data-driven indicator weight (entropy, critic, cv, combined) above cap x "
+        "the equal share (1/k over the k indicators with a positive weight); the excess is "
+        "shared among the others in proportion "
+        "(methods.cap_weights); null: uncapped. Fixed and equal weights are never capped",
+    )
     dimension_fixed: dict[str, float] | None = None
     ahp_matrix: list[list[float]] | None = Field(
         None, description="pairwise comparison matrix of the dimensions, in framework order"

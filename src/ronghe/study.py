@@ -276,13 +276,17 @@ class Study:
             names = fw.combine_methods() if s.indicators == "framework" else s.combine
             parts = [self._single_weights(k, X, Z, "weighting.combine") for k in names]
             try:
-                return m.combine_weights(parts, method=s.combine_method)
+                w = m.combine_weights(parts, method=s.combine_method)
             except MethodError as exc:
                 raise InputError(
                     f"weighting.combine_method {s.combine_method!r} of {', '.join(names)} "
                     f"cannot be formed on these data ({exc})"
                 ) from None
-        return self._single_weights(method, X, Z, "weighting.indicators")
+        else:
+            w = self._single_weights(method, X, Z, "weighting.indicators")
+        if s.cap is None or method == "equal":
+            return w
+        return m.cap_weights(w, s.cap / max(int((w > 0).sum()), 1))
 
     def _single_weights(self, method: str, X: np.ndarray, Z: np.ndarray, setting: str
                         ) -> np.ndarray:

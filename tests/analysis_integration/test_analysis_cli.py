@@ -92,6 +92,10 @@ def test_spatial_with_figures(tmp_path):
         "lisa_index_2013.svg",
         "lisa_index_2023.png",
         "lisa_index_2023.svg",
+        "lisa_significance_index_2013.png",
+        "lisa_significance_index_2013.svg",
+        "lisa_significance_index_2023.png",
+        "lisa_significance_index_2023.svg",
     ]
 
 

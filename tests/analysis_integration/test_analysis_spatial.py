@@ -107,7 +107,9 @@ def test_without_maps_extra_the_spatial_layer_error(province_result, monkeypatch
 
 def test_figures_png_and_svg(prov_spatial, tmp_path, analysis_cache):
     paths = analysis.spatial_figures(prov_spatial, tmp_path, years=[2023], cache_dir=analysis_cache)
-    assert sorted(p.name for p in paths) == ["lisa_index_2023.png", "lisa_index_2023.svg"]
+    assert sorted(p.name for p in paths) == ["lisa_index_2023.png", "lisa_index_2023.svg",
+                                             "lisa_significance_index_2023.png",
+                                             "lisa_significance_index_2023.svg"]
     assert all(p.stat().st_size > 1000 for p in paths)
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 

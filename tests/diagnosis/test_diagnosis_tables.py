@@ -14,7 +14,8 @@ from ronghe.knowledge import load_knowledge
 
 DIAGNOSIS_COLUMNS = [
     "region", "name_zh", "province", "year", "top1", "top1_degree", "top2", "top3", "obstacle",
-    "obstacle_share", "obstacle_type", "obstacle_type_zh", "path", "path_zh", "path_score",
+    "obstacle_share", "obstacle_type", "obstacle_type_zh", "type_factor", "share_O1", "share_O2",
+    "share_O3", "share_O4", "untagged", "path", "path_zh", "path_score",
 ]
 
 

@@ -82,6 +82,8 @@ def evaluate(
     if db_url is not None:
         store.save_run(result.settings.to_yaml(), note=f"evaluate -> {path.name}")
     out.print(f"已写入 written: {path}  ({result!r})")
+    for zh, en in zip(result.audit.messages("zh"), result.audit.messages("en"), strict=True):
+        err.print(f"{zh}\n{en}", markup=False)
 
 
 @app.command()

@@ -100,13 +100,16 @@ def spatial(
     weights: Annotated[str, typer.Option(help="queen, knn, distance")] = "queen",
     permutations: Annotated[int, typer.Option(help="置换次数 permutations")] = 999,
     seed: Annotated[int, typer.Option(help="随机种子 random seed")] = 12345,
+    correction: Annotated[str, typer.Option(
+        help="LISA 多重检验校正 multiple testing: fdr (default), bonferroni, none")] = "fdr",
 ) -> None:
     """空间自相关 Global Moran's I, LISA clusters, Gi* hot spots -> Excel (+ LISA maps)."""
     from ronghe.analysis import spatial as run
     from ronghe.analysis import spatial_figures
 
     result = _result(data, demo, provinces, framework, settings)
-    res = run(result, variable, level=level, kind=weights, permutations=permutations, seed=seed)
+    res = run(result, variable, level=level, kind=weights, permutations=permutations, seed=seed,
+              correction=correction)
     _write(result, res, out_path)
     if figures is not None:
         _figures(spatial_figures(res, figures))

@@ -4,7 +4,13 @@ Rows are region-years pooled over a panel, columns are indicators. Each function
 formula, conventions (ddof, log base, shift) and the paper it follows.
 """
 
-from ronghe.methods.aggregate import topsis, weighted_arithmetic, weighted_geometric
+from ronghe.methods.aggregate import (
+    TopsisParts,
+    topsis,
+    topsis_parts,
+    weighted_arithmetic,
+    weighted_geometric,
+)
 from ronghe.methods.convergence import beta_convergence, sigma_convergence
 from ronghe.methods.coupling import (
     CCD_LEVELS,
@@ -30,10 +36,19 @@ from ronghe.methods.obstacle import aggregate_obstacles, obstacle_degree
 from ronghe.methods.treatment import impute_panel, treat_outliers
 from ronghe.methods.weights import (
     SAATY_RI,
+    AhpParts,
+    CriticParts,
+    CvParts,
+    EntropyParts,
+    ahp_parts,
     ahp_weights,
+    cap_weights,
     combine_weights,
+    critic_parts,
     critic_weights,
+    cv_parts,
     cv_weights,
+    entropy_parts,
     entropy_weights,
     equal_weights,
 )
@@ -42,20 +57,30 @@ __all__ = [
     "CCD_LEVELS",
     "COUPLING_STAGES",
     "SAATY_RI",
+    "AhpParts",
     "CcdLevel",
+    "CriticParts",
+    "CvParts",
+    "EntropyParts",
+    "TopsisParts",
     "aggregate_obstacles",
+    "ahp_parts",
     "ahp_weights",
     "beta_convergence",
+    "cap_weights",
     "ccd_grade",
     "coefficient_of_variation",
     "combine_weights",
     "coupling_coordination",
     "coupling_stage",
+    "critic_parts",
     "critic_weights",
+    "cv_parts",
     "cv_weights",
     "dagum_gini",
     "development_type",
     "ecological_detector",
+    "entropy_parts",
     "entropy_weights",
     "equal_weights",
     "factor_detector",
@@ -72,6 +97,7 @@ __all__ = [
     "sigma_convergence",
     "theil",
     "topsis",
+    "topsis_parts",
     "treat_outliers",
     "weighted_arithmetic",
     "weighted_geometric",

@@ -8,11 +8,13 @@ value when every row is identical.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_weights, fail, warn
 
-__all__ = ["topsis", "weighted_arithmetic", "weighted_geometric"]
+__all__ = ["TopsisParts", "topsis", "topsis_parts", "weighted_arithmetic", "weighted_geometric"]
 
 
 def _within_rows(S: np.ndarray, arr: np.ndarray) -> np.ndarray:
@@ -82,3 +84,24 @@ def topsis(
     if return_distances:
         return closeness, d_plus, d_minus
     return closeness
+
+
+@dataclass(frozen=True)
+class TopsisParts:
+    """TOPSIS's tables: per row the distances D+ (to the ideal) and D- (to the anti-ideal) and
+    the closeness C = D- / (D+ + D-); per indicator the positive ideal v+_j and the negative ideal
+    v-_j of the weighted matrix V = Z · diag(w)."""
+
+    d_plus: np.ndarray
+    d_minus: np.ndarray
+    closeness: np.ndarray
+    ideal: np.ndarray
+    anti_ideal: np.ndarray
+
+
+def topsis_parts(Z: object, w: object, reference: object = None) -> TopsisParts:
+    """:func:`topsis` with its distances and ideals (same conventions and warnings)."""
+    closeness, d_plus, d_minus = topsis(Z, w, return_distances=True, reference=reference)
+    arr = as_matrix(Z if reference is None else reference, "Z")
+    V = arr * as_weights(w, arr.shape[1])
+    return TopsisParts(d_plus, d_minus, closeness, V.max(axis=0), V.min(axis=0))

@@ -144,14 +144,25 @@ def relative_typology(
         raise MethodError(f"groups must have one label per row ({a.shape[0]}), got shape {g.shape}")
     if not threshold > 0:
         raise MethodError(f"threshold must be > 0, got {threshold}")
-    _, code = np.unique(g, return_inverse=True)
-    counts = np.bincount(code)
-    mean = np.stack([np.bincount(code, weights=a[:, c]) for c in range(a.shape[1])], axis=1)
-    mean = mean / counts[:, None]
-    lq = np.divide(a, mean[code], out=np.zeros_like(a), where=mean[code] > 0)
+    lq, _ = location_quotients(a, g)
     top = lq.max(axis=1)
     tied = (lq == top[:, None]).sum(axis=1) > 1
     return np.where((top >= threshold) & ~tied, lq.argmax(axis=1), BALANCED)
+
+
+def location_quotients(A: object, groups: object) -> tuple[np.ndarray, np.ndarray]:
+    """Location quotients LQ_ic = a_ic / ā_gc of shares against their group's mean share, and
+    the group means ā_gc aligned on the rows (both (n, m)); LQ is 0 where the mean share is 0.
+    This is the quantity :func:`relative_typology` types by."""
+    a = np.asarray(A, dtype=float)
+    g = np.asarray(groups)
+    if a.ndim != 2 or g.shape != (a.shape[0],):
+        raise MethodError(f"groups must have one label per row ({a.shape[0]}), got shape {g.shape}")
+    _, code = np.unique(g, return_inverse=True)
+    counts = np.bincount(code)
+    mean = np.stack([np.bincount(code, weights=a[:, c]) for c in range(a.shape[1])], axis=1)
+    mean = (mean / counts[:, None])[code]
+    return np.divide(a, mean, out=np.zeros_like(a), where=mean > 0), mean
 
 
 def peer_similarity(

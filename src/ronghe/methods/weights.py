@@ -11,6 +11,7 @@ cell by cell. Every function returns a non-negative float vector summing to 1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -59,17 +60,20 @@ def _zero_constant(constant: np.ndarray, scores: np.ndarray, method: str) -> np.
     return scores / total
 
 
-def entropy_weights(Z: object) -> np.ndarray:
-    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows).
+@dataclass(frozen=True)
+class EntropyParts:
+    """The entropy method's table as SPSSAU prints it (熵值法): per indicator the information
+    entropy e_j, the utility (divergence) d_j = 1 - e_j and the weight w_j."""
 
-    p_ij = z_ij / Σ_i z_ij;  e_j = -(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0 (natural log; the
-    1/ln n factor makes the base irrelevant);  d_j = 1 - e_j;  w_j = d_j / Σ_j d_j.
+    entropy: np.ndarray
+    utility: np.ndarray
+    weight: np.ndarray
 
-    A constant column (e_j = 1) gets weight 0 with a RongheWarning; if every column is constant,
-    equal weights are returned with a warning. Negative entries raise MethodError (normalise first).
-    Unlike pymcdm, which sets e_j = 0 when a column holds any zero, zeros here simply add nothing
-    to the entropy sum; on strictly positive input both agree.
-    """
+
+def entropy_parts(Z: object) -> EntropyParts:
+    """:func:`entropy_weights` with its intermediate quantities e_j and d_j (same conventions).
+
+    A constant column has e_j = 1, d_j = 0 (an all-zero column: e_j = 1 as well, 0·ln 0 = 0)."""
     arr = as_matrix(Z, "Z")
     n, _ = arr.shape
     if n < 2:
@@ -84,8 +88,80 @@ def entropy_weights(Z: object) -> np.ndarray:
     colsum = arr.sum(axis=0)
     p = arr / np.where(colsum > 0, colsum, 1.0)
     plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = -plogp.sum(axis=0) / np.log(n)
-    return _zero_constant(constant, 1.0 - e, "熵权/entropy")
+    e = np.where(constant, 1.0, -plogp.sum(axis=0) / np.log(n))
+    d = 1.0 - e
+    return EntropyParts(e, d, _zero_constant(constant, d, "熵权/entropy"))
+
+
+def entropy_weights(Z: object) -> np.ndarray:
+    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows).
+
+    p_ij = z_ij / Σ_i z_ij;  e_j = -(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0 (natural log; the
+    1/ln n factor makes the base irrelevant);  d_j = 1 - e_j;  w_j = d_j / Σ_j d_j.
+
+    A constant column (e_j = 1) gets weight 0 with a RongheWarning; if every column is constant,
+    equal weights are returned with a warning. Negative entries raise MethodError (normalise first).
+    Unlike pymcdm, which sets e_j = 0 when a column holds any zero, zeros here simply add nothing
+    to the entropy sum; on strictly positive input both agree. :func:`entropy_parts` also returns
+    e_j and d_j.
+    """
+    return entropy_parts(Z).weight
+
+
+@dataclass(frozen=True)
+class CriticParts:
+    """CRITIC's table: per indicator the contrast σ_j, the conflict Σ_k (1 - r_jk), the
+    information C_j = σ_j · conflict_j and the weight. Constant columns have σ = 0 and NaN conflict
+    and information (their correlations are undefined); their weight is 0."""
+
+    sd: np.ndarray
+    conflict: np.ndarray
+    information: np.ndarray
+    weight: np.ndarray
+
+
+def critic_parts(Z: object, conflict: str = "1-r") -> CriticParts:
+    """:func:`critic_weights` with its intermediate quantities (same conventions and warnings)."""
+    if conflict not in ("1-r", "1-|r|"):
+        raise fail(
+            f"未知冲突项 {conflict!r}", f"conflict must be '1-r' or '1-|r|', got {conflict!r}"
+        )
+    arr = as_matrix(Z, "Z")
+    n, k = arr.shape
+    if n < 2:
+        raise fail("CRITIC 至少需要 2 行", "CRITIC needs at least 2 rows")
+    constant = _constant_columns(arr)
+    if constant.any():
+        cols = column_list(np.flatnonzero(constant))
+        warn(
+            f"第 {cols} 列为常数，CRITIC 权重取 0",
+            f"column(s) {cols} are constant; CRITIC weight 0",
+        )
+    live = np.flatnonzero(~constant)
+    sd_all = arr.std(axis=0, ddof=1)
+    conflict_all = np.full(k, np.nan)
+    info_all = np.full(k, np.nan)
+    w = np.zeros(k)
+    if live.size == 0:
+        warn("所有列均为常数，改用等权", "every column is constant; equal weights used")
+        return CriticParts(sd_all, conflict_all, info_all, equal_weights(k))
+    sub = arr[:, live]
+    sd = sd_all[live]
+    r = np.corrcoef(sub, rowvar=False) if live.size > 1 else np.ones((1, 1))
+    r = np.atleast_2d(r)
+    dissimilarity = 1.0 - (np.abs(r) if conflict == "1-|r|" else r)
+    conflict_all[live] = dissimilarity.sum(axis=0)
+    c = sd * conflict_all[live]
+    info_all[live] = c
+    if c.sum() <= 0:
+        warn(
+            "CRITIC 无法区分非常数指标，改用等权",
+            "CRITIC separates no indicator; equal weights used",
+        )
+        w[live] = 1.0 / live.size
+    else:
+        w[live] = np.clip(c, 0.0, None) / c.sum()
+    return CriticParts(sd_all, conflict_all, info_all, w)
 
 
 def critic_weights(Z: object, conflict: str = "1-r") -> np.ndarray:
@@ -103,42 +179,9 @@ def critic_weights(Z: object, conflict: str = "1-r") -> np.ndarray:
     are computed among the non-constant columns only. If no weight can be formed (all columns
     constant, a single varying column, or all varying columns perfectly correlated), equal weights
     over the varying columns (or over all, if none varies) are returned with a warning.
+    :func:`critic_parts` also returns σ_j, the conflict and C_j.
     """
-    if conflict not in ("1-r", "1-|r|"):
-        raise fail(
-            f"未知冲突项 {conflict!r}", f"conflict must be '1-r' or '1-|r|', got {conflict!r}"
-        )
-    arr = as_matrix(Z, "Z")
-    n, k = arr.shape
-    if n < 2:
-        raise fail("CRITIC 至少需要 2 行", "CRITIC needs at least 2 rows")
-    constant = _constant_columns(arr)
-    if constant.any():
-        cols = column_list(np.flatnonzero(constant))
-        warn(
-            f"第 {cols} 列为常数，CRITIC 权重取 0",
-            f"column(s) {cols} are constant; CRITIC weight 0",
-        )
-    live = np.flatnonzero(~constant)
-    w = np.zeros(k)
-    if live.size == 0:
-        warn("所有列均为常数，改用等权", "every column is constant; equal weights used")
-        return equal_weights(k)
-    sub = arr[:, live]
-    sd = sub.std(axis=0, ddof=1)
-    r = np.corrcoef(sub, rowvar=False) if live.size > 1 else np.ones((1, 1))
-    r = np.atleast_2d(r)
-    dissimilarity = 1.0 - (np.abs(r) if conflict == "1-|r|" else r)
-    c = sd * dissimilarity.sum(axis=0)
-    if c.sum() <= 0:
-        warn(
-            "CRITIC 无法区分非常数指标，改用等权",
-            "CRITIC separates no indicator; equal weights used",
-        )
-        w[live] = 1.0 / live.size
-        return w
-    w[live] = np.clip(c, 0.0, None) / c.sum()
-    return w
+    return critic_parts(Z, conflict).weight
 
 
 # A column whose standard deviation exceeds CV_MAX times its mean is refused by cv_weights: its
@@ -192,15 +235,24 @@ def cv_weights(X: object, names: Sequence[str] | None = None) -> np.ndarray:
     return _zero_constant(constant, cv, "变异系数/CV")
 
 
-def ahp_weights(A: object) -> tuple[np.ndarray, float]:
-    """AHP weights and consistency ratio of a pairwise comparison matrix (Saaty 1980).
+@dataclass(frozen=True)
+class AhpParts:
+    """AHP's table: the pairwise matrix, the weights, λmax, CI = (λmax - n)/(n - 1), Saaty's RI
+    for the order n and CR = CI / RI (CI, RI and CR are 0 for n <= 2, where any reciprocal matrix
+    is consistent)."""
 
-    w is the principal (Perron) eigenvector scaled to sum 1; CI = (λmax - n)/(n - 1);
-    CR = CI / RI with Saaty's random index ``SAATY_RI`` for n = 3..15; CR = 0 for n ≤ 2.
-    The matrix must be square with positive entries and reciprocal (|a_ij·a_ji - 1| ≤ 1e-6);
-    otherwise MethodError names the cell (0-based row i, column j). CR > 0.1 still returns, with a
-    RongheWarning that the judgements are inconsistent.
-    """
+    matrix: np.ndarray
+    weight: np.ndarray
+    lambda_max: float
+    ci: float
+    ri: float
+    cr: float
+
+
+def ahp_parts(A: object) -> AhpParts:
+    """:func:`ahp_weights` with λmax, CI and RI (same validation and CR warning).
+
+    CI and CR are clipped at 0 (λmax of a consistent matrix equals n up to rounding)."""
     arr = as_matrix(A, "A")
     n = arr.shape[0]
     if arr.shape[1] != n:
@@ -230,14 +282,29 @@ def ahp_weights(A: object) -> tuple[np.ndarray, float]:
     v = np.abs(vectors[:, top].real)
     w = v / v.sum()
     if n <= 2:
-        return w, 0.0
-    cr = ((lam - n) / (n - 1)) / SAATY_RI[n - 1]
-    cr = max(float(cr), 0.0)
+        return AhpParts(arr, w, lam, 0.0, 0.0, 0.0)
+    ci = max((lam - n) / (n - 1), 0.0)
+    ri = SAATY_RI[n - 1]
+    cr = ci / ri
     if cr > 0.1:
         warn(
             f"判断矩阵一致性比率 CR = {cr:.3f} > 0.1", f"AHP consistency ratio CR = {cr:.3f} > 0.1"
         )
-    return w, cr
+    return AhpParts(arr, w, lam, float(ci), float(ri), float(cr))
+
+
+def ahp_weights(A: object) -> tuple[np.ndarray, float]:
+    """AHP weights and consistency ratio of a pairwise comparison matrix (Saaty 1980).
+
+    w is the principal (Perron) eigenvector scaled to sum 1; CI = (λmax - n)/(n - 1);
+    CR = CI / RI with Saaty's random index ``SAATY_RI`` for n = 3..15; CR = 0 for n ≤ 2.
+    The matrix must be square with positive entries and reciprocal (|a_ij·a_ji - 1| ≤ 1e-6);
+    otherwise MethodError names the cell (0-based row i, column j). CR > 0.1 still returns, with a
+    RongheWarning that the judgements are inconsistent.
+    :func:`ahp_parts` also returns λmax, CI and RI.
+    """
+    parts = ahp_parts(A)
+    return parts.weight, parts.cr
 
 
 def combine_weights(
@@ -283,3 +350,55 @@ def combine_weights(
     raise fail(
         f"未知组合方法 {method!r}", f"unknown method {method!r}; use multiplicative, linear or game"
     )
+
+
+@dataclass(frozen=True)
+class CvParts:
+    """The coefficient-of-variation method's table: per indicator the mean, the sample standard
+    deviation (ddof=1), CV = sd / |mean| and the weight of :func:`cv_weights`."""
+
+    mean: np.ndarray
+    sd: np.ndarray
+    cv: np.ndarray
+    weight: np.ndarray
+
+
+def cv_parts(X: object) -> CvParts:
+    """:func:`cv_weights` with the mean, sd and CV of each column (the weight, its validation and
+    warnings are those of :func:`cv_weights`)."""
+    weight = cv_weights(X)
+    arr = as_matrix(X)
+    mean = arr.mean(axis=0)
+    sd = arr.std(axis=0, ddof=1)
+    return CvParts(mean, sd, sd / np.abs(mean), weight)
+
+
+def cap_weights(w: object, cap: float) -> np.ndarray:
+    """Weights with none above ``cap``: every weight above it is set to the cap and the excess
+    is shared among the other positive weights in proportion to them, repeated until none exceeds
+    it (at most k rounds, each capping at least one more weight).
+
+    The usual remedy when a data-driven method (entropy above all) lets one indicator dominate a
+    composite: the order of the uncapped weights is kept, the capped ones tie at the cap, and a
+    zero weight (a constant indicator) stays 0. A cap that the positive weights cannot meet
+    (cap × their number < 1) raises MethodError; weights already within the cap are returned
+    unchanged (scaled to sum 1).
+    """
+    arr = as_weights(w, len(np.asarray(w)))
+    positive = int((arr > 0).sum())
+    if not np.isfinite(cap) or cap * positive < 1.0 - 1e-12:
+        raise fail(
+            f"权重上限 {cap} 低于 {positive} 个正权重的等权份额，无法满足",
+            f"weight cap {cap} is below the equal share of the {positive} positive weights "
+            "and cannot be met",
+        )
+    out = arr.copy()
+    for _ in range(out.size):
+        over = out > cap + 1e-15
+        if not over.any():
+            break
+        excess = float((out[over] - cap).sum())
+        out[over] = cap
+        free = (out < cap) & (out > 0)
+        out[free] += excess * out[free] / out[free].sum()
+    return out

@@ -406,6 +406,14 @@ def _weights(method: str, X: np.ndarray, Z: np.ndarray, left: tuple) -> np.ndarr
     return out
 
 
+def _capped(w: np.ndarray, method: str, cap: float | None) -> np.ndarray:
+    """Each row of base weights capped as the study caps its weights (``weighting.cap`` times
+    the equal share of the row's positive weights; equal weights are never capped)."""
+    if cap is None or method == "equal":
+        return w
+    return np.vstack([m.cap_weights(row, cap / max(int((row > 0).sum()), 1)) for row in w])
+
+
 def _engine(result: Result, choices: tuple[Choice, ...], rows: np.ndarray,
             patterns: np.ndarray, X_of: dict[str, Treated]) -> _Engine:
     s = result.state
@@ -432,7 +440,8 @@ def _engine(result: Result, choices: tuple[Choice, ...], rows: np.ndarray,
                     sq_plus[i, n] = (full[rows] - full.max(axis=0)) ** 2
                     sq_minus[i, n] = (full[rows] - full.min(axis=0)) ** 2
                 for g, method in enumerate(wgts):
-                    base_w[i, n, g] = _weights(method, X_of[imp][1], full, left)
+                    base_w[i, n, g] = _capped(_weights(method, X_of[imp][1], full, left), method,
+                                              s.settings.weighting.cap)
     fw, settings = s.framework, s.settings
     dim_method = (fw.dimension_weighting() if settings.weighting.dimensions == "framework"
                   else settings.weighting.dimensions)

@@ -122,6 +122,8 @@ def _build(result: Result, c: ReportContent, p: Profile) -> Document:
             for o in p.top_obstacles.itertuples()])
     doc.add_paragraph(t("障碍类别：", "Obstacle categories: ") + t("，", ", ").join(
         f"{r.label} {r.share:.1%}" for r in p.categories.itertuples()))
+    if p.type_reason:
+        doc.add_paragraph(t("障碍类型说明：", "Why this type: ") + p.type_reason)
 
     doc.add_heading(t("四、建议路径", "4. Recommended paths"), level=1)
     if not p.paths:
@@ -164,7 +166,8 @@ def write_brief(
     lang = check_lang(lang)
     c = content
     if c is None or c.lang != lang or not any(p.region == region for p in c.profiles):
-        c = build_content(result, lang=lang, region=region, year=year, spatial=False)
+        c = build_content(result, lang=lang, region=region, year=year, spatial=False,
+                          methods=False)
     profile = next(p for p in c.profiles if p.region == region)
     doc = _build(result, c, profile)
     out = Path(path)

@@ -61,7 +61,9 @@ SIMPLIFY_PARTS = 1000
 #: Columns a rank-interval table must have (ranks 1 = best): those of
 #: ``ronghe.planning.uncertainty.uncertainty(...).table``; a ``year`` column, if any, is filtered.
 RANK_INTERVAL_COLUMNS = ("region", "nominal_rank", "median_rank", "p05_rank", "p95_rank")
-CATEGORY_OTHER = ("其他（未归类）", "Other (untagged)")
+CATEGORY_OTHER = ("其他（未标注，另占总障碍度，不计入 O1–O4 的 100%）",
+                  "Other (untagged; its part of the total obstacle degree, apart from the "
+                  "O1–O4 100 %)")
 
 
 @dataclass
@@ -89,6 +91,7 @@ class Profile:
     type_label: str  #: obstacle-profile type from the diagnosis ("" without one)
     peers: list[dict[str, Any]]  #: peer exemplars (region, name_zh, scope, before, after, ...)
     peers_note: str
+    type_reason: str = ""  #: the typology rule in words, with the largest category beside it
 
 
 @dataclass
@@ -118,6 +121,8 @@ class ReportContent:
     profile_rule: str
     boundaries: Any = None  #: simplified GeoDataFrame of the panel's regions (code index) or None
     notes: list[str] = field(default_factory=list)
+    #: method tables, audit, weighting comparison, diagnosis distribution, LISA (report.methods)
+    methods: Any = None
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -138,6 +143,8 @@ class ReportContent:
             out["moran"] = self.moran
         if self.rank_intervals is not None:
             out["rank_intervals"] = self.rank_intervals
+        if self.methods is not None:
+            out.update(self.methods.tables())
         return out
 
 
@@ -396,13 +403,7 @@ def _profile(
         "dimension": [str(w.at[i, "dimension"]) for i in ind.index],
         "degree": ind.to_numpy(dtype=float),
     })
-    cats = obs["category"].sort_values(ascending=False)
-    categories = pd.DataFrame({
-        "category": cats.index.astype(str),
-        "name": [cat_names.get(c, c) for c in cats.index],
-        "share": cats.to_numpy(dtype=float),
-    })
-    categories["label"] = _category_labels(categories)
+    categories = _category_shares(result, region, year, cat_names)
     diag = _diagnosis(result, region, year, lang)
     paths = _diagnosis_paths(diag, lang) if diag and "error" not in diag else []
     source = "diagnosis"
@@ -450,7 +451,37 @@ def _profile(
         type_label=str(diag.get(f"type_{lang}") or "") if diag and "error" not in diag else "",
         peers=peers,
         peers_note=peers_note,
+        type_reason=str(diag.get(f"type_reason_{lang}") or "") if diag and "error" not in diag
+        else "",
     )
+
+
+def _mean_shares(result: Result, cat_names: dict[str, str]) -> pd.DataFrame:
+    """Mean O1-O4 shares (and mean untagged part) of the regions per year, in the convention of
+    :func:`ronghe.diagnosis.obstacle_shares`; columns are the categories of ``cat_names``."""
+    from ronghe.diagnosis import obstacle_shares
+
+    shares = obstacle_shares(result).rename(columns=lambda c: c.removeprefix("share_"))
+    shares = shares.rename(columns={"untagged": UNTAGGED})
+    return shares.groupby("year")[[c for c in cat_names]].mean()
+
+
+def _category_shares(result: Result, region: str, year: int, cat_names: dict[str, str]
+                     ) -> pd.DataFrame:
+    """The region-year's obstacle categories under the one convention of
+    :func:`ronghe.diagnosis.obstacle_shares`: O1-O4 shares summing to 1 (largest first), then the
+    untagged part of the total obstacle degree as a separate last row."""
+    from ronghe.diagnosis import OBSTACLES, obstacle_shares
+
+    shares = obstacle_shares(result, year).set_index("region").loc[region]
+    rows = sorted(((c, float(shares[f"share_{c}"])) for c in OBSTACLES if c in cat_names),
+                  key=lambda x: -x[1])
+    if UNTAGGED in cat_names:
+        rows.append((UNTAGGED, float(shares["untagged"])))
+    categories = pd.DataFrame(rows, columns=["category", "share"])
+    categories.insert(1, "name", [cat_names.get(c, c) for c in categories["category"]])
+    categories["label"] = _category_labels(categories)
+    return categories
 
 
 def _profile_regions(cur: pd.DataFrame, region: str | None, lang: Lang) -> tuple[list[str], str]:
@@ -481,11 +512,13 @@ def build_content(
     rank_intervals: pd.DataFrame | None = None,
     draws: int = 0,
     spatial: bool = True,
+    methods: bool = True,
 ) -> ReportContent:
     """Gather the report of ``result``: ``region`` limits the profiles to one region, ``year``
     (default the last) is the cross-section shown, ``rank_intervals`` (columns
     :data:`RANK_INTERVAL_COLUMNS`) or ``draws`` > 0 (run the uncertainty analysis) adds that
-    section, and ``spatial=False`` skips boundaries, the map and Moran's I."""
+    section, ``spatial=False`` skips boundaries, the map, Moran's I and LISA, and ``methods=False``
+    the method tables, audit, weighting comparison and diagnosis spread (:mod:`ronghe.report.methods`)."""
     lang = check_lang(lang)
 
     def t(zh: str, en: str) -> str:
@@ -550,8 +583,8 @@ def build_content(
     grade_shares = counts
 
     cat = result.obstacles["category"]
-    cat_mean = cat.groupby(level="year").mean()
     cat_names = _category_names(lang, [str(c) for c in cat.columns])
+    cat_mean = _mean_shares(result, cat_names)
     obstacle_categories = (
         cat_mean.reset_index().melt(id_vars="year", var_name="category", value_name="share")
     )
@@ -608,7 +641,7 @@ def build_content(
     coverage = t(fw.description_zh, fw.description_en)
     if coverage:  # what the framework measures and, e.g. for the census, what it cannot
         data_note += t(f" 指标框架：{coverage}", f" Framework: {coverage}")
-    return ReportContent(
+    content = ReportContent(
         lang=lang,
         title=t(f"城乡融合评价报告 — {fw.name_zh}", f"Urban–rural integration report — {fw.name_en}"),
         data_note=data_note,
@@ -633,3 +666,9 @@ def build_content(
         boundaries=gdf,
         notes=notes,
     )
+    if methods:
+        from ronghe.report.methods import build_methods
+
+        content.methods = build_methods(result, content, spatial=spatial)
+        notes.extend(content.methods.notes)
+    return content

@@ -5,7 +5,7 @@ of :mod:`ronghe.report.style`, and saved as PNG, SVG and PDF.
 - :func:`d_trend_by_group` — mean D by year for each macro-region (or province, see
   :mod:`ronghe.report.content`);
 - :func:`grade_composition` — stacked shares of the ten coupling-coordination grades by year;
-- :func:`obstacle_categories` — mean obstacle degree of each category (O1-O4, other) in a year;
+- :func:`obstacle_categories` — mean share of each category (O1-O4 sum to 1, other apart) in a year;
 - :func:`choropleth` — D of a year on the regions' boundaries (geopandas), when available;
 - :func:`region_trend` — one region's index and D against its province and all regions (the brief).
 
@@ -103,7 +103,8 @@ def grade_composition(c: ReportContent, style: Style) -> Figure:
 
 
 def obstacle_categories(c: ReportContent, style: Style, year: int | None = None) -> Figure:
-    """Mean obstacle degree of each category in ``year`` (default the report's year)."""
+    """Mean share of each obstacle category in ``year`` (default the report's year), in the
+    convention of :func:`ronghe.diagnosis.obstacle_shares`."""
     year = c.last if year is None else year
     cur = c.obstacle_categories[c.obstacle_categories["year"] == year].sort_values("share")
     fig = _figure(style, 0.45 * len(cur) + 1.0)
@@ -113,7 +114,8 @@ def obstacle_categories(c: ReportContent, style: Style, year: int | None = None)
                 height=0.6)
         ax.grid(axis="x")
         ax.grid(axis="y", visible=False)
-        ax.set_xlabel(style.t("平均障碍度（%）", "Mean obstacle degree (%)"))
+        ax.set_xlabel(style.t("地区平均占比（%；O1–O4 合计 100，其他另计）",
+                              "Mean share (%; O1–O4 sum to 100, other apart)"))
         ax.set_title(style.t(f"{year} 年障碍类别", f"Obstacle categories, {year}"))
     return fig
 

@@ -155,8 +155,9 @@ def _obstacles(c: ReportContent, style: Style) -> str:
     cur = c.obstacle_categories[c.obstacle_categories["year"] == c.last].sort_values("share")
     fig = go.Figure(go.Bar(x=cur["share"], y=cur["label"],
                            orientation="h", marker_color=PALETTE[3]))
-    fig.update_layout(title=style.t(f"{c.last} 年障碍类别平均障碍度",
-                                    f"Mean obstacle degree by category, {c.last}"),
+    fig.update_layout(title=style.t(f"{c.last} 年障碍类别平均占比（O1–O4 合计 100%，其他另计）",
+                                    f"Mean share by obstacle category, {c.last} (O1–O4 sum to "
+                                    "100 %, other apart)"),
                       xaxis_tickformat=".0%")
     return _div(fig, style, 300)
 
@@ -239,6 +240,8 @@ def render_html(result: Result, content: ReportContent, style: Style) -> str:
     """The report page as one string (see the module docstring)."""
     from plotly.offline import get_plotlyjs
 
+    from ronghe.report.methods import render_methods
+
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(default=True, default_for_string=True),
@@ -280,6 +283,7 @@ def render_html(result: Result, content: ReportContent, style: Style) -> str:
         disparity=None if c.disparity is None else c.disparity.to_dict("records"),
         disparity_grouping=c.disparity_grouping,
         moran=None if c.moran is None else c.moran.to_dict("records"),
+        method_sections=render_methods(result, c, style),
     )
 
 

@@ -35,7 +35,10 @@ REPORT_COLUMNS: dict[str | tuple[str, str], tuple[str, str]] = {
     "G_within": ("组内基尼系数 G_jj", "Within-group Gini G_jj"),
     "grade_label": ("协调等级名称", "Grade name"),
     ("grade_shares", "share"): ("该等级地区占比", "Share of regions in the grade"),
-    ("obstacle_categories", "share"): ("该类别平均障碍度", "Mean obstacle degree of the category"),
+    ("obstacle_categories", "share"): (
+        "该类别的地区平均占比（O1–O4 合计 100%；other 为未标注指标另占总障碍度的部分）",
+        "Mean share of the category over regions (O1-O4 sum to 100 %; other: the untagged part "
+        "of the total obstacle degree, apart)"),
     "category": ("障碍类别（O1–O4，other 未归类）", "Obstacle category (O1-O4, other = untagged)"),
     "name": ("名称", "Name"),
     "label": ("显示标签", "Display label"),

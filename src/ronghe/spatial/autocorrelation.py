@@ -9,7 +9,9 @@
   ``I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_k z_k²`` (Anselin's m2 = Σ z²/n gives (n − 1)/n of these values;
   the factor is common to all regions, so quadrants, p-values and clusters are the same); conditional
   permutation pseudo p-values; a region is in its quadrant's cluster (HH, LL, HL, LH) when
-  ``p_sim < alpha`` and "ns" (不显著) otherwise.
+  ``p_sim`` is below the year's cut-off and "ns" (不显著) otherwise. The cut-off is ``alpha``, or
+  with ``correction`` the Bonferroni bound alpha/n or the false-discovery-rate cut-off of
+  ``esda.fdr`` (:func:`ronghe.methods.significance.p_threshold`), computed over the year's regions.
 - :func:`getis_ord` — Gi* (Getis & Ord 1992; Ord & Getis 1995) with binary weights that include the
   region itself (w_ii = 1): ``G*_i = Σ_j w_ij x_j / Σ_j x_j``; the z-score uses esda's analytical
   moments, and hot/cold spots are classified by the two-sided normal test on z at 99%, 95% and 90%
@@ -34,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ronghe.errors import InputError, RongheError
+from ronghe.methods.significance import CORRECTIONS, p_threshold
 from ronghe.regions.boundaries import MAPS_EXTRA_MESSAGE
 from ronghe.spatial.align import region_year_matrix
 from ronghe.spatial.conditional import conditional_p_values
@@ -50,6 +53,8 @@ __all__ = [
     "local_moran",
 ]
 
+SIGNIFICANCE_LEVELS = (0.05, 0.01, 0.001, 0.0001)
+"""The classes of GeoDa's LISA significance map."""
 CLUSTER_LABELS_ZH = {"HH": "高高", "LL": "低低", "HL": "高低", "LH": "低高", "ns": "不显著"}
 # esda's quadrant codes: 1 = HH, 2 = LH, 3 = LL, 4 = HL (0 when z_i or its lag is exactly 0).
 _QUADRANTS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
@@ -157,13 +162,17 @@ def local_moran(
     permutations: int = 999,
     alpha: float = 0.05,
     seed: int | None = 12345,
+    correction: str = "none",
 ) -> pd.DataFrame:
     """Local Moran's I for each region and year: ``I_i = (n − 1) z_i Σ_j w_ij z_j / Σ_k z_k²``
     with row-standardised w and z the deviations from the year's mean (esda ``Moran_Local.Is``).
 
-    Columns ``region, year, Ii, p_sim, quadrant, cluster, cluster_zh``; ``quadrant`` is the
-    unfiltered HH/LH/LL/HL position in the Moran scatter plot and ``cluster`` keeps it only where
-    ``p_sim < alpha`` ("ns" otherwise).
+    Columns ``region, year, Ii, p_sim, quadrant, cluster, cluster_zh, p_threshold,
+    significance``; ``quadrant`` is the unfiltered HH/LH/LL/HL position in the Moran scatter plot
+    and ``cluster`` keeps it only where ``p_sim < p_threshold`` ("ns" otherwise), the cut-off of
+    ``alpha`` under ``correction`` (``none``, ``bonferroni`` or ``fdr``) over the year's regions.
+    ``significance`` is GeoDa's significance-map class: the smallest of 0.05, 0.01, 0.001, 0.0001
+    (not above ``alpha``) whose corrected cut-off the p-value is below, else "ns".
     """
     esda, _ = _esda()
     if permutations < 1:
@@ -172,6 +181,9 @@ def local_moran(
         )
     if not 0 < alpha < 1:
         raise InputError("显著性水平须在 (0, 1) / alpha must be in (0, 1)", value=alpha)
+    if correction not in CORRECTIONS:
+        raise InputError("多重检验校正须为 none、bonferroni 或 fdr / correction must be none, "
+                         "bonferroni or fdr", value=correction)
     y, _, years = region_year_matrix(values, w.id_order)
     wr = _row_standardised(w)
     regions = [str(r) for r in wr.id_order]
@@ -189,7 +201,11 @@ def local_moran(
             seed=seed,
         )
         quadrant = np.array([_QUADRANTS.get(int(q), "ns") for q in lm.q], dtype=object)
-        cluster = np.where(p_sim < alpha, quadrant, "ns")
+        cut = p_threshold(p_sim, alpha, correction)
+        cluster = np.where(p_sim < cut, quadrant, "ns")
+        significance = np.full(p_sim.size, "ns", dtype=object)
+        for level in sorted((a for a in SIGNIFICANCE_LEVELS if a <= alpha), reverse=True):
+            significance[p_sim < p_threshold(p_sim, level, correction)] = f"{level:g}"
         frames.append(
             pd.DataFrame(
                 {
@@ -200,6 +216,8 @@ def local_moran(
                     "quadrant": quadrant,
                     "cluster": cluster,
                     "cluster_zh": [CLUSTER_LABELS_ZH[c] for c in cluster],
+                    "p_threshold": cut,
+                    "significance": significance,
                 }
             )
         )

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.figure import Figure
 
-__all__ = ["cjk_font", "kernel_density_lines", "lisa_cluster_map", "markov_heatmap", "save_figure"]
+__all__ = [
+    "cjk_font",
+    "kernel_density_lines",
+    "lisa_cluster_map",
+    "lisa_significance_map",
+    "markov_heatmap",
+    "moran_scatterplot",
+    "save_figure",
+]
 
 
 # Cluster colours follow GeoDa's LISA map.
@@ -37,8 +45,25 @@ _CLUSTER_STYLE = {
     "HL": ("#fdae61", "高低", "High-Low"),
     "ns": ("#eeeeee", "不显著", "Not significant"),
 }
+# GeoDa's significance-map greens, darker for smaller p
+_SIGNIFICANCE_STYLE = {
+    "0.0001": ("#006d2c", "p < 0.0001", "p < 0.0001"),
+    "0.001": ("#31a354", "p < 0.001", "p < 0.001"),
+    "0.01": ("#74c476", "p < 0.01", "p < 0.01"),
+    "0.05": ("#c7e9c0", "p < 0.05", "p < 0.05"),
+    "ns": ("#eeeeee", "不显著", "Not significant"),
+}
+_CORRECTION_TEXT = {"fdr": ("FDR 校正", "FDR"), "bonferroni": ("Bonferroni 校正", "Bonferroni"),
+                    "none": ("未校正", "uncorrected")}
 _TEXT = {
     "lisa": ("{year} 年 LISA 集聚图", "LISA clusters, {year}"),
+    "significance": ("{year} 年 LISA 显著性图", "LISA significance, {year}"),
+    "moran": ("{year} 年 Moran 散点图", "Moran scatterplot, {year}"),
+    "detail": ("{variable}，{permutations} 次置换，{correction}",
+               "{variable}, {permutations} permutations, {correction}"),
+    "z": ("标准化值 z", "Standardised value z"),
+    "lag": ("空间滞后 Wz", "Spatial lag Wz"),
+    "slope": ("斜率（Moran's I）= {slope:.4f}", "slope (Moran's I) = {slope:.4f}"),
     "no_data": ("无数据", "No data"),
     "markov": ("马尔可夫转移概率矩阵", "Markov transition probabilities"),
     "from": ("期初类型", "Class at t"),
@@ -91,24 +116,40 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     return path
 
 
+def _subtitle(lang: int, variable: str | None, permutations: int | None,
+              correction: str | None) -> str:
+    if variable is None and permutations is None and correction is None:
+        return ""
+    return "\n" + _TEXT["detail"][lang].format(
+        variable=variable or "-", permutations=permutations or "-",
+        correction=_CORRECTION_TEXT.get(correction or "none", (correction, correction))[lang])
+
+
 def lisa_cluster_map(
     regions: gpd.GeoDataFrame,
     clusters: pd.DataFrame,
     year: int,
     *,
     path: str | Path | None = None,
+    variable: str | None = None,
+    permutations: int | None = None,
+    correction: str | None = None,
+    column: str = "cluster",
 ) -> Figure:
     """Map of local Moran clusters for one year.
 
     ``regions``: boundaries indexed by region code (e.g. :func:`ronghe.regions.boundaries.boundaries`);
     ``clusters``: the frame of :func:`ronghe.spatial.autocorrelation.local_moran`. Regions of the
-    map without a result are drawn hatched as "no data".
+    map without a result are drawn hatched as "no data". ``variable``, ``permutations`` and
+    ``correction`` (multiple-testing control) go into the title, as GeoDa prints them.
+    ``column="significance"`` draws the significance map instead (:func:`lisa_significance_map`).
     """
     mpl, Figure, Rectangle = _matplotlib()
     rows = clusters[clusters["year"] == year]
     if rows.empty:
         raise InputError(f"没有 {year} 年的 LISA 结果 / no LISA results for {year}", column="year")
-    by_region = rows.set_index(rows["region"].astype(str))["cluster"]
+    by_region = rows.set_index(rows["region"].astype(str))[column]
+    styles = _CLUSTER_STYLE if column == "cluster" else _SIGNIFICANCE_STYLE
     unknown = sorted(set(by_region.index) - {str(c) for c in regions.index})
     if unknown:
         raise InputError(
@@ -129,7 +170,7 @@ def lisa_cluster_map(
                 ax=ax, color="white", edgecolor="#999999", hatch="///", linewidth=0.2
             )
         handles = []
-        for cluster, (colour, zh, en) in _CLUSTER_STYLE.items():
+        for cluster, (colour, zh, en) in styles.items():
             mask = (label == cluster).to_numpy()
             if mask.any():
                 frame[mask].plot(ax=ax, color=colour, edgecolor="#666666", linewidth=0.2)
@@ -157,10 +198,90 @@ def lisa_cluster_map(
                 )
             )
         ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=8)
-        ax.set_title(_TEXT["lisa"][lang].format(year=year))
+        title = "lisa" if column == "cluster" else "significance"
+        ax.set_title(_TEXT[title][lang].format(year=year)
+                     + _subtitle(lang, variable, permutations, correction))
         ax.set_axis_off()
         if path is not None:
             save_figure(fig, path)
+    return fig
+
+
+def lisa_significance_map(
+    regions: gpd.GeoDataFrame,
+    clusters: pd.DataFrame,
+    year: int,
+    *,
+    path: str | Path | None = None,
+    variable: str | None = None,
+    permutations: int | None = None,
+    correction: str | None = None,
+) -> Figure:
+    """GeoDa's LISA significance map: regions by the smallest level (0.05, 0.01, 0.001, 0.0001)
+    whose corrected cut-off their pseudo p-value is below (column ``significance`` of
+    :func:`ronghe.spatial.autocorrelation.local_moran`); drawn beside the cluster map."""
+    return lisa_cluster_map(regions, clusters, year, path=path, variable=variable,
+                            permutations=permutations, correction=correction,
+                            column="significance")
+
+
+def moran_scatterplot(
+    values: pd.Series,
+    w: object,
+    *,
+    year: int,
+    variable: str,
+    permutations: int | None = None,
+    clusters: pd.DataFrame | None = None,
+    path: str | Path | None = None,
+) -> Figure:
+    """Moran scatterplot of one year: standardised values z against their spatial lag Wz
+    (row-standardised ``w``, a libpysal ``W`` whose ``id_order`` the index of ``values``
+    follows), with the least-squares line through them; its slope is Moran's I (with
+    row-standardised weights). Points are coloured by LISA cluster when ``clusters`` (the frame of
+    ``local_moran``) is given."""
+    mpl, Figure, _ = _matplotlib()
+    ids = [str(i) for i in w.id_order]  # type: ignore[attr-defined]
+    y = values.rename(index=str).reindex(ids).to_numpy(dtype=float)
+    if np.isnan(y).any() or y.std() == 0:
+        raise InputError(f"{variable} 在 {year} 年缺值或为常数 / {variable} is missing or constant "
+                         f"in {year}", column=variable)
+    z = (y - y.mean()) / y.std()
+    sparse = w.sparse  # type: ignore[attr-defined]
+    rows = np.asarray(sparse.sum(axis=1)).ravel()
+    lag = (sparse @ z) / np.where(rows > 0, rows, 1.0)
+    slope = float(np.polyfit(z, lag, 1)[0])
+    label = None
+    if clusters is not None:
+        cur = clusters[clusters["year"] == year].set_index(clusters["region"].astype(str))
+        label = cur["cluster"].reindex(ids).fillna("ns").to_numpy()
+    lang, rc = _language()
+    with mpl.rc_context(rc):
+        fig = Figure(figsize=(6.5, 6))
+        ax = fig.subplots()
+        if label is None:
+            ax.scatter(z, lag, s=8, color="#555555", alpha=0.7)
+        else:
+            for cluster, (colour, zh, en) in _CLUSTER_STYLE.items():
+                mask = label == cluster
+                if mask.any():
+                    ax.scatter(z[mask], lag[mask], s=8, alpha=0.8,
+                               color=colour if cluster != "ns" else "#bbbbbb",
+                               label=f"{(zh, en)[lang]} ({int(mask.sum())})")
+            ax.legend(frameon=False, fontsize=8, loc="upper left")
+        x = np.array([z.min(), z.max()])
+        ax.plot(x, slope * x + (lag.mean() - slope * z.mean()), color="#222222", linewidth=1.2)
+        ax.axhline(0, color="#999999", linewidth=0.6)
+        ax.axvline(0, color="#999999", linewidth=0.6)
+        ax.set_xlabel(_TEXT["z"][lang])
+        ax.set_ylabel(_TEXT["lag"][lang])
+        detail = f"{variable}" + (f", {permutations} " + ("次置换" if lang == 0 else "permutations")
+                                  if permutations else "")
+        ax.set_title(_TEXT["moran"][lang].format(year=year) + "\n" + detail + "; "
+                     + _TEXT["slope"][lang].format(slope=slope))
+        if path is not None:
+            save_figure(fig, path)
+    fig.slope = slope  # type: ignore[attr-defined]
     return fig
 
 

@@ -96,6 +96,8 @@ class ObstacleRow(BaseModel):
     top: list[Degree]
     dimensions: dict[str, float | None]
     categories: dict[str, float | None]
+    #: O1-O4 shares summing to 1 and ``untagged`` apart (ronghe.diagnosis.obstacle_shares)
+    shares: dict[str, float | None] = Field(default_factory=dict)
 
 
 class SimulateIn(BaseModel):
@@ -281,7 +283,9 @@ def _obstacle_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
             "region": r["region"], "year": r["year"],
             "top": [{"indicator": r[k], "degree": r[f"{k}_degree"]} for k in tops],
             "dimensions": {k[8:]: v for k, v in r.items() if k.startswith("obs_dim_")},
-            "categories": {k[8:]: v for k, v in r.items() if k.startswith("obs_cat_")}})
+            "categories": {k[8:]: v for k, v in r.items() if k.startswith("obs_cat_")},
+            "shares": {k.removeprefix("share_"): v for k, v in r.items()
+                       if k.startswith("share_") or k == "untagged"}})
     return out
 
 
@@ -387,6 +391,21 @@ def build_router() -> APIRouter:
             diagnosis_for(p, who, code, year, lang, snap)))
         return Response(body, media_type="application/json")
 
+    @api.get("/results/methods", response_model=dict[str, Any])
+    async def methods_tables(request: Request, region: str | None = RegionQ,
+                             year: int | None = Year,
+                             who: Principal = Depends(api_principal)) -> Response:
+        """Weighting tables (entropy e/d, CRITIC parts, CV, AHP, the weights compared), TOPSIS
+        ideals and D+/D-/C per region-year in scope, and the statistical audit with its
+        dominance warnings (ronghe.method_tables, ronghe.audit)."""
+        p = platform(request)
+        _prepare(p, who, region)
+        snap = await current(p)
+        if snap.result is None:
+            raise HTTPException(404, "no data in the database / 数据库中没有数据")
+        return Response(snap.answer(("methods", who.scope, region, year), lambda: ANY.dump_json(
+            methods_for(snap, who, region, year))), media_type="application/json")
+
     if find_spec("ronghe.planning.scenario") is not None:
         @api.post("/simulate", response_model=SimulateOut)
         def simulate(body: SimulateIn, who: Principal = Depends(api_principal),
@@ -451,6 +470,25 @@ def build_router() -> APIRouter:
                 "warnings": [line for line in done.report.lines() if line.startswith("warning")]}
 
     return api
+
+
+def methods_for(snap: Snapshot, who: Principal, region: str | None,
+                year: int | None) -> dict[str, Any]:
+    """The body of ``/results/methods``: framework-level tables whole, TOPSIS rows in scope."""
+    res = snap.result
+    tables = res.method_tables()
+    topsis = tables.pop("topsis")
+    keep = np.ones(len(topsis), dtype=bool)
+    if who.scope is not None:
+        keep &= topsis["region"].isin(list(who.scope)).to_numpy()
+    if region is not None:
+        keep &= (topsis["region"] == region).to_numpy()
+    if year is not None:
+        keep &= (topsis["year"] == year).to_numpy()
+    out: dict[str, Any] = {name: records(frame) for name, frame in tables.items()}
+    out["topsis"] = records(topsis[keep])
+    out["audit"] = res.audit.to_dict()
+    return out
 
 
 def _result_or_404(p: Platform):  # type: ignore[no-untyped-def]
