@@ -118,6 +118,21 @@ class ReportContent:
     profile_rule: str
     boundaries: Any = None  #: simplified GeoDataFrame of the panel's regions (code index) or None
     notes: list[str] = field(default_factory=list)
+    _d_map: Any = field(default=None, repr=False, compare=False)
+
+    def d_map(self) -> Any:
+        """The map of D in the report's year (:class:`ronghe.regions.chinamap.ChinaMap`, ten
+        grades), built once; None without boundaries."""
+        if self.boundaries is None:
+            return None
+        if self._d_map is None:
+            from ronghe.regions.chinamap import china_map, grade_classes
+
+            cur = self.rankings
+            self._d_map = china_map(
+                self.boundaries, cur.set_index("region")["D"], classes=grade_classes(self.lang),
+                names=dict(zip(cur["region"], cur["name_zh"].astype(str), strict=True)))
+        return self._d_map
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
