@@ -167,7 +167,7 @@ class ChinaMap:
         return [int((cls == k).sum()) for k in range(len(self.classes.labels))]
 
 
-def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+def simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     """Douglas–Peucker without topology (fast), redone with topology kept where that empties or
     invalidates a polygon (tiny districts)."""
     import shapely
@@ -180,10 +180,10 @@ def _simplify(geoms: np.ndarray, tolerance: float) -> np.ndarray:
 
 def _project(gdf: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
     out = gdf.to_crs(ALBERS)
-    return out.set_geometry(_simplify(out.geometry.to_numpy(), tolerance), crs=out.crs)
+    return out.set_geometry(simplify(out.geometry.to_numpy(), tolerance), crs=out.crs)
 
 
-def _box_extent(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+def box_extent(box: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
     import geopandas
     import shapely
 
@@ -191,7 +191,7 @@ def _box_extent(box: tuple[float, float, float, float]) -> tuple[float, float, f
     return tuple(float(b) for b in frame.to_crs(ALBERS).total_bounds)  # type: ignore[return-value]
 
 
-def _pad(extent: Sequence[float], share: float = 0.02) -> tuple[float, float, float, float]:
+def pad(extent: Sequence[float], share: float = 0.02) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = extent
     d = share * max(x1 - x0, y1 - y0)
     return (x0 - d, y0 - d, x1 + d, y1 + d)
@@ -237,22 +237,22 @@ def china_map(
     units["cls"] = classes.assign(units["value"].tolist())
     layers = national_layers()
     land = layers.loc[["land"]].to_crs(ALBERS)
-    land = land.set_geometry(_simplify(land.geometry.to_numpy(), tol), crs=land.crs)
+    land = land.set_geometry(simplify(land.geometry.to_numpy(), tol), crs=land.crs)
     maritime = layers.loc[["maritime"]].to_crs(ALBERS)
     provinces = _project(boundaries("province")[["geometry"]], tol)
     provinces_of = {c[:2] for c in present}
     if national is None:
         national = len(provinces_of) != 1 or "46" in provinces_of
     if national:
-        extent = _pad(_main_extent(layers))
-        inset = _pad(_box_extent(INSET_BOX), 0.0)
+        extent = pad(main_extent(layers))
+        inset = pad(box_extent(INSET_BOX), 0.0)
     else:
-        extent = _pad(provinces[provinces.index.str[:2].isin(provinces_of)].total_bounds)
+        extent = pad(provinces[provinces.index.str[:2].isin(provinces_of)].total_bounds)
         inset = None
     return ChinaMap(units, land, provinces, maritime, extent, inset, classes, missing)
 
 
-def _main_extent(layers: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
+def main_extent(layers: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     import shapely
 
     north = layers.loc[["land"]].clip(shapely.box(70.0, MAIN_SOUTH, 140.0, 56.0))

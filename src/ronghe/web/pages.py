@@ -203,7 +203,7 @@ def build_pages() -> APIRouter:
                                                                else len(table))),
                 "n": len(table),
                 "hist": histogram(table["value"].tolist(), labels[metric]),
-                "map": _map(request, table, level),
+                "map": _map(request, table, level, grades=metric == "D"),
             },
         )
 
@@ -487,17 +487,23 @@ def build_pages() -> APIRouter:
     return pages
 
 
-def _map(request: Request, table: Any, level: str) -> str | None:
-    """The choropleth of the units in ``table`` (columns code, name_zh, value, n) at ``level``;
-    None when that level's boundaries are unavailable, "" when no unit has a value."""
-    shapes = platform(request).shapes.get(level)
+def _map(request: Request, table: Any, level: str, grades: bool = False) -> str | None:
+    """The choropleth of the units in ``table`` (columns code, name_zh, value, n) at ``level``
+    on the national layers, D in its ten grades with ``grades``; None when that level's
+    boundaries are unavailable, "" when no unit has a value."""
+    p = platform(request)
+    shapes = p.shapes.get(level)
     if not shapes:
         return None
     codes = table["code"].tolist()
     values = dict(zip(codes, table["value"].astype(float), strict=True))
     names = dict(zip(codes, table["name_zh"].astype(str), strict=True))
     counts = None if level == "county" else dict(zip(codes, table["n"], strict=True))
-    return choropleth(shapes, values, names, counts)
+    lang = lang_of(request)
+    words = None if lang == "zh" else {"no_data": "No data", "inset": "South China Sea Islands",
+                                       "missing": "Regions without a boundary, not drawn"}
+    return choropleth(shapes, values, names, counts, base=p.shapes.base(), grades=grades,
+                      lang=lang, words=words)
 
 
 def _metric_options(result: Any, index_columns: list[str], t: Any, lang: str
