@@ -41,8 +41,10 @@ from ronghe.web.security import (
     client_ip,
     csrf_ok,
 )
+from ronghe.words import action_label, number, role_label, unit_label
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters.update(unit=unit_label, role=role_label, action=action_label, num=number)
 METRICS = ("index", "topsis", "D", "C", "T")
 
 
@@ -525,7 +527,7 @@ def _metric_options(result: Any, index_columns: list[str], t: Any, lang: str
         options = []
         for ind in d.indicators:
             if ind.id in computed:
-                unit = f" ({ind.unit})" if ind.unit not in ("", "–", "-") else ""
+                unit = f" ({unit_label(ind.unit, lang)})" if unit_label(ind.unit) else ""
                 options.append((f"raw:{ind.id}", f"{ind.name_en if en else ind.name_zh}{unit}"))
                 indicators[f"raw:{ind.id}"] = ind
         if options:
@@ -563,12 +565,18 @@ def _region_page(
         code,
     )
     grade = records(cc[cc["year"] == d["year"]])[0]
+    peer_id = d.get("peer_indicator")
+    peer_name = None
+    if peer_id and snap.result is not None and peer_id in snap.result.framework.indicator_ids:
+        ind = snap.result.framework.indicator(peer_id)
+        peer_name = ind.name_zh if lang == "zh" else ind.name_en
     return render(
         request,
         "region.html",
         {
             "who": who,
             "d": d,
+            "peer_indicator_name": peer_name,
             "chart": chart,
             "grade": grade,
             "years": snap.years,
@@ -597,7 +605,8 @@ def _correction_card(
         return None
     name = "name_en" if lang == "en" else "name_zh"
     options = [
-        (vid, f"{row[name] or vid}" + (f" ({row['unit']})" if row["unit"] else ""))
+        (vid, f"{row[name] or vid}"
+         + (f" ({unit_label(row['unit'], lang)})" if unit_label(row["unit"]) else ""))
         for vid, row in catalogue.iterrows()
     ]
     variable = variable if variable in catalogue.index else str(catalogue.index[0])
