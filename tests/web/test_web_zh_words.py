@@ -71,3 +71,9 @@ def test_every_zh_page_reads_chinese(clients) -> None:
     for role in ("管理员", "分析员", "数据填报员", "查看者"):
         assert f"· {role}" in admin
     assert not re.search(r"· (admin|analyst|editor|viewer)\b", admin)
+
+
+def test_demo_database_is_labelled_synthetic(web_app) -> None:
+    """Issue 18: the API said "synthetic": false for the demo database."""
+    panel = web_app.state.platform.store.panel()
+    assert panel.synthetic
