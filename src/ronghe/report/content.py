@@ -622,7 +622,8 @@ def build_content(
     fw = result.framework.info
     return ReportContent(
         lang=lang,
-        title=t(f"城乡融合评价报告 — {fw.name_zh}", f"Urban–rural integration report — {fw.name_en}"),
+        # titled for what the framework measures (the provinces demo is not an integration index)
+        title=t(f"{fw.name_zh}评价报告", f"Evaluation report: {fw.name_en}"),
         data_note=data_note,
         synthetic=bool(panel.synthetic),
         years=years,
