@@ -138,7 +138,7 @@ def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str],
         body = (f'<path d="{base.land}" fill="{NO_DATA}" stroke="none"/>{body}'
                 f'<path d="{base.provinces}" fill="none" stroke="#7a7a7a" '
                 f'stroke-width="{1.5 * stroke:.3f}"/>'
-                f'<path d="{base.maritime}" fill="none" stroke="#404040" '
+                f'<path d="{base.maritime}" fill="none" stroke="#444" '
                 f'stroke-width="{3 * stroke:.3f}"/>')
     parts = [f'<svg viewBox="{x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f}" class="chart map" '
              f'role="img" stroke="#fff" stroke-width="{stroke:.4f}" fill-rule="evenodd">', body]
@@ -147,7 +147,10 @@ def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str],
         iw = 0.16 * (x1 - x0)
         ih = iw * (iy1 - iy0) / (ix1 - ix0)
         px, py = x1 - iw, y1 - ih
-        inner = "".join(html for c, html in units.items() if _overlaps(shapes[c].bounds, inset))
+        # the inset repeats the units it frames, without code or title (one data-code per unit)
+        inner = "".join(f'<path d="{shapes[c].path}" fill="{colours[int(k)]}"/>'
+                        for c, k in zip(codes, classes, strict=True)
+                        if _overlaps(shapes[c].bounds, inset))
         parts.append(
             f'<svg x="{px:.1f}" y="{py:.1f}" width="{iw:.1f}" height="{ih:.1f}" '
             f'viewBox="{ix0:.1f} {iy0:.1f} {ix1 - ix0:.1f} {iy1 - iy0:.1f}" '
@@ -156,10 +159,10 @@ def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str],
             f'fill="#fff" stroke="none"/>'
             f'<path d="{base.land}" fill="{NO_DATA}" stroke="none"/>'
             + inner
-            + f'<path d="{base.maritime}" fill="none" stroke="#404040" '
+            + f'<path d="{base.maritime}" fill="none" stroke="#444" '
             f'stroke-width="{3 * stroke * (ix1 - ix0) / iw:.3f}"/></svg>'
             f'<rect x="{px:.1f}" y="{py:.1f}" width="{iw:.1f}" height="{ih:.1f}" fill="none" '
-            f'stroke="#404040" stroke-width="{2 * stroke:.3f}"/>'
+            f'stroke="#444" stroke-width="{2 * stroke:.3f}"/>'
             f'<text x="{px + iw / 2:.1f}" y="{py + 0.95 * ih:.1f}" text-anchor="middle" '
             f'font-size="{0.09 * iw:.1f}" fill="#222" stroke="none">{escape(words["inset"])}</text>')
     parts.append("</svg>")
