@@ -10,16 +10,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-# The demo needs only the core; the tests need every extra (maps, web, postgres, dist, dev).
-$(VENV)/.core: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e .
+# The demo needs the core and the maps extra (boundaries, projection: the report's county map and
+# Moran's I); the tests need every extra (maps, web, postgres, dist, dev).
+$(VENV)/.demo: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e ".[maps]"
 	touch $@
 
 $(VENV)/.all: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e ".[all]"
-	touch $@ $(VENV)/.core
+	touch $@ $(VENV)/.demo
 
-demo: $(VENV)/.core
+demo: $(VENV)/.demo
 	$(BIN)/ronghe demo --out demo-output
 
 lint: $(VENV)/.all

@@ -63,3 +63,22 @@ def test_brief_without_obstacle_tags_says_so(tmp_path) -> None:
     assert f"rank {rank} of 31 regions." in text  # no rank within a province of one region
     assert "so no path can be recommended" in text
     assert "no peer regions are listed" in text
+
+
+def test_brief_is_a4_government_layout_with_page_numbers(result, tmp_path) -> None:
+    """Issue 18: A4 with the GB/T 9704 margins, 仿宋 body, 黑体 headings and a PAGE field."""
+    from docx.oxml.ns import qn
+    path = write_brief(result, tmp_path / "a4.docx", "130123")
+    doc = docx.Document(str(path))
+    section = doc.sections[0]
+    got = [round(v.mm, 1) for v in (section.page_width, section.page_height, section.top_margin,
+                                     section.bottom_margin, section.left_margin,
+                                     section.right_margin)]
+    assert got == [210, 297, 37, 35, 28, 26]
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "— " in section.footer.paragraphs[0].text
+
+    def east_asian(name: str) -> str:
+        return doc.styles[name].element.rPr.rFonts.get(qn("w:eastAsia"))
+
+    assert east_asian("Normal") == "仿宋" and east_asian("Heading 1") == "黑体"

@@ -107,3 +107,14 @@ def test_one_macro_region_groups_by_province() -> None:
     for prov in ("14", "34"):
         vals = d.loc[d["province"] == prov, "D"].to_numpy()
         assert groups.at[prov, "G_within"] == pytest.approx(Gini(vals).g, rel=1e-12)
+
+
+def test_title_names_what_the_framework_measures() -> None:
+    """Issue 18: the provinces demo measures urbanisation and economy, not integration."""
+    from ronghe import datasets
+    from ronghe.report.content import build_content
+    from ronghe.study import Study
+
+    res = Study(datasets.provinces(), datasets.provinces_framework()).evaluate()
+    title = build_content(res, lang="zh", spatial=False).title
+    assert "城乡融合" not in title and "人口城镇化与经济发展" in title

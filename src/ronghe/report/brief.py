@@ -27,21 +27,75 @@ if TYPE_CHECKING:
 
 __all__ = ["write_brief"]
 
-EAST_ASIAN_FONT = "Microsoft YaHei"  #: Word substitutes an installed CJK font where this is absent
+#: GB/T 9704-2012 (党政机关公文格式): A4, margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm;
+#: title in 2号小标宋 (22 pt), headings in 3号黑体, body in 3号仿宋 (16 pt) on a fixed 28 pt line,
+#: page numbers in 4号 (14 pt) as "— 1 —" at the foot. Word substitutes an installed CJK font
+#: where a named one is absent, so the brief opens everywhere and is 仿宋 wherever 仿宋 exists.
+BODY_FONT = "仿宋"
+HEADING_FONT = "黑体"
+TITLE_FONT = "方正小标宋简体"
+LATIN_FONT = "Times New Roman"
 FIGURE_WIDTH_CM = 14.0
 FIGURE_DPI = 200
 
 
+def _font(style, east_asian: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    style.font.name = LATIN_FONT
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
 def _fonts(doc: Document) -> None:
+    """Styles after GB/T 9704 (see :data:`BODY_FONT`)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.shared import Pt
+
+    _font(doc.styles["Normal"], BODY_FONT, 16)
+    body = doc.styles["Normal"].paragraph_format
+    body.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    body.line_spacing = Pt(28)
+    body.space_after = Pt(0)
+    _font(doc.styles["List Bullet"], BODY_FONT, 16)
+    _font(doc.styles["Title"], TITLE_FONT, 22)
+    title = doc.styles["Title"].paragraph_format
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    title.space_after = Pt(16)
+    _font(doc.styles["Heading 1"], HEADING_FONT, 16)
+
+
+def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
+    """"— n —" centred in the footer (a PAGE field, so Word numbers every page)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    for name in ("Normal", "Title", "Heading 1", "List Bullet"):
-        style = doc.styles[name]
-        rpr = style.element.get_or_add_rPr()
-        fonts = rpr.get_or_add_rFonts()
-        fonts.set(qn("w:eastAsia"), EAST_ASIAN_FONT)
-    doc.styles["Normal"].font.size = Pt(10.5)
+    para = section.footer.paragraphs[0]
+    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    para.add_run("— ").font.size = Pt(14)
+    run = para.add_run()
+    run.font.size = Pt(14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("separate", None), (None, "1"),
+                       ("end", None)):
+        if kind is not None:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == "PAGE":
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+    para.add_run(" —").font.size = Pt(14)
 
 
 def _table(doc: Document, header: list[str], rows: list[list[str]]) -> None:
@@ -66,13 +120,16 @@ def _trend_png(p: Profile, lang: str) -> bytes:
 
 def _build(result: Result, c: ReportContent, p: Profile) -> Document:
     import docx
-    from docx.shared import Cm
+    from docx.shared import Cm, Mm
 
     t = c.t
     doc = docx.Document()
     for section in doc.sections:
-        section.top_margin = section.bottom_margin = Cm(2.0)
-        section.left_margin = section.right_margin = Cm(2.2)
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+        section.left_margin, section.right_margin = Mm(28), Mm(26)
+        section.footer_distance = Mm(20)
+        _page_numbers(section)
     _fonts(doc)
 
     doc.add_heading(t(f"{p.name_zh}（{p.region}）城乡融合简报",

@@ -123,6 +123,21 @@ class ReportContent:
     notes: list[str] = field(default_factory=list)
     #: method tables, audit, weighting comparison, diagnosis distribution, LISA (report.methods)
     methods: Any = None
+    _d_map: Any = field(default=None, repr=False, compare=False)
+
+    def d_map(self) -> Any:
+        """The map of D in the report's year (:class:`ronghe.regions.chinamap.ChinaMap`, ten
+        grades), built once; None without boundaries."""
+        if self.boundaries is None:
+            return None
+        if self._d_map is None:
+            from ronghe.regions.chinamap import china_map, grade_classes
+
+            cur = self.rankings
+            self._d_map = china_map(
+                self.boundaries, cur.set_index("region")["D"], classes=grade_classes(self.lang),
+                names=dict(zip(cur["region"], cur["name_zh"].astype(str), strict=True)))
+        return self._d_map
 
     def t(self, zh: str, en: str) -> str:
         return zh if self.lang == "zh" else en
@@ -643,7 +658,8 @@ def build_content(
         data_note += t(f" 指标框架：{coverage}", f" Framework: {coverage}")
     content = ReportContent(
         lang=lang,
-        title=t(f"城乡融合评价报告 — {fw.name_zh}", f"Urban–rural integration report — {fw.name_en}"),
+        # titled for what the framework measures (the provinces demo is not an integration index)
+        title=t(f"{fw.name_zh}评价报告", f"Evaluation report: {fw.name_en}"),
         data_note=data_note,
         synthetic=bool(panel.synthetic),
         years=years,

@@ -6,7 +6,8 @@ of :mod:`ronghe.report.style`, and saved as PNG, SVG and PDF.
   :mod:`ronghe.report.content`);
 - :func:`grade_composition` — stacked shares of the ten coupling-coordination grades by year;
 - :func:`obstacle_categories` — mean share of each category (O1-O4 sum to 1, other apart) in a year;
-- :func:`choropleth` — D of a year on the regions' boundaries (geopandas), when available;
+- :func:`choropleth` — D of a year in its ten grades on the map of China (:mod:`ronghe.regions.chinamap`),
+  when the boundaries are available;
 - :func:`region_trend` — one region's index and D against its province and all regions (the brief).
 
 :func:`write_figures` draws all of them for a Result.
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ronghe.report.content import Profile, ReportContent, build_content
-from ronghe.report.style import FORMATS, GRADE_COLOURS, PALETTE, SEQUENTIAL, Style, save_figure
+from ronghe.report.style import FORMATS, GRADE_COLOURS, PALETTE, Style, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -121,19 +122,19 @@ def obstacle_categories(c: ReportContent, style: Style, year: int | None = None)
 
 
 def choropleth(c: ReportContent, style: Style) -> Figure | None:
-    """D of the report's year on the boundaries; None without boundaries."""
-    if c.boundaries is None:
+    """D of the report's year in its ten grades on a map of the whole national territory (Albers
+    equal-area, South China Sea inset; :mod:`ronghe.regions.chinamap`); None without boundaries."""
+    from ronghe.regions.chinamap import draw
+
+    m = c.d_map()
+    if m is None:
         return None
-    gdf = c.boundaries.join(c.rankings.set_index("region")["D"])
-    fig = _figure(style, 5.2)
+    fig = _figure(style, 5.6)
     with style.context():
-        ax = fig.add_subplot()
-        gdf.plot(column="D", ax=ax, cmap=SEQUENTIAL, linewidth=0.1, edgecolor="white",
-                 legend=True, legend_kwds={"label": "D", "shrink": 0.7},
-                 missing_kwds={"color": "#eeeeee", "label": style.t("无数据", "No data")})
-        ax.set_axis_off()
-        ax.set_aspect(1 / np.cos(np.deg2rad(gdf.geometry.union_all().centroid.y)))
-        ax.set_title(style.t(f"{c.last} 年耦合协调度 D", f"Coupling coordination D, {c.last}"))
+        draw(m, fig, title=style.t(f"{c.last} 年耦合协调度 D", f"Coupling coordination D, {c.last}"),
+             no_data=style.t("无数据", "No data"),
+             missing_text=style.t("无边界、未绘制的地区", "Regions without a boundary, not drawn"),
+             inset_text=style.t("南海诸岛", "South China Sea Islands"))
     return fig
 
 

@@ -1,19 +1,14 @@
 """The HTML report: one self-contained file that opens offline (government intranets are offline).
 
 Plotly's JavaScript is read from the installed ``plotly`` package and inlined once; every chart is a
-``div`` with its data. The map is a Plotly ``Choropleth`` on a ``geo`` subplot with the base map
-switched off (``visible=False``) and an empty world topology registered in advance (Plotly would
-otherwise fetch ``world_110m.json`` from its CDN even for a hidden base map), so no tile server or
-topojson file is requested: the only geometry is
-the regions' own boundaries, simplified to about one pixel at the page width (see
-:data:`ronghe.report.content.SIMPLIFY_PARTS`), snapped to a grid of a quarter of that tolerance and
-rewound with clockwise exterior rings as d3-geo expects. What each section shows and when it is left out is
-described in :mod:`ronghe.report.content`.
+``div`` with its data. The map is inline SVG drawn on the server by :func:`ronghe.regions.chinamap.svg`
+(the whole national territory, Albers equal-area, South China Sea inset, D in its ten grades, a hover
+title per region), so no tile server or map file is requested. What each section shows and when it
+is left out is described in :mod:`ronghe.report.content`.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,47 +16,19 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ronghe.errors import InputError
-from ronghe.report.content import SIMPLIFY_PARTS, ReportContent, build_content
-from ronghe.report.style import GRADE_COLOURS, PALETTE, SEQUENTIAL, Style, cjk_family
+from ronghe.report.content import ReportContent, build_content
+from ronghe.report.style import GRADE_COLOURS, PALETTE, Style, cjk_family
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
     from ronghe.result import Result
 
-__all__ = ["geojson_of", "render_html", "write_html"]
+__all__ = ["render_html", "write_html"]
 
 TEMPLATES = Path(__file__).parent / "templates"
-# Plotly's geo subplot fetches a world base map (``world_110m``) even when it is hidden; an empty
-# topology registered under that name beforehand satisfies it without a request.
-EMPTY_BASE_MAP = {
-    "type": "Topology",
-    "arcs": [],
-    "objects": {
-        layer: {"type": "GeometryCollection", "geometries": []}
-        for layer in ("coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits")
-    },
-}
 MAX_RANKING_ROWS = 30  #: rankings table: all rows up to 2x this, else the first and last this many
 MAX_INTERVAL_BARS = 40  #: rank-interval chart: the best-ranked this many regions
-
-
-def geojson_of(gdf: Any) -> dict[str, Any]:
-    """FeatureCollection of ``gdf`` (indexed by region code, WGS84) for Plotly, feature id = code;
-    snapped and rewound as the module docstring says."""
-    import shapely
-
-    minx, miny, maxx, maxy = gdf.total_bounds
-    tol = max(maxx - minx, maxy - miny) / SIMPLIFY_PARTS
-    geoms = shapely.set_precision(gdf.geometry.to_numpy(), tol / 4)
-    geoms = shapely.orient_polygons(geoms, exterior_cw=True)
-    features = [
-        {"type": "Feature", "id": str(code), "properties": {},
-         "geometry": json.loads(shapely.to_geojson(g))}
-        for code, g in zip(gdf.index, geoms, strict=True)
-        if g is not None and not g.is_empty
-    ]
-    return {"type": "FeatureCollection", "features": features}
 
 
 def _div(fig: go.Figure, style: Style, height: int = 380) -> str:
@@ -74,26 +41,21 @@ def _div(fig: go.Figure, style: Style, height: int = 380) -> str:
 
 
 def _map(c: ReportContent, style: Style) -> str | None:
-    import plotly.graph_objects as go
+    """Inline SVG map of D in ten grades (:func:`ronghe.regions.chinamap.svg`)."""
+    from ronghe.regions.chinamap import svg
 
-    if c.boundaries is None:
+    m = c.d_map()
+    if m is None:
         return None
-    cur = c.rankings
-    names = cur["name_zh"].astype(str) + " (" + cur["region"] + ")"
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson_of(c.boundaries),
-        locations=cur["region"],
-        z=cur["D"],
-        text=names,
-        colorscale=SEQUENTIAL,
-        marker_line_width=0.2,
-        marker_line_color="#ffffff",
-        colorbar_title="D",
-        hovertemplate="%{text}<br>D = %{z:.4f}<extra></extra>",
-    ))
-    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
-    fig.update_layout(title=style.t(f"{c.last} 年耦合协调度 D", f"Coupling coordination D, {c.last}"))
-    return _div(fig, style, 520)
+    grade = {str(r["region"]): f"{r['grade']} {r['grade_zh'] if c.lang == 'zh' else r['grade_en']}"
+             for r in c.rankings.to_dict("records")}
+    titles = {code: f"{row['name']}（{code}）D = {row['value']:.4f} · {grade.get(code, '')}"
+              for code, row in m.units.iterrows()}
+    title = style.t(f"{c.last} 年耦合协调度 D（十级）", f"Coupling coordination D in ten grades, {c.last}")
+    return (f'<h3 class="map-title">{title}</h3>'
+            + svg(m, titles=titles, label=title, no_data=style.t("无数据", "No data"),
+                  missing_text=style.t("无边界、未绘制的地区", "Regions without a boundary, not drawn"),
+                  inset_text=style.t("南海诸岛", "South China Sea Islands")))
 
 
 def _histogram(c: ReportContent, style: Style) -> str:
@@ -268,8 +230,6 @@ def render_html(result: Result, content: ReportContent, style: Style) -> str:
         t=c.t,
         lang_attr="zh-CN" if c.lang == "zh" else "en",
         plotly_js=get_plotlyjs(),
-        geo_assets="window.PlotlyGeoAssets = {topojson: {world_110m: "
-        + json.dumps(EMPTY_BASE_MAP) + "}};",
         charts=charts,
         profiles=profiles,
         ranking_rows=rows.to_dict("records"),

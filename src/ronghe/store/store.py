@@ -60,6 +60,10 @@ WRITE_ATTEMPTS = 8  # tries of a write transaction that meets a concurrent write
 CURRENT_INDEX = "uq_observations_current"
 
 
+#: The source recorded for batches of ronghe's synthetic generator (``ronghe serve --demo``); a
+#: store whose every batch has it yields a panel marked synthetic.
+SYNTHETIC_SOURCE = "ronghe synthetic demo panel / 合成演示数据"
+
 class StoreError(RongheError):
     """The database cannot be opened, is not initialised, or refused an operation."""
 
@@ -533,7 +537,10 @@ class Store:
         meta["province"] = meta["province"].fillna(pd.Series(codes.str[:2], index=codes))
         batches = self.batches()
         source = "; ".join(sorted(set(batches["source"].dropna()) - {""})) or self.url
-        return Panel(data.astype(float), meta, units, source=source)
+        # generated data says so: every batch came from ronghe's synthetic generator
+        synthetic = bool(len(batches)) and bool(
+            (batches["source"].fillna("") == SYNTHETIC_SOURCE).all())
+        return Panel(data.astype(float), meta, units, source=source, synthetic=synthetic)
 
     def batches(self) -> pd.DataFrame:
         """All import batches, oldest first."""

@@ -76,31 +76,108 @@ def histogram(values: list[float], title: str = "") -> str:
 
 
 BLUES = ("#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
+NO_DATA = "#d9d9d9"
+MAP_WORDS = {"no_data": "无数据", "missing": "无边界、未绘制的地区", "inset": "南海诸岛"}
+
+
+def _classes(v: np.ndarray, grades: bool, lang: str) -> tuple[np.ndarray, list[str], list[str]]:
+    """(class per value, colours, labels): the ten grades of D, or quintiles (class k holds
+    values in (q_{k-1}, q_k], q from :func:`numpy.quantile`)."""
+    if grades:
+        from ronghe.regions.chinamap import grade_classes
+
+        g = grade_classes(lang)
+        return g.assign(v), list(g.colours), list(g.labels)
+    cuts = np.quantile(v, [0.2, 0.4, 0.6, 0.8])
+    labels = ["≤ " + f"{q:.3f}" for q in cuts] + [f"> {cuts[-1]:.3f}"]
+    return np.searchsorted(cuts, v, side="left"), list(BLUES), labels
+
+
+def _view(shapes: dict, codes: list[str], base) -> tuple[tuple[float, ...], tuple[float, ...] | None]:  # type: ignore[no-untyped-def]
+    """The extent of the map and of its inset (None): the whole country with the South China Sea
+    inset, or the one province (other than Hainan) holding every unit."""
+    provinces = {c[:2] for c in codes}
+    if base is not None and (len(provinces) != 1 or "46" in provinces):
+        return base.extent, base.inset
+    if base is not None and next(iter(provinces)) in base.province_bounds:
+        x0, y0, x1, y1 = base.province_bounds[next(iter(provinces))]
+    else:
+        b = np.asarray([shapes[c].bounds for c in codes])
+        x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+    d = 0.02 * max(x1 - x0, y1 - y0)
+    return (x0 - d, y0 - d, x1 + d, y1 + d), None
 
 
 def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str],
-               counts: dict[str, int] | None = None) -> str:
-    """Units (counties, prefectures or provinces) coloured by quintile of ``values`` (class k
-    holds values in (q_{k-1}, q_k], q from :func:`numpy.quantile`), with a hover title per unit
-    ("name code: value", plus "(n = counts[code])" when ``counts`` is given); units without a
-    shape are left out."""
-    codes = [c for c in values if c in shapes and np.isfinite(values[c])]
+               counts: dict[str, int] | None = None, *, base=None,  # type: ignore[no-untyped-def]
+               grades: bool = False, lang: str = "zh", words: dict[str, str] | None = None) -> str:
+    """Units (counties, prefectures or provinces) coloured by quintile of ``values`` — by the ten
+    grades of D with ``grades`` — with a hover title per unit ("name code: value", plus
+    "(n = counts[code])" when ``counts`` is given) and a classed legend with the units per class.
+    With ``base`` (:class:`ronghe.web.maps.Base`) the whole national territory is drawn grey
+    beneath, with province borders, the maritime line and the South China Sea inset (see
+    :mod:`ronghe.regions.chinamap`); units with a value and no shape are listed under the map."""
+    words = {**MAP_WORDS, **(words or {})}
+    finite = [c for c in values if np.isfinite(values[c])]
+    codes = [c for c in finite if c in shapes]
+    missing = sorted(c for c in finite if c not in shapes)
     if not codes:
         return ""
     v = np.asarray([values[c] for c in codes])
-    cuts = np.quantile(v, [0.2, 0.4, 0.6, 0.8])
-    classes = np.searchsorted(cuts, v, side="left")
-    b = np.asarray([shapes[c].bounds for c in codes])
-    x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
+    classes, colours, labels = _classes(v, grades, lang)
+    extent, inset = _view(shapes, codes, base)
+    x0, y0, x1, y1 = extent
     stroke = max(x1 - x0, y1 - y0) / 800
-    parts = [f'<svg viewBox="{x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f}" class="chart map" '
-             f'role="img" stroke="#fff" stroke-width="{stroke:.4f}">']
+    units: dict[str, str] = {}
     for c, k, val in zip(codes, classes, v, strict=True):
         n = f" (n = {counts[c]})" if counts is not None else ""
-        parts.append(f'<path d="{shapes[c].path}" fill="{BLUES[int(k)]}" data-code="{escape(c)}">'
+        units[c] = (f'<path d="{shapes[c].path}" fill="{colours[int(k)]}" data-code="{escape(c)}">'
                      f'<title>{escape(names.get(c, c))} {escape(c)}: {val:.4f}{n}</title></path>')
+    body = "".join(units.values())
+    if base is not None:
+        body = (f'<path d="{base.land}" fill="{NO_DATA}" stroke="none"/>{body}'
+                f'<path d="{base.provinces}" fill="none" stroke="#7a7a7a" '
+                f'stroke-width="{1.5 * stroke:.3f}"/>'
+                f'<path d="{base.maritime}" fill="none" stroke="#444" '
+                f'stroke-width="{3 * stroke:.3f}"/>')
+    parts = [f'<svg viewBox="{x0:.3f} {y0:.3f} {x1 - x0:.3f} {y1 - y0:.3f}" class="chart map" '
+             f'role="img" stroke="#fff" stroke-width="{stroke:.4f}" fill-rule="evenodd">', body]
+    if inset is not None:
+        ix0, iy0, ix1, iy1 = inset
+        iw = 0.16 * (x1 - x0)
+        ih = iw * (iy1 - iy0) / (ix1 - ix0)
+        px, py = x1 - iw, y1 - ih
+        # the inset repeats the units it frames, without code or title (one data-code per unit)
+        inner = "".join(f'<path d="{shapes[c].path}" fill="{colours[int(k)]}"/>'
+                        for c, k in zip(codes, classes, strict=True)
+                        if _overlaps(shapes[c].bounds, inset))
+        parts.append(
+            f'<svg x="{px:.1f}" y="{py:.1f}" width="{iw:.1f}" height="{ih:.1f}" '
+            f'viewBox="{ix0:.1f} {iy0:.1f} {ix1 - ix0:.1f} {iy1 - iy0:.1f}" '
+            f'stroke-width="{stroke * (ix1 - ix0) / iw:.3f}">'
+            f'<rect x="{ix0:.1f}" y="{iy0:.1f}" width="{ix1 - ix0:.1f}" height="{iy1 - iy0:.1f}" '
+            f'fill="#fff" stroke="none"/>'
+            f'<path d="{base.land}" fill="{NO_DATA}" stroke="none"/>'
+            + inner
+            + f'<path d="{base.maritime}" fill="none" stroke="#444" '
+            f'stroke-width="{3 * stroke * (ix1 - ix0) / iw:.3f}"/></svg>'
+            f'<rect x="{px:.1f}" y="{py:.1f}" width="{iw:.1f}" height="{ih:.1f}" fill="none" '
+            f'stroke="#444" stroke-width="{2 * stroke:.3f}"/>'
+            f'<text x="{px + iw / 2:.1f}" y="{py + 0.95 * ih:.1f}" text-anchor="middle" '
+            f'font-size="{0.09 * iw:.1f}" fill="#222" stroke="none">{escape(words["inset"])}</text>')
     parts.append("</svg>")
-    legend = "".join(f'<span class="key" style="background:{col}"></span>{lab} '
-                     for col, lab in zip(BLUES, ["≤ " + f"{q:.3f}" for q in cuts] + [
-                         f"> {cuts[-1]:.3f}"], strict=True))
-    return "".join(parts) + f'<p class="legend">{legend}</p>'
+    n_per = np.bincount(classes, minlength=len(colours))
+    legend = "".join(f'<span class="key" style="background:{col}"></span>{escape(lab)} ({n}) '
+                     for col, lab, n in zip(colours, labels, n_per, strict=True))
+    legend += f'<span class="key" style="background:{NO_DATA}"></span>{escape(words["no_data"])}'
+    out = "".join(parts) + f'<p class="legend">{legend}</p>'
+    if missing:
+        listed = "，".join(f"{escape(names.get(c, c))}（{escape(c)}）" for c in missing[:30])
+        more = f" … +{len(missing) - 30}" if len(missing) > 30 else ""
+        out += f'<p class="legend muted">{escape(words["missing"])} {len(missing)}：{listed}{more}</p>'
+    return out
+
+
+def _overlaps(b: tuple[float, ...], box: tuple[float, ...]) -> bool:
+    """Whether the bounds ``b`` and ``box`` (x0, y0, x1, y1) overlap."""
+    return b[2] >= box[0] and b[0] <= box[2] and b[3] >= box[1] and b[1] <= box[3]

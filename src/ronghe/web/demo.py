@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ronghe.datasets import synthetic_counties
 from ronghe.store import Store
+from ronghe.store.store import SYNTHETIC_SOURCE
 from ronghe.web.auth import Accounts
 
 DEMO_PROVINCES = ("33", "52")  # Zhejiang and Guizhou: a rich and a poorer province
@@ -36,7 +37,7 @@ def build_demo(target: str | Path, provinces: Iterable[str] | None = DEMO_PROVIN
     digest = hashlib.sha256(f"synthetic {sorted(provinces or [])} {years}".encode()
                             ).hexdigest()
     store.import_frame(long, file_name="synthetic_counties", sha256=digest,
-                       source="ronghe synthetic demo panel / 合成演示数据", user="demo",
+                       source=SYNTHETIC_SOURCE, user="demo",
                        layout="long")
     accounts = Accounts(store)
     passwords = {}

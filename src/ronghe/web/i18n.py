@@ -24,6 +24,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "show": ("显示", "Show"),
     "ranking": ("排名", "Ranking"),
     "rank": ("名次", "Rank"),
+    "rank_index": ("综合指数名次", "Rank by index"),
+    "peer_indicator": ("同类地区改善的指标：", "Peers improved on: "),
     "region": ("地区", "Region"),
     "value": ("数值", "Value"),
     "distribution": ("分布", "Distribution"),

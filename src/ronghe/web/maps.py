@@ -16,15 +16,17 @@ codes and the municipalities as 110100, 120100, 310100 and 500000, which are re-
 Outlines come from :func:`ronghe.regions.boundaries.boundaries` (the ``maps`` extra), simplified
 with shapely (Douglas–Peucker, tolerance ``TOLERANCE`` degrees, vectorised over the level; the few
 outlines that this leaves empty or invalid — tiny districts — are simplified again with topology
-kept per polygon, which is about fifteen times slower and so not used for all) and projected
-equirectangularly with x = lon * cos(35°), y = -lat, which keeps shapes recognisable across China's
-latitudes. Each level is loaded once per process, on first use; when the extra or
-the data is missing the overview says so instead of drawing a map.
+kept per polygon, which is about fifteen times slower and so not used for all) and projected to
+the Albers equal-area conic of :data:`ronghe.regions.chinamap.ALBERS` in kilometres with y pointing
+down, the plane of the report's maps. :meth:`Shapes.base` holds what every map draws beneath and
+over the units: the whole national territory (grey where there is no data), the province-level
+borders, the maritime line and the extents of the national map and its South China Sea inset (see
+:mod:`ronghe.regions.chinamap`). Each level is loaded once per process, on first use; when the
+extra or the data is missing the overview says so instead of drawing a map.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,7 +35,6 @@ import numpy as np
 import pandas as pd
 
 TOLERANCE = 0.02  # degrees
-KX = math.cos(math.radians(35.0))
 LEVELS = ("county", "prefecture", "province")
 MUNICIPALITIES = ("11", "12", "31", "50")
 
@@ -42,6 +43,27 @@ MUNICIPALITIES = ("11", "12", "31", "50")
 class Shape:
     path: str
     bounds: tuple[float, float, float, float]  # xmin, ymin, xmax, ymax in projected units
+
+
+@dataclass(frozen=True)
+class Base:
+    """The national layers as SVG path data in the units' plane (see the module docstring)."""
+
+    land: str
+    provinces: str
+    maritime: str
+    extent: tuple[float, float, float, float]  # national map: xmin, ymin, xmax, ymax (y down)
+    inset: tuple[float, float, float, float]  # South China Sea inset, same convention
+    province_bounds: dict[str, tuple[float, float, float, float]]  # by 2-digit province code
+
+
+def _albers_km(xy: np.ndarray) -> np.ndarray:
+    from pyproj import Transformer
+
+    from ronghe.regions.chinamap import ALBERS
+
+    x, y = Transformer.from_crs("EPSG:4326", ALBERS, always_xy=True).transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([np.asarray(x) / 1000.0, -np.asarray(y) / 1000.0])
 
 
 def _rings(geom) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
@@ -55,7 +77,8 @@ def _shape(geom) -> Shape | None:  # type: ignore[no-untyped-def]
         return None
     parts, xs, ys = [], [], []
     for ring in rings:
-        x, y = ring[:, 0] * KX, -ring[:, 1]
+        projected = _albers_km(ring)
+        x, y = projected[:, 0], projected[:, 1]
         xs.append(x)
         ys.append(y)
         parts.append("M" + "L".join(f"{a:.2f},{b:.2f}" for a, b in zip(x, y, strict=True)) + "Z")
@@ -69,14 +92,55 @@ class Shapes:
     boundaries are unavailable."""
 
     def __init__(self) -> None:
-        self._locks = {level: threading.Lock() for level in LEVELS}
+        self._locks = {level: threading.Lock() for level in (*LEVELS, "base")}
         self._shapes: dict[str, dict[str, Shape] | None] = {}
+        self._base: list[Base | None] = []
 
     def get(self, level: str = "county") -> dict[str, Shape] | None:
         with self._locks[level]:
             if level not in self._shapes:
                 self._shapes[level] = _load(level)
             return self._shapes[level]
+
+    def base(self) -> Base | None:
+        """The national layers (loaded once), None when boundaries are unavailable."""
+        with self._locks["base"]:
+            if not self._base:
+                self._base.append(_load_base())
+            return self._base[0]
+
+
+def _bounds_km(bounds) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+    x0, y0, x1, y1 = (float(v) / 1000.0 for v in bounds)
+    return (x0, -y1, x1, -y0)
+
+
+def _load_base() -> Base | None:
+    from ronghe.errors import RongheError
+
+    try:
+        import shapely
+
+        from ronghe.regions import chinamap
+        from ronghe.regions.boundaries import boundaries, national_layers
+
+        layers = national_layers().to_crs(chinamap.ALBERS)
+        provinces = boundaries("province").to_crs(chinamap.ALBERS)
+    except (RongheError, ImportError, OSError):
+        return None
+    tol = 1000.0 * chinamap.SIMPLIFY_KM * 2
+    land = shapely.simplify(layers.loc["land", "geometry"], tol)
+    prov = chinamap.simplify(provinces.geometry.to_numpy(), tol)
+    wgs = national_layers()
+    return Base(
+        land=chinamap.svg_path(land),
+        provinces="".join(chinamap.svg_path(g.boundary) for g in prov if g is not None),
+        maritime=chinamap.svg_path(layers.loc["maritime", "geometry"]),
+        extent=_bounds_km(chinamap.pad(chinamap.main_extent(wgs))),
+        inset=_bounds_km(chinamap.box_extent(chinamap.INSET_BOX)),
+        province_bounds={str(c)[:2]: _bounds_km(b) for c, b in
+                         zip(provinces.index, provinces.geometry.bounds.to_numpy(), strict=True)},
+    )
 
 
 def _shape_code(code: str, level: str) -> str:

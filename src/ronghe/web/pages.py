@@ -40,8 +40,10 @@ from ronghe.web.security import (
     client_ip,
     csrf_ok,
 )
+from ronghe.words import action_label, number, role_label, unit_label
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates.env.filters.update(unit=unit_label, role=role_label, action=action_label, num=number)
 METRICS = ("index", "topsis", "D", "C", "T")
 
 
@@ -201,7 +203,7 @@ def build_pages() -> APIRouter:
                                                                else len(table))),
                 "n": len(table),
                 "hist": histogram(table["value"].tolist(), labels[metric]),
-                "map": _map(request, table, level),
+                "map": _map(request, table, level, grades=metric == "D"),
             },
         )
 
@@ -487,17 +489,23 @@ def build_pages() -> APIRouter:
     return pages
 
 
-def _map(request: Request, table: Any, level: str) -> str | None:
-    """The choropleth of the units in ``table`` (columns code, name_zh, value, n) at ``level``;
-    None when that level's boundaries are unavailable, "" when no unit has a value."""
-    shapes = platform(request).shapes.get(level)
+def _map(request: Request, table: Any, level: str, grades: bool = False) -> str | None:
+    """The choropleth of the units in ``table`` (columns code, name_zh, value, n) at ``level``
+    on the national layers, D in its ten grades with ``grades``; None when that level's
+    boundaries are unavailable, "" when no unit has a value."""
+    p = platform(request)
+    shapes = p.shapes.get(level)
     if not shapes:
         return None
     codes = table["code"].tolist()
     values = dict(zip(codes, table["value"].astype(float), strict=True))
     names = dict(zip(codes, table["name_zh"].astype(str), strict=True))
     counts = None if level == "county" else dict(zip(codes, table["n"], strict=True))
-    return choropleth(shapes, values, names, counts)
+    lang = lang_of(request)
+    words = None if lang == "zh" else {"no_data": "No data", "inset": "South China Sea Islands",
+                                       "missing": "Regions without a boundary, not drawn"}
+    return choropleth(shapes, values, names, counts, base=p.shapes.base(), grades=grades,
+                      lang=lang, words=words)
 
 
 def _metric_options(result: Any, index_columns: list[str], t: Any, lang: str
@@ -519,7 +527,7 @@ def _metric_options(result: Any, index_columns: list[str], t: Any, lang: str
         options = []
         for ind in d.indicators:
             if ind.id in computed:
-                unit = f" ({ind.unit})" if ind.unit not in ("", "–", "-") else ""
+                unit = f" ({unit_label(ind.unit, lang)})" if unit_label(ind.unit) else ""
                 options.append((f"raw:{ind.id}", f"{ind.name_en if en else ind.name_zh}{unit}"))
                 indicators[f"raw:{ind.id}"] = ind
         if options:
@@ -557,12 +565,18 @@ def _region_page(
         code,
     )
     grade = records(cc[cc["year"] == d["year"]])[0]
+    peer_id = d.get("peer_indicator")
+    peer_name = None
+    if peer_id and snap.result is not None and peer_id in snap.result.framework.indicator_ids:
+        ind = snap.result.framework.indicator(peer_id)
+        peer_name = ind.name_zh if lang == "zh" else ind.name_en
     return render(
         request,
         "region.html",
         {
             "who": who,
             "d": d,
+            "peer_indicator_name": peer_name,
             "chart": chart,
             "grade": grade,
             "years": snap.years,
@@ -591,7 +605,8 @@ def _correction_card(
         return None
     name = "name_en" if lang == "en" else "name_zh"
     options = [
-        (vid, f"{row[name] or vid}" + (f" ({row['unit']})" if row["unit"] else ""))
+        (vid, f"{row[name] or vid}"
+         + (f" ({unit_label(row['unit'], lang)})" if unit_label(row["unit"]) else ""))
         for vid, row in catalogue.iterrows()
     ]
     variable = variable if variable in catalogue.index else str(catalogue.index[0])

@@ -7,6 +7,11 @@
   var lang = root.dataset.lang;
   var sliders = root.querySelectorAll('input[type="range"]');
   var timer = null;
+  var names = {};  // indicator id -> the name the page shows (ids are never shown)
+  sliders.forEach(function (s) { names[s.dataset.indicator] = s.dataset.name; });
+  root.querySelectorAll("#new-obstacles li").forEach(function (li) {
+    names[li.dataset.indicator] = li.textContent.replace(/ \([^)]*\)$/, "");
+  });
 
   function text(id, value) { document.getElementById(id).textContent = value; }
 
@@ -21,7 +26,7 @@
     list.textContent = "";
     data.obstacles.forEach(function (o) {
       var li = document.createElement("li");
-      li.textContent = o.indicator + " (" + o.degree.toFixed(3) + ")";
+      li.textContent = (names[o.indicator] || o.name_zh || o.indicator) + " (" + o.degree.toFixed(3) + ")";
       list.appendChild(li);
     });
   }
