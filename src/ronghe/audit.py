@@ -177,8 +177,8 @@ def dominance_threshold(k: int) -> float:
 
 
 def _flag(r: float, weak: bool) -> str:
-    if not np.isfinite(r):
-        return ""
+    if not np.isfinite(r):  # a constant column: no correlation is defined, said rather than left blank
+        return "undefined"
     if r < (0.0 if weak else -WEAK):
         return "negative"
     if weak and r < WEAK:
@@ -205,11 +205,23 @@ def dominance(
     return tau, out
 
 
+MIN_UNITS = 3  #: fewest units of a year the audit's correlations are computed on
+_INDICATOR_COLUMNS = ["indicator", "name_zh", "dimension", "r_dimension", "r_index", "nominal_weight",
+                      "variance_share", "correlation_importance", "first_obstacle_share", "flag"]
+
+
 def audit(result: Result, year: int | None = None) -> Audit:
-    """Run the audit of ``result`` on the cross-section of ``year`` (default: the latest)."""
+    """Run the audit of ``result`` on the cross-section of ``year`` (default: the latest); a year
+    of fewer than :data:`MIN_UNITS` units gives empty tables and no warning."""
     s, fw = result.state, result.framework
     year = int(s.years.max()) if year is None else int(year)
     rows = np.flatnonzero(s.years == year)
+    if rows.size < MIN_UNITS:  # no correlation, alpha or component on fewer units: empty tables
+        return Audit(year, int(rows.size), dominance_threshold(len(s.indicator_ids)),
+                     pd.DataFrame(columns=["dimension", "indicator_a", "indicator_b", "r", "flag"]),
+                     pd.DataFrame(columns=_INDICATOR_COLUMNS),
+                     pd.DataFrame(columns=["dimension", "indicators", "cronbach_alpha",
+                                           "first_pc_share", "r_index"]))
     Z, U, y, O = s.Z[rows], s.U[rows], s.composite[rows], s.O[rows]
     ids = list(s.indicator_ids)
     inds = fw.indicators
@@ -261,7 +273,7 @@ def audit(result: Result, year: int | None = None) -> Audit:
     ]
     dim_rows.append({"dimension": "all", "indicators": len(ids),
                      "cronbach_alpha": coh.cronbach_alpha(Z),
-                     "first_pc_share": coh.first_component_share(Z), "r_index": float("nan")})
+                     "first_pc_share": coh.first_component_share(Z), "r_index": 1.0})  # the index itself
     tau, dom = dominance(ids, [(i.name_zh, i.name_en) for i in inds], nominal, share, first)
     return Audit(year, int(rows.size), tau, pairs_df, ind_df, pd.DataFrame(dim_rows), dom)
 

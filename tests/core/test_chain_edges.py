@@ -172,7 +172,7 @@ def test_cv_uses_values_before_the_log_transform():
     X = leader_panel(5).data.to_numpy().copy()
     X[:, 0] = np.r_[np.full(17, 1.0), 1000.0] + np.arange(18) * 0.01  # log-transformed by COINr
     res = quiet(Study(panel(X, 6, [2020, 2021, 2022]), five_two(),  # no winsorising: log
-                      {"treatment": {"max_winsor": 0}, "weighting": {"indicators": "cv"}}
+                      {"treatment": {"max_winsor": 0}, "weighting": {"indicators": "cv", "cap": None}}
                       ).evaluate)
     assert (res.treatment["action"] == "log").any()
     w = quiet(m.cv_weights, res.state.imputed)
@@ -205,7 +205,7 @@ def test_panel_text_cell_is_a_located_input_error():
 def test_inf_cell_is_an_error_naming_the_cell(tmp_path):
     path = tmp_path / "inf.csv"
     path.write_text("region,year,a\n110101,2020,1\n110101,2021,inf\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"inf\.csv, column 'a': region 110101, year 2021: an infinite"):
+    with pytest.raises(InputError, match=r"inf\.csv, row 3, column 'a': not a number \(value 'inf'\)"):
         read_panel(path)
 
 

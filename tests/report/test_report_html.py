@@ -64,7 +64,8 @@ def test_drawn_offline_in_headless_chromium(report, content, renamed, tmp_path) 
             drawn = page.evaluate(
                 "Array.from(document.querySelectorAll('div.plotly-graph-div'))"
                 ".filter(d => d.querySelector('.main-svg') !== null).length")
-            n_map = page.locator("svg.map > path[data-code]").count()
+            n_map = page.locator("svg.map").first.locator(":scope > path[data-code]").count()
+            n_maps = page.locator("svg.map").count()
             injected = page.locator("#injected").count()
             shot = page.screenshot(full_page=False)
             map_shot = (page.locator("svg.map").first if content.boundaries is not None
@@ -74,12 +75,14 @@ def test_drawn_offline_in_headless_chromium(report, content, renamed, tmp_path) 
     assert requests == [url]
     assert errors == []
     # histogram, grades, trends, group trends, obstacles; disparity, Moran, rank intervals;
-    # one per profile (the map is inline SVG)
+    # one per profile; the Moran scatterplot of the methods section (the maps are inline SVG)
+    lisa = content.methods is not None and content.methods.lisa is not None
     expected = 5 + (content.disparity is not None) + (content.moran is not None) \
-        + (content.rank_intervals is not None) + len(content.profiles)
+        + (content.rank_intervals is not None) + len(content.profiles) + lisa
     assert n_charts == drawn == expected
     if content.boundaries is not None:
         assert n_map == len(content.d_map().units) == len(content.boundaries)
+        assert n_maps == 1 + 2 * lisa  # D, and the LISA cluster and significance maps
     assert injected == 0
     for png in (shot, map_shot):
         img = Image.open(io.BytesIO(png)).convert("RGB")

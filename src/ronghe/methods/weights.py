@@ -111,8 +111,8 @@ def entropy_weights(Z: object) -> np.ndarray:
 @dataclass(frozen=True)
 class CriticParts:
     """CRITIC's table: per indicator the contrast σ_j, the conflict Σ_k (1 - r_jk), the
-    information C_j = σ_j · conflict_j and the weight. Constant columns have σ = 0 and NaN conflict
-    and information (their correlations are undefined); their weight is 0."""
+    information C_j = σ_j · conflict_j and the weight. Constant columns have σ = 0, NaN conflict
+    (their correlations are undefined), information 0 and weight 0."""
 
     sd: np.ndarray
     conflict: np.ndarray
@@ -139,8 +139,8 @@ def critic_parts(Z: object, conflict: str = "1-r") -> CriticParts:
         )
     live = np.flatnonzero(~constant)
     sd_all = arr.std(axis=0, ddof=1)
-    conflict_all = np.full(k, np.nan)
-    info_all = np.full(k, np.nan)
+    conflict_all = np.full(k, np.nan)  # undefined for a constant column (no correlation)
+    info_all = np.zeros(k)  # C_j = sigma_j * conflict_j = 0 where sigma_j = 0
     w = np.zeros(k)
     if live.size == 0:
         warn("所有列均为常数，改用等权", "every column is constant; equal weights used")

@@ -133,24 +133,18 @@ _SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c4
 
 def _categorical_map(c: ReportContent, style: Style, frame: pd.DataFrame, column: str,
                      colours: dict[str, str], title: str) -> str:
-    import plotly.graph_objects as go
+    """A LISA category map on the national map of :mod:`ronghe.regions.chinamap` (whole territory,
+    South China Sea inset, Albers), one class per category with its count in the legend."""
+    from ronghe.regions.chinamap import categorical_classes, china_map, svg
 
-    from ronghe.report.html import _div, geojson_of
-
-    geo = geojson_of(c.boundaries)
-    fig = go.Figure()
-    for cat, colour in colours.items():
-        part = frame[frame[column] == cat]
-        if part.empty:
-            continue
-        fig.add_trace(go.Choropleth(
-            geojson=geo, locations=part["region"], z=np.zeros(len(part)),
-            colorscale=[[0, colour], [1, colour]], showscale=False, showlegend=True,
-            name=f"{cat} ({len(part)})", marker_line_width=0.1, marker_line_color="#ffffff",
-            hovertemplate="%{location}<extra>" + cat + "</extra>"))
-    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
-    fig.update_layout(title=title, legend={"orientation": "h", "y": -0.05})
-    return _div(fig, style, 460)
+    classes = categorical_classes({cat: (cat, colour) for cat, colour in colours.items()})
+    values = frame.set_index("region")[column]
+    m = china_map(c.boundaries, values, classes=classes)
+    titles = {code: f"{row['name']}（{code}）{row['value']}" for code, row in m.units.iterrows()}
+    return (f'<h3 class="map-title">{title}</h3>'
+            + svg(m, titles=titles, label=title, no_data=style.t("无数据", "No data"),
+                  missing_text=style.t("无边界、未绘制的地区", "Regions without a boundary, not drawn"),
+                  inset_text=style.t("南海诸岛", "South China Sea Islands")))
 
 
 def _lisa_charts(c: ReportContent, style: Style, lisa: Lisa) -> dict[str, str]:
