@@ -163,7 +163,8 @@ def write_template(framework: str | Path | Framework, path: str | Path,
         "unit). These are not the indicators: the framework's formulas compute those.",
         "地区代码为6位行政区划代码；空格表示缺失 / region is the 6-digit division code; "
         "an empty cell is missing.",
-        ("示例 example: " if not example else "样例面板 sample panel: ") + origin,
+        ("示例行（填写时请替换或删除） example row (replace or delete it when filling in): "
+         if not example else "样例面板 sample panel: ") + origin,
         f"填写后运行 when filled in, run: ronghe evaluate {out.name} --framework {fw.id} "
         "--out results.xlsx",
     ]
