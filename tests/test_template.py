@@ -92,12 +92,12 @@ def test_all_missing_variables_in_one_error(tmp_path) -> None:
     with pytest.raises(InputError) as info:
         Study(short, "seed").evaluate()
     message = str(info.value)
-    assert all(f"{v} (" in message for v in gone), message
+    assert all(f"'{v}' (" in message for v in gone), message
     assert message.startswith("p.xlsx: ") and "\n" not in message
-    assert "loans (loan_deposit_ratio, agri_loan_share)" in message
+    assert "'loans' ('loan_deposit_ratio', 'agri_loan_share')" in message
     with pytest.raises(InputError) as info:
         load_framework("seed").compute(short.data)
-    assert all(f"{v} (" in str(info.value) for v in gone)
+    assert all(f"'{v}' (" in str(info.value) for v in gone)
 
 
 def test_evaluate_demo(tmp_path, monkeypatch) -> None:

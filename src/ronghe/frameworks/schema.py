@@ -347,7 +347,8 @@ class Framework(_Model):
         needed: dict[str, list[str]] = {}
         for indicator, variable in gaps:
             needed.setdefault(variable, []).append(indicator)
-        listed = "; ".join(f"{v} ({', '.join(inds)})" for v, inds in sorted(needed.items()))
+        listed = "; ".join(f"{v!r} ({', '.join(map(repr, inds))})"
+                           for v, inds in sorted(needed.items()))
         raise InputError(
             f"缺少框架 {self.id} 所需的 {len(needed)} 个原始变量 / the data lacks {len(needed)} raw "
             f"variable(s) framework {self.id} needs (variable (indicators)): {listed}; "
