@@ -87,8 +87,8 @@ def _rows(fw: Framework, variables: list[str], example: bool) -> tuple[pd.DataFr
         return pd.DataFrame([row]), "示例行只有地区和年份 / the example row holds region and year only"
     years = panel.years[-SAMPLE_YEARS:]
     data = panel.select(years=years).data[variables].round(2)
-    if not example:
-        data = data.iloc[[0]]
+    if not example:  # the first region in the latest year
+        data = data.xs(years[-1], level="year", drop_level=False).iloc[[0]]
     codes = data.index.get_level_values("region")
     names = panel.regions["name_zh"].reindex(codes).fillna("").to_numpy()
     frame = data.reset_index()
