@@ -87,12 +87,7 @@ class Study:
                 raise InputError(
                     f"years: none of {self.settings.years} is in the data", file=panel.source
                 )
-        for indicator, variable in fw.missing(list(panel.data.columns)):
-            raise InputError(
-                f"needs raw variable {variable!r}, which the data does not have",
-                file=panel.source or None,
-                indicator=indicator,
-            )
+        fw.require(list(panel.data.columns), file=panel.source or None)
         values = fw.compute(panel.data)
         return values[fw.indicator_ids]
 

@@ -17,6 +17,7 @@ from ronghe.cli import analyze, db, frameworks, planning, text
 from ronghe.cli.diagnose import diagnose_command
 from ronghe.cli.report import report
 from ronghe.cli.serve import serve_command
+from ronghe.cli.template import template_command
 from ronghe.errors import RongheError
 
 app = typer.Typer(
@@ -35,6 +36,7 @@ app.command("import")(db.import_files)
 app.command("diagnose")(diagnose_command)
 app.command("report")(report)
 app.command("serve")(serve_command)
+app.command("template")(template_command)
 planning.register(app)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -60,22 +62,28 @@ def evaluate(
         str | None,
         typer.Option("--db", help="从专题数据库读取面板 read the panel from a store (file or URL)"),
     ] = None,
+    demo_data: Annotated[
+        bool, typer.Option("--demo", help="使用合成演示面板 use the synthetic demo panel")
+    ] = False,
 ) -> None:
     """评价 Evaluate a panel: index, weights, coupling coordination, obstacles -> Excel."""
     from ronghe.errors import InputError
     from ronghe.panel import read_panel
     from ronghe.study import Study
 
-    if (data is None) == (db_url is None):
-        raise InputError("give either a panel file or --db (not both)")
-    if db_url is not None:
+    if sum([data is not None, db_url is not None, demo_data]) != 1:
+        raise InputError("请给出且只给出一种数据 / give exactly one of a panel file, --db or --demo")
+    if demo_data:
+        from ronghe.cli.common import study_from
+
+        study = study_from(None, True, framework, settings)
+    elif db_url is not None:
         from ronghe.store import Store
 
         store = Store(db_url)
-        panel = store.panel()
+        study = Study(store.panel(), framework, settings)
     else:
-        panel = read_panel(data, layout=layout)
-    study = Study(panel, framework, settings)
+        study = Study(read_panel(data, layout=layout), framework, settings)
     with err.status("计算 running") as status:
         result = study.evaluate(progress=_progress(status))
         path = result.to_excel(out_path)

@@ -338,19 +338,33 @@ class Framework(_Model):
                 out.extend((ind.id, var) for var in sorted(ind.raw_variables - have))
         return out
 
+    def require(self, columns: list[str] | set[str], file: str | None = None) -> None:
+        """Raise one InputError naming every raw variable these columns lack (not only the first),
+        each with the indicators that need it, so one run tells the user all that is missing."""
+        gaps = self.missing(columns)
+        if not gaps:
+            return
+        needed: dict[str, list[str]] = {}
+        for indicator, variable in gaps:
+            needed.setdefault(variable, []).append(indicator)
+        listed = "; ".join(f"{v!r} ({', '.join(map(repr, inds))})"
+                           for v, inds in sorted(needed.items()))
+        raise InputError(
+            f"缺少框架 {self.id} 所需的 {len(needed)} 个原始变量 / the data lacks {len(needed)} raw "
+            f"variable(s) framework {self.id} needs (variable (indicators)): {listed}; "
+            f"`ronghe template {self.id}` 写出模板 writes a template with all of them",
+            file=file,
+        )
+
     def compute(self, data: pd.DataFrame) -> pd.DataFrame:
         """Indicator values from raw variables, one column per indicator (in indicator order).
 
         ``data`` is indexed by ``(region, year)``. An indicator whose id is a column of ``data`` is
         taken as given; otherwise its formula is evaluated (``inf``/``NaN`` from undefined
-        arithmetic are kept for the study to report). Raises InputError naming the first
-        indicator whose raw variable is absent (check :meth:`missing` first).
+        arithmetic are kept for the study to report). Raises InputError naming every absent raw
+        variable (:meth:`require`).
         """
-        gaps = self.missing(list(data.columns))
-        if gaps:
-            indicator, variable = gaps[0]
-            raise InputError(f"needs raw variable {variable!r}, which the data does not have",
-                             indicator=indicator)
+        self.require(list(data.columns))
         out = {}
         for ind in self.indicators:
             if ind.id in data.columns or ind.parsed_formula is None:
