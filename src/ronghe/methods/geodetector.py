@@ -546,9 +546,11 @@ def optimal_discretization(y: ArrayLike, x: ArrayLike,
     2020, GIScience & Remote Sensing 57: 593-610).
 
     Methods: "equal" (equal intervals), "natural" (Fisher-Jenks optimal natural breaks),
-    "quantile" (equal counts) via mapclassify; "geometric" (breaks min·r^i with r = (max/min)^(1/k),
-    needs x > 0, as in R ``GD``) and "sd" (k - 1 breaks one sample standard deviation apart,
-    centred on the mean; breaks at or beyond max(x) are dropped) computed here. Every (method, k)
+    "quantile" (equal counts) with the breaks mapclassify gives (computed here, see ``_breaks``;
+    natural breaks with k above the number of distinct values are skipped); "geometric" (breaks
+    min·r^i with r = (max/min)^(1/k), needs x > 0, as in R ``GD``) and "sd" (k - 1 breaks one
+    sample standard deviation apart, centred on the mean; breaks at or beyond max(x) are dropped)
+    computed here. Every (method, k)
     is scored by q; the first maximum in the order methods x k_range wins (ties go to the earlier
     method, then the smaller k).
     """
