@@ -550,9 +550,8 @@ def optimal_discretization(y: ArrayLike, x: ArrayLike,
     natural breaks with k above the number of distinct values are skipped); "geometric" (breaks
     min·r^i with r = (max/min)^(1/k), needs x > 0, as in R ``GD``) and "sd" (k - 1 breaks one
     sample standard deviation apart, centred on the mean; breaks at or beyond max(x) are dropped)
-    computed here. Every (method, k)
-    is scored by q; the first maximum in the order methods x k_range wins (ties go to the earlier
-    method, then the smaller k).
+    computed here. Every (method, k) is scored by q; the first maximum in the order
+    methods x k_range wins (ties go to the earlier method, then the smaller k).
     """
     arr = _response(y)
     try:
