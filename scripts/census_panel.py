@@ -49,6 +49,11 @@ def main() -> None:
     frame.to_parquet(OUT, index=False, compression="zstd")
     print(f"written {OUT.relative_to(ROOT)}: {len(frame)} values, "
           f"{frame['region'].nunique()} codes, {OUT.stat().st_size / 1024:.0f} KiB")
+    from ronghe.datasets.census import _long, write_shipped
+
+    _long.cache_clear()  # harmonise the file just written
+    for path in write_shipped(OUT.parent):
+        print(f"written {path.relative_to(ROOT)}: {path.stat().st_size / 1024:.0f} KiB")
 
 
 if __name__ == "__main__":

@@ -101,3 +101,29 @@ def test_harmonisation_preserves_totals_and_accounts_for_every_2010_code(raw):
     expected = (d10.loc[members, "aged65_share"] * w).sum() / w.sum()
     assert harmonised.data.loc[(unit, 2010), "aged65_share"] == pytest.approx(expected)
     assert harmonised.data.loc[(unit, 2010), "resident_pop"] == pytest.approx(w.sum())
+
+
+def test_shipped_2023_panel_is_the_harmonised_raw_panel():
+    """census_counties() loads the panel harmonised by scripts/census_panel.py; harmonising the raw
+    mapped values again gives exactly that panel (data, regions, units, source and warnings)."""
+    import warnings
+
+    from ronghe.datasets.census import _shipped_frames, harmonised_frames
+    from ronghe.errors import RongheWarning
+    from ronghe.ingest.catalogue import builtin_catalogue
+    from ronghe.regions.harmonize import harmonize
+
+    data, regions, said = harmonised_frames(2023)
+    shipped_data, shipped_regions, shipped_said = _shipped_frames()
+    pd.testing.assert_frame_equal(shipped_data, data, check_exact=True)
+    pd.testing.assert_frame_equal(shipped_regions, regions, check_exact=True)
+    assert shipped_said == said and len(said) == 1 and "130171" in said[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fresh = harmonize(datasets.census_raw(), 2023, builtin_catalogue())
+    with pytest.warns(RongheWarning, match="130171"):
+        loaded = datasets.census_counties()
+    pd.testing.assert_frame_equal(loaded.data, fresh.data, check_exact=True)
+    pd.testing.assert_frame_equal(loaded.regions, fresh.regions, check_exact=True)
+    assert loaded.units == fresh.units and list(loaded.units) == list(fresh.units)
+    assert loaded.source == fresh.source and loaded.synthetic == fresh.synthetic

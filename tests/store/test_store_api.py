@@ -157,11 +157,17 @@ def test_runs_and_code_changes(store):
 
 
 def test_default_reference_data(tmp_path):
-    """Without explicit frames, init loads the NBS 2023 division list and the built-in catalogue."""
+    """Without explicit frames, init loads the NBS 2023 division list, the codes retired since
+    1981 (so older tables import by code) and the built-in catalogue."""
     s = Store(tmp_path / "d.duckdb")
     s.init()
     st = s.status()
-    assert st.regions == 31 + 333 + 2844
+    from ronghe.regions.divisions import divisions
+
+    listed = divisions().index
+    assert len(listed) == 31 + 333 + 2844 and s.regions().index.isin(listed).sum() == len(listed)
+    assert st.regions == len(divisions(history=True)) > len(listed)
+    assert s.regions().loc["110103", "valid_to"] == 2010  # 崇文区
     assert st.indicators >= 50
     assert s.regions().loc["130123", "name_zh"] == "正定县"
 

@@ -18,7 +18,7 @@ def test_init_import_status_export(tmp_path):
     db = str(tmp_path / "c.duckdb")
     r = runner.invoke(db_app, ["init", "--db", db])
     assert r.exit_code == 0, r.output
-    assert "regions: 3208" in r.output
+    assert "regions: 6450" in r.output  # the 2023 list (3,208) and the codes retired since 1981
     report = tmp_path / "report.csv"
     long = tmp_path / "long.csv"  # variables of the built-in catalogue
     long.write_text("region,year,variable,value,unit\n130123,2020,gdp,42,亿元\n"

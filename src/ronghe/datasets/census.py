@@ -22,21 +22,31 @@ national totals of each year are unchanged). Every 2010 code is led to a unit. C
 history does not hold (the 2020 statistical zones, 大兴安岭's districts 232761–232764) keep their
 own code, and units without a counterpart in the other census (those, and units created after
 2010) have one year only: 2,716 units have both years, 110 only 2020.
+
+The panel on the 2023 codes, which the demo loads, is shipped already harmonised
+(``census_counties_2023.parquet`` and ``census_regions_2023.parquet``, written by the same script
+with :func:`harmonised_frames`; harmonising on every load took seconds). A test harmonises the raw
+mapped values again and requires exactly the shipped panel; other vintages are harmonised on load.
 """
 
 from __future__ import annotations
 
+import json
+import warnings
 from functools import cache
 from importlib.resources import files
 
 import pandas as pd
 
+from ronghe.errors import RongheWarning
 from ronghe.panel import Panel
 
 SOURCE = ("第六、七次全国人口普查分县资料（leiii/census 整理，MIT 许可）/ 6th (2010) and 7th (2020) "
           "national census county tables as compiled by leiii/census (MIT licence, Copyright (c) "
           "2022 Lei Dong); ronghe.datasets.census_counties")
 YEARS = (2010, 2020)
+SHIPPED_VINTAGE = 2023  #: the vintage shipped already harmonised
+_WARNINGS_KEY = b"ronghe_warnings"  #: Parquet metadata: the harmonisation's warnings, re-emitted
 
 
 def _folder():  # type: ignore[no-untyped-def]
@@ -72,10 +82,69 @@ def census_raw() -> Panel:
     return Panel(data.astype(float), regions, units, SOURCE, synthetic=False)
 
 
-def census_counties(vintage: int = 2023) -> Panel:
+def census_counties(vintage: int = SHIPPED_VINTAGE) -> Panel:
     """The census panel, 2010 and 2020, on the division codes of ``vintage`` (module docstring).
     The codes the division history does not hold are listed in a RongheWarning."""
+    if vintage == SHIPPED_VINTAGE:
+        return _shipped()
     from ronghe.ingest.catalogue import builtin_catalogue
     from ronghe.regions.harmonize import harmonize
 
     return harmonize(census_raw(), vintage, builtin_catalogue())
+
+
+def harmonised_frames(vintage: int = SHIPPED_VINTAGE) -> tuple[pd.DataFrame, pd.DataFrame,
+                                                                list[str]]:
+    """The raw panel harmonised to ``vintage`` as the shipped files hold it: the data (columns
+    region, year, then the variables), the regions (column region first) and the messages of the
+    harmonisation's warnings (used by ``scripts/census_panel.py`` and its test)."""
+    from ronghe.ingest.catalogue import builtin_catalogue
+    from ronghe.regions.harmonize import harmonize
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RongheWarning)
+        panel = harmonize(census_raw(), vintage, builtin_catalogue())
+    said = [str(w.message) for w in caught if issubclass(w.category, RongheWarning)]
+    return panel.data.reset_index(), panel.regions.reset_index(), said
+
+
+def write_shipped(folder) -> list:  # type: ignore[no-untyped-def]
+    """Write the panel on the shipped vintage into ``folder`` (``scripts/census_panel.py``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    data, regions, said = harmonised_frames()
+    paths = [folder / f"census_counties_{SHIPPED_VINTAGE}.parquet",
+             folder / f"census_regions_{SHIPPED_VINTAGE}.parquet"]
+    table = pa.Table.from_pandas(data, preserve_index=False)
+    meta = {**(table.schema.metadata or {}), _WARNINGS_KEY: json.dumps(said).encode()}
+    pq.write_table(table.replace_schema_metadata(meta), paths[0], compression="zstd")
+    regions.to_parquet(paths[1], index=False, compression="zstd")
+    return paths
+
+
+@cache
+def _shipped_frames() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    import pyarrow.parquet as pq
+
+    folder = _folder()
+    with (folder / f"census_counties_{SHIPPED_VINTAGE}.parquet").open("rb") as fh:
+        table = pq.read_table(fh)
+    said = json.loads((table.schema.metadata or {}).get(_WARNINGS_KEY, b"[]"))
+    with (folder / f"census_regions_{SHIPPED_VINTAGE}.parquet").open("rb") as fh:
+        regions = pd.read_parquet(fh)
+    return table.to_pandas(), regions, said
+
+
+def _shipped() -> Panel:
+    data, regions, said = _shipped_frames()
+    for message in said:
+        warnings.warn(message, RongheWarning, stacklevel=3)
+    raw = _long()
+    from ronghe.ingest.catalogue import builtin_catalogue
+
+    catalogue = builtin_catalogue()
+    variables = sorted(raw["variable"].unique())
+    units = {v: str(catalogue.at[v, "unit"]) for v in variables if v in catalogue.index}
+    return Panel(data.set_index(["region", "year"]).astype(float), regions.set_index("region"),
+                 units, f"{SOURCE} (codes harmonised to {SHIPPED_VINTAGE})", synthetic=False)

@@ -5,6 +5,11 @@ zeros), else by its Chinese name. County names repeat across China (和平区, �
 with several candidates is resolved by the row's province — from a province column, or from the last
 province row above it, as yearbooks list counties under their province — and is otherwise an error that
 lists the candidates. Names are compared after NFKC folding and removal of spaces and footnote marks.
+
+A division list with history (``divisions(history=True)``, the store's default) also holds codes no
+longer in use, so that a 2010 table may name 崇文区 110103 by code or by name. A name shared by a code
+in use and retired codes (东城区: 110101 in Beijing, 510102 in Chengdu until 1990) means the code in
+use; a name held only by retired codes means the one retired last.
 """
 
 from __future__ import annotations
@@ -54,6 +59,10 @@ class RegionMatcher:
         names = regions["name_zh"] if "name_zh" in regions else pd.Series(dtype=str)
         provinces = regions["province"] if "province" in regions else pd.Series(dtype=str)
         levels = regions["level"] if "level" in regions else pd.Series("", index=regions.index)
+        ended = (pd.to_numeric(regions["valid_to"], errors="coerce") if "valid_to" in regions
+                 else pd.Series(dtype=float))
+        #: last year of use of each retired code (codes in use are absent)
+        self.retired = {str(c): float(y) for c, y in ended.dropna().items()}
         self.name_of: dict[str, str] = {}
         for code, name in names.items():
             self.names.setdefault(normalise_name(name), []).append(str(code))
@@ -122,11 +131,21 @@ class RegionMatcher:
         if len(found) > 1 and province:
             found = [c for c in found if self.province_of.get(c) == province] or found
         if len(found) > 1:
+            found = self._latest(found)
+        if len(found) > 1:
             cands = "; ".join(self._describe(c) for c in found)
             raise InputError(f"ambiguous region name {name!r} matches {len(found)} regions ({cands}); "
                              "add a province column or use codes / 地区名称重复，请补充省份或代码",
                              **where)
         return found[0]
+
+    def _latest(self, codes: list[str]) -> list[str]:
+        """The codes in use among ``codes``; if none is, those retired last (module docstring)."""
+        in_use = [c for c in codes if c not in self.retired]
+        if in_use:
+            return in_use
+        last = max(self.retired[c] for c in codes)
+        return [c for c in codes if self.retired[c] == last]
 
     def _describe(self, code: str) -> str:
         prov = self.province_label.get(self.province_of.get(code, ""), "")

@@ -34,10 +34,11 @@ from itertools import combinations
 from typing import Literal
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ronghe.errors import MethodError, RongheError, RongheWarning
+from ronghe.errors import MethodError, RongheWarning
 
 __all__ = [
     "INTERACTION_TYPES",
@@ -443,7 +444,15 @@ class DiscretizationResult:
     table: NDArray[np.float64]  #: q for methods x k_values; NaN where the method is undefined
 
 
-def _breaks(x: NDArray[np.float64], method: str, k: int) -> NDArray[np.float64] | None:
+def _breaks(x: NDArray[np.float64], method: str, k: int,
+            jenks: NDArray[np.int32] | None = None) -> NDArray[np.float64] | None:
+    """Upper class bounds of ``x`` by ``method`` with ``k`` classes, None where undefined.
+
+    "equal", "quantile" and "natural" give the bins of mapclassify's ``EqualInterval``,
+    ``Quantiles`` and ``FisherJenks`` (the peer the tests compare with, bit for bit), computed here
+    so that the detector does not import mapclassify, whose import compiles its numba kernels
+    (seconds). ``jenks``: the table of :func:`_jenks_table` of sorted ``x``, shared by every k.
+    """
     lo, hi = float(x.min()), float(x.max())
     if method == "geometric":
         if lo <= 0:
@@ -452,16 +461,81 @@ def _breaks(x: NDArray[np.float64], method: str, k: int) -> NDArray[np.float64] 
     if method == "sd":
         inner = x.mean() + x.std(ddof=1) * (np.arange(k - 1) - (k - 2) / 2.0)
         return np.append(inner[inner < hi], hi)
-    try:
-        import mapclassify
-    except ImportError:
-        raise RongheError("optimal discretisation needs the optional package mapclassify "
-                          "(pip install 'ronghe[maps]')") from None
-    cls = {"equal": mapclassify.EqualInterval, "natural": mapclassify.FisherJenks,
-           "quantile": mapclassify.Quantiles}[method]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # mapclassify warns when ties leave fewer classes
-        return np.asarray(cls(x, k=k).bins, dtype=np.float64)
+    if method == "equal":
+        width = (x.max() - x.min()) * 1.0 / k
+        cuts = np.arange(x.min() + width, x.max() + width, width)[:k]
+        cuts[-1] = x.max()
+        return cuts.astype(np.float64)
+    if method == "quantile":
+        # percentiles 100/k, 200/k, ... 100 as scipy's scoreatpercentile; repeated values collapse
+        w = 100.0 / k
+        p = np.arange(w, 100 + w, w)
+        if p[-1] > 100.0:
+            p[-1] = 100.0
+        return np.unique([stats.scoreatpercentile(x, pct) for pct in p]).astype(np.float64)
+    if np.unique(x).size < k:  # mapclassify refuses too few distinct values for k classes
+        return None
+    xs = np.sort(x)
+    table = _jenks_table(xs, k) if jenks is None else jenks
+    return _jenks_bins(xs, table, k)
+
+
+def _jenks_table(xs: NDArray[np.float64], classes: int) -> NDArray[np.int32]:
+    """Fisher-Jenks optimal partition of sorted ``xs`` (Fisher 1958; Jenks 1977), as mapclassify
+    computes it: float32 sums of squared deviations, a segment's sums accumulated from its last
+    value down, ties to the segment that starts earliest. Returns ``first[l, j]``, the 1-based first
+    value of the last class of the best j-class partition of the first l values (j ≤ ``classes``;
+    column j does not depend on ``classes``, so one table serves every smaller k).
+
+    The recurrence cost[l, j] = min over i of ssd(i..l) + cost[i-1, j-1] runs column by column,
+    vectorised over l and i in blocks of rows (O(n² k) operations, O(block · n) memory).
+    """
+    n = xs.size
+    vals = xs.astype(np.float32)
+    first = np.zeros((n + 1, classes + 1), dtype=np.int32)
+    cost = np.zeros((n + 1, classes + 1), dtype=np.float32)
+    first[1, 1:] = 1
+    cost[2:, 1:] = np.inf
+    if n < 2:
+        return first
+    first[2:, 1] = 1
+    block = max(1, 2_000_000 // n)
+    m = np.arange(1, n + 1)  # segment length of column m - 1
+    for start in range(2, n + 1, block):
+        ls = np.arange(start, min(start + block, n + 1))  # rows l (1-based)
+        mm = m[:ls[-1]]  # segments no longer than the block's last row
+        idx = ls[:, None] - mm[None, :]  # 0-based index of the m-th value counted down from l
+        valid = idx >= 0
+        seg = np.where(valid, vals[np.clip(idx, 0, None)], np.float32(0))
+        s1 = np.cumsum(seg, axis=1, dtype=np.float32)
+        s2 = np.cumsum(seg * seg, axis=1, dtype=np.float32)
+        ssd = s2 - (s1 * s1) / mm.astype(np.float32)[None, :]
+        cost[ls, 1] = ssd[np.arange(ls.size), ls - 1]
+        # a segment starting at the first value leaves no room for an earlier class (i4 = 0)
+        ssd[idx < 1] = np.inf
+        rows = np.arange(ls.size)
+        for j in range(2, classes + 1):
+            # cost[l - m, j - 1] for m = 1, 2, ...: a window of the column read backwards
+            back = np.concatenate([cost[::-1, j - 1], np.zeros(mm.size, np.float32)])
+            before = sliding_window_view(back, mm.size)[n + 1 - ls]
+            cand = (ssd + before)[:, ::-1]
+            # the longest segment reaching the minimum (mapclassify updates on ties, m ascending)
+            at = np.argmin(cand, axis=1)
+            first[ls, j] = (ls - (mm.size - 1 - at)).astype(np.int32)
+            cost[ls, j] = cand[rows, at]
+    return first
+
+
+def _jenks_bins(xs: NDArray[np.float64], first: NDArray[np.int32], k: int) -> NDArray[np.float64]:
+    bins = np.zeros(k + 1, dtype=np.float64)
+    bins[k] = xs[-1]
+    bins[0] = xs[0]
+    row = xs.size
+    for count in range(k, 1, -1):
+        pivot = int(first[row, count])
+        bins[count - 1] = xs[pivot - 2]
+        row = pivot - 1
+    return bins[1:]
 
 
 def optimal_discretization(y: ArrayLike, x: ArrayLike,
@@ -472,11 +546,12 @@ def optimal_discretization(y: ArrayLike, x: ArrayLike,
     2020, GIScience & Remote Sensing 57: 593-610).
 
     Methods: "equal" (equal intervals), "natural" (Fisher-Jenks optimal natural breaks),
-    "quantile" (equal counts) via mapclassify; "geometric" (breaks min·r^i with r = (max/min)^(1/k),
-    needs x > 0, as in R ``GD``) and "sd" (k - 1 breaks one sample standard deviation apart,
-    centred on the mean; breaks at or beyond max(x) are dropped) computed here. Every (method, k)
-    is scored by q; the first maximum in the order methods x k_range wins (ties go to the earlier
-    method, then the smaller k).
+    "quantile" (equal counts) with the breaks mapclassify gives (computed here, see ``_breaks``;
+    natural breaks with k above the number of distinct values are skipped); "geometric" (breaks
+    min·r^i with r = (max/min)^(1/k), needs x > 0, as in R ``GD``) and "sd" (k - 1 breaks one
+    sample standard deviation apart, centred on the mean; breaks at or beyond max(x) are dropped)
+    computed here. Every (method, k) is scored by q; the first maximum in the order
+    methods x k_range wins (ties go to the earlier method, then the smaller k).
     """
     arr = _response(y)
     try:
@@ -494,10 +569,11 @@ def optimal_discretization(y: ArrayLike, x: ArrayLike,
     if not ks or min(ks) < 2:
         raise MethodError(f"k_range must hold class counts ≥ 2, got {ks}")
     table = np.full((len(methods), len(ks)), np.nan)
+    jenks = _jenks_table(np.sort(xv), max(ks)) if "natural" in methods else None
     best: tuple[float, int, int, NDArray[np.float64], NDArray[np.intp]] | None = None
     for i, method in enumerate(methods):
         for j, k in enumerate(ks):
-            bins = _breaks(xv, method, k)
+            bins = _breaks(xv, method, k, jenks)
             if bins is None:
                 continue
             strata = np.minimum(np.searchsorted(bins, xv, side="left"), bins.size - 1)

@@ -185,9 +185,9 @@ class Store:
              catalogue: pd.DataFrame | None = None) -> None:
         """Create or upgrade the schema, then load reference data into empty tables.
 
-        ``regions`` defaults to :func:`ronghe.regions.divisions.divisions`, ``catalogue`` to the
-        built-in frameworks' variables (given frames replace the stored ones), and the code changes
-        to :func:`ronghe.regions.history.code_changes`.
+        ``regions`` defaults to ``divisions(history=True)`` (:mod:`ronghe.regions.divisions`),
+        ``catalogue`` to the built-in frameworks' variables (given frames replace the stored ones),
+        and the code changes to :func:`ronghe.regions.history.code_changes`.
         """
         from alembic import command
         from alembic.config import Config
@@ -670,9 +670,11 @@ def _region_rows(regions: pd.DataFrame) -> list[dict]:
 
 
 def _builtin_regions() -> pd.DataFrame:
+    """The 2023 list and the codes retired since 1981 (with their years of use), so a table of an
+    earlier year is accepted by code and by name (:mod:`ronghe.ingest.match`)."""
     from ronghe.regions.divisions import divisions
 
-    return divisions()
+    return divisions(history=True)
 
 
 def _builtin_catalogue() -> pd.DataFrame:
