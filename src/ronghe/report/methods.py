@@ -131,13 +131,37 @@ _SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c4
                          "0.05": "#c7e9c0", "ns": "#eeeeee"}
 
 
+def _geojson(gdf: Any) -> dict[str, Any]:
+    """FeatureCollection of ``gdf`` (indexed by region code, WGS84) for Plotly, feature id = code;
+    snapped to a quarter of the simplification tolerance and rewound with clockwise exterior
+    rings as d3-geo expects (the report's own map moved to regions/chinamap; the LISA maps still
+    draw with Plotly)."""
+    import json
+
+    import shapely
+
+    from ronghe.report.content import SIMPLIFY_PARTS
+
+    minx, miny, maxx, maxy = gdf.total_bounds
+    tol = max(maxx - minx, maxy - miny) / SIMPLIFY_PARTS
+    geoms = shapely.set_precision(gdf.geometry.to_numpy(), tol / 4)
+    geoms = shapely.orient_polygons(geoms, exterior_cw=True)
+    features = [
+        {"type": "Feature", "id": str(code), "properties": {},
+         "geometry": json.loads(shapely.to_geojson(g))}
+        for code, g in zip(gdf.index, geoms, strict=True)
+        if g is not None and not g.is_empty
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def _categorical_map(c: ReportContent, style: Style, frame: pd.DataFrame, column: str,
                      colours: dict[str, str], title: str) -> str:
     import plotly.graph_objects as go
 
-    from ronghe.report.html import _div, geojson_of
+    from ronghe.report.html import _div
 
-    geo = geojson_of(c.boundaries)
+    geo = _geojson(c.boundaries)
     fig = go.Figure()
     for cat, colour in colours.items():
         part = frame[frame[column] == cat]
