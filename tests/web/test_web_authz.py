@@ -206,12 +206,30 @@ def test_own_token_matrix(web_app, clients, csrf, role) -> None:
     assert r.status_code == 303 and accounts.tokens(me, mine)[0]["revoked"]
 
 
-def test_report_for_full_scope_only(clients) -> None:
-    assert clients["viewer"].get("/report").status_code == 403
-    assert clients["editor"].get("/report").status_code == 403
-    r = clients["analyst"].get("/report")
+@pytest.mark.parametrize("role", ROLES)
+def test_report_for_every_reader_holds_only_scope(web_app, clients, role) -> None:
+    """Every role gets a report; a scoped one names no out-of-scope region and ranks among the
+    in-scope regions only (was 403 for the editor and the viewer)."""
+    pytest.importorskip("ronghe.report.html")
+    r = clients[role].get("/report")
     assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
     assert "<html" in r.text[:2000].lower()
+    index = web_app.state.platform.analysis.snapshot().index
+    names = index.drop_duplicates("region").set_index("region")["name_zh"]
+    for code in REGIONS:
+        assert (names[code] in r.text) == (code in READS[role]), code
+    scope = clients[role].get("/report")  # served again from the same file
+    assert scope.text == r.text
+    if role in ("editor", "viewer"):
+        outside = set(names.index) - _scope_of(web_app, role)
+        assert outside and not any(f">{names[c]}<" in r.text for c in outside)
+        assert "本报告仅含您有权查看的地区" in r.text
+
+
+def _scope_of(web_app, role: str) -> set[str]:
+    p = web_app.state.platform
+    uid = next(u["id"] for u in p.accounts.users() if u["username"] == role)
+    return set(p.accounts.principal(uid).scope)
 
 
 def test_anonymous_is_refused(web_app, csrf) -> None:

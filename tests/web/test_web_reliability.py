@@ -207,7 +207,7 @@ def test_old_reports_are_deleted(web_app, clients) -> None:
     r = clients["analyst"].get("/report")
     assert r.status_code == 200
     assert not old.exists()
-    assert len(list(staging.glob("report-*.html"))) == 1
+    assert len(list(staging.glob("report-*-all-zh.html"))) == 1
 
 
 @pytest.mark.parametrize("name", ["a" * 300 + ".csv", "长" * 200 + ".csv", "x\ty" * 90 + ".csv"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import secrets
 from datetime import datetime, timedelta
 from importlib import resources
@@ -480,6 +481,37 @@ def test_revoked_token_gives_401(web_app, clients, csrf) -> None:
     audit = [(a["username"], a["action"], a["target"]) for a in p.accounts.audit_entries()]
     assert ("analyst", "token-revoke", "analyst") in audit
     assert ("admin", "token-revoke", "editor") in audit
+
+
+@pytest.mark.parametrize("role", ["viewer", "editor"])
+def test_own_token_created_on_the_tokens_page(web_app, clients, csrf, role) -> None:
+    """Any signed-in user creates a token on /tokens (CSRF-checked, shown once), uses it on
+    /api/v1 with their own scope, and revokes it there (was: admin row only)."""
+    p = web_app.state.platform
+    uid = next(u["id"] for u in p.accounts.users() if u["username"] == role)
+    client, api = clients[role], TestClient(web_app)
+    page = client.get("/tokens").text
+    assert 'action="/tokens"' in page and 'id="new-token"' not in page
+    before = len(p.accounts.tokens(uid))
+    r = client.post("/tokens", data={"csrf": "wrong", "name": "etl"}, follow_redirects=False)
+    assert r.status_code == 403 and len(p.accounts.tokens(uid)) == before
+    r = client.post("/tokens", data={"csrf": csrf(page), "name": "x" * 65})
+    assert r.status_code == 422 and len(p.accounts.tokens(uid)) == before
+    r = client.post("/tokens", data={"csrf": csrf(page), "name": f"{role}-etl"})
+    assert r.status_code == 200
+    token = re.search(r'id="new-token">(rh_[^<]+)<', r.text).group(1)
+    row = p.accounts.tokens(uid)[0]
+    assert row["name"] == f"{role}-etl" and f'id="token-{row["id"]}"' in r.text
+    assert token not in client.get("/tokens").text  # shown once
+    auth = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/results/index?region=330102", headers=auth).status_code == 200
+    assert api.get("/api/v1/results/index?region=520102", headers=auth).status_code == 403
+    r = client.post(f"/tokens/{row['id']}/revoke", data={"csrf": csrf(page)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    assert api.get("/api/v1/results/index?region=330102", headers=auth).status_code == 401
+    audit = [(a["username"], a["action"], a["detail"]) for a in p.accounts.audit_entries()]
+    assert (role, "token", f"{role}-etl") in audit
 
 
 def test_tokens_page_lists_own_tokens_only(web_app, clients) -> None:

@@ -105,9 +105,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "token_revoked": ("已吊销", "Revoked"),
     "revoke": ("吊销", "Revoke"),
     "no_tokens": ("暂无令牌", "No tokens"),
-    "tokens_note": ("令牌由管理员在“管理”页生成，仅在生成时显示一次；吊销后立即失效。",
-                    "Tokens are created by an administrator on the Admin page and shown only "
-                    "once; a revoked token stops working at once."),
+    "tokens_note": ("在此为自己生成令牌，用于 /api/v1（请求头 Authorization: Bearer 令牌）；"
+                    "令牌与您的账号权限相同，仅在生成时显示一次，吊销后立即失效。",
+                    "Create your own tokens here for /api/v1 (header Authorization: Bearer "
+                    "TOKEN); a token has your account's rights, is shown only once and stops "
+                    "working at once when revoked."),
     "forbidden": ("无权访问", "Not allowed"),
     "not_found": ("未找到", "Not found"),
     "error": ("错误", "Error"),

@@ -3,6 +3,7 @@ report."""
 
 from __future__ import annotations
 
+from hashlib import sha256
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, Literal
@@ -450,8 +451,21 @@ def build_pages() -> APIRouter:
 
     @pages.get("/tokens")
     def own_tokens(request: Request, who: Principal = Depends(user)) -> Response:
-        tokens = platform(request).accounts.tokens(who.id)
-        return render(request, "tokens.html", {"who": who, "tokens": tokens})
+        return _tokens_page(request, who)
+
+    @pages.post("/tokens")
+    def create_own_token(
+        request: Request,
+        name: str = Form("token", min_length=1, max_length=64, pattern=NO_CONTROL),
+        csrf: str = Form(""),
+        who: Principal = Depends(user),
+    ) -> Response:
+        """A new token of the signed-in user, shown once on the page that answers."""
+        check_csrf(request, csrf)
+        p = platform(request)
+        token = p.accounts.create_token(who.id, name)
+        p.accounts.audit(who.username, "token", str(who.id), name, client_ip(request))
+        return _tokens_page(request, who, token=token)
 
     @pages.post("/tokens/{token_id}/revoke")
     def revoke_own_token(
@@ -466,24 +480,27 @@ def build_pages() -> APIRouter:
 
     @pages.get("/report")
     def report(request: Request, who: Principal = Depends(user)) -> Response:
-        if who.scope is not None:
-            raise HTTPException(403, "the report covers all regions / 报告涵盖全部地区")
         if find_spec("ronghe.report.html") is None:
             raise HTTPException(404, "HTML report not installed / 报告模块不可用")
-        from ronghe.report.html import write_html
+        from ronghe.web.reports import write_report
 
         p = platform(request)
         snap = p.analysis.snapshot()
         if snap.result is None:
             raise HTTPException(404, "no data in the database / 数据库中没有数据")
+        if who.scope is not None and not snap.index["region"].isin(who.scope).any():
+            raise HTTPException(404, "no region in your scope has data / 您的范围内没有数据")
         lang = lang_of(request)
+        # one file per data version, scope and language; a scope is named by its digest
+        scope = "all" if who.scope is None else sha256(
+            ",".join(sorted(who.scope)).encode()).hexdigest()[:16]
         current = f"report-{snap.version[0]}-{snap.version[1]}-{snap.revision}-"
-        path = p.staging / f"{current}{lang}.html"
+        path = p.staging / f"{current}{scope}-{lang}.html"
         if not path.exists():
-            write_html(snap.result, path, lang=lang)
-            for old in p.staging.glob("report-*.html"):  # reports of earlier data: never served
-                if not old.name.startswith(current):
-                    old.unlink(missing_ok=True)
+            write_report(snap.result, path, lang, who.scope)
+        for old in p.staging.glob("report-*.html"):  # reports of earlier data: never served
+            if not old.name.startswith(current):
+                old.unlink(missing_ok=True)
         return FileResponse(path, media_type="text/html", filename=f"ronghe-report-{lang}.html")
 
     return pages
@@ -640,6 +657,11 @@ def _revoke(request: Request, who: Principal, token_id: int, owner: int | None) 
         raise HTTPException(404, "no such token / 令牌不存在")
     p.accounts.audit(who.username, "token-revoke", str(row["username"]),
                      f"#{row['id']} {row['name']}", client_ip(request))
+
+
+def _tokens_page(request: Request, who: Principal, token: str = "") -> Response:
+    tokens = platform(request).accounts.tokens(who.id)
+    return render(request, "tokens.html", {"who": who, "tokens": tokens, "token": token})
 
 
 def _admin_page(
