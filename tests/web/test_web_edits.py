@@ -19,6 +19,8 @@ import pytest
 from fastapi.testclient import TestClient
 from scopes import READS, REGIONS, ROLES, WRITES
 
+from ronghe.words import number
+
 API = "/api/v1/observations"
 
 
@@ -146,7 +148,8 @@ def test_correction_supersedes_keeps_history_and_provenance(web_app, tokens) -> 
         got["sha256"], 1, 1)
     entry = next(a for a in p.accounts.audit_entries() if a["action"] == "edit")
     assert (entry["username"], entry["target"]) == ("admin", "330302 2021 villages")
-    assert entry["detail"] == f"{old:.15g} → {new:.15g} count; batch {got['batch_id']}; {reason}"
+    assert entry["detail"] == (f"{number(old, 6)} → {number(new, 6)} count; "
+                               f"批次 batch {got['batch_id']}; {reason}")
 
     again = _post_api(web_app, tokens["admin"], [{"region": "330302", "year": 2021,
                                                   "variable": "villages", "value": new}], reason)
@@ -175,7 +178,7 @@ def test_profile_shows_current_value_and_provenance(web_app, clients, csrf) -> N
     audit = p.accounts.audit_entries()[0]
     assert (audit["action"], audit["target"], audit["username"]) == (
         "edit", "330302 2022 villages", "editor")
-    assert audit["detail"].startswith(f"{old:.15g} → {new} ")
+    assert audit["detail"].startswith(f"{number(old, 6)} → {number(new, 6)} ")
     assert audit["detail"].endswith("; 乡镇上报数更正")
 
 

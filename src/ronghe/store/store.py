@@ -61,7 +61,7 @@ CURRENT_INDEX = "uq_observations_current"
 
 
 #: The source recorded for batches of ronghe's synthetic generator (``ronghe serve --demo``); a
-#: store whose every batch has it yields a panel marked synthetic.
+#: store with any batch of it yields a panel marked synthetic.
 SYNTHETIC_SOURCE = "ronghe synthetic demo panel / 合成演示数据"
 
 class StoreError(RongheError):
@@ -537,9 +537,9 @@ class Store:
         meta["province"] = meta["province"].fillna(pd.Series(codes.str[:2], index=codes))
         batches = self.batches()
         source = "; ".join(sorted(set(batches["source"].dropna()) - {""})) or self.url
-        # generated data says so: every batch came from ronghe's synthetic generator
-        synthetic = bool(len(batches)) and bool(
-            (batches["source"].fillna("") == SYNTHETIC_SOURCE).all())
+        # generated data says so: any batch from ronghe's synthetic generator makes the panel
+        # synthetic (corrections on top of invented numbers do not make them real)
+        synthetic = bool((batches["source"].fillna("") == SYNTHETIC_SOURCE).any())
         return Panel(data.astype(float), meta, units, source=source, synthetic=synthetic)
 
     def batches(self) -> pd.DataFrame:

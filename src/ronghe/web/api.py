@@ -23,6 +23,7 @@ from ronghe.web.analysis import Snapshot, records
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, api_principal, platform
 from ronghe.web.security import NO_CONTROL, client_ip
+from ronghe.words import number
 
 CODE = r"^[0-9A-Za-z]{1,12}$"
 Year = Query(None, ge=1949, le=2100, description="calendar year (all years when omitted)")
@@ -570,7 +571,8 @@ def correct_values(p: Platform, who: Principal, values: pd.DataFrame, reason: st
         p.analysis.invalidate()
         p.accounts.audit_many(who.username, "edit", [
             (f"{c['region']} {c['year']} {c['variable']}",
-             f"{'–' if c['old'] is None else format(c['old'], '.15g')} → {c['new']:.15g} "
-             f"{c['unit'] or ''}; batch {done.batch_id}; {reason.strip()}")
+             # rounded for reading; the exact old and new values stay in the store's history
+             f"{number(c['old'], 6)} → {number(c['new'], 6)} "
+             f"{c['unit'] or ''}; 批次 batch {done.batch_id}; {reason.strip()}")
             for c in records(done.changes)])
     return done
