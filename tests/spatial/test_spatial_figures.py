@@ -12,6 +12,7 @@ gpd = pytest.importorskip("geopandas", reason="geopandas (the maps extra) is not
 pytest.importorskip("matplotlib", reason="matplotlib (the maps extra) is not installed")
 from shapely.geometry import box  # noqa: E402
 
+from ronghe import fonts  # noqa: E402
 from ronghe.errors import InputError, RongheWarning  # noqa: E402
 from ronghe.spatial import figures  # noqa: E402
 
@@ -97,10 +98,12 @@ def test_cjk_font_lookup_reads_installed_fonts(monkeypatch: pytest.MonkeyPatch) 
     class Entry:
         def __init__(self, name: str) -> None:
             self.name = name
+            self.fname = f"/fonts/{name}.ttf"
 
     monkeypatch.setattr(
         font_manager.fontManager, "ttflist", [Entry("DejaVu Sans"), Entry("WenQuanYi Zen Hei")]
     )
     assert figures.cjk_font() == "WenQuanYi Zen Hei"
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [Entry("DejaVu Sans")])
+    monkeypatch.setattr(fonts, "_register_cjk_files", lambda: None)  # no CJK file on disk either
     assert figures.cjk_font() is None

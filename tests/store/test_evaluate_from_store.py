@@ -29,5 +29,5 @@ def test_evaluate_reads_the_store_and_records_the_run(tmp_path):
 def test_evaluate_needs_exactly_one_source(tmp_path):
     from ronghe.errors import InputError
 
-    with pytest.raises(InputError, match="either a panel file or --db"):
+    with pytest.raises(InputError, match="exactly one of a panel file, --db or --demo"):
         CliRunner().invoke(app, ["evaluate"], catch_exceptions=False)

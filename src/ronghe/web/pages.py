@@ -375,7 +375,7 @@ def build_pages() -> APIRouter:
     def create_token(
         request: Request,
         user_id: int = Form(..., ge=1, le=2**62),
-        name: str = Form("token", max_length=64, pattern=NO_CONTROL),
+        name: str = Form("令牌", max_length=64, pattern=NO_CONTROL),
         csrf: str = Form(""),
         who: Principal = Depends(user),
     ) -> Response:
@@ -456,7 +456,7 @@ def build_pages() -> APIRouter:
     @pages.post("/tokens")
     def create_own_token(
         request: Request,
-        name: str = Form("token", min_length=1, max_length=64, pattern=NO_CONTROL),
+        name: str = Form("令牌", min_length=1, max_length=64, pattern=NO_CONTROL),
         csrf: str = Form(""),
         who: Principal = Depends(user),
     ) -> Response:
