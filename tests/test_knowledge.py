@@ -219,7 +219,7 @@ def test_obstacle_and_item_lookups():
         KB.obstacle("O9")
     with pytest.raises(InputError, match="unknown typology type"):
         KB.type("nope")
-    with pytest.raises(InputError, match="unknown language 'fr'"):
+    with pytest.raises(InputError, match="lang must be zh or en, got 'fr'"):
         KB.obstacle("O1").name("fr")
     with pytest.raises(InputError, match="unknown path or mechanism"):
         KB.route("O1")

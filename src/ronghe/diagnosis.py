@@ -73,7 +73,6 @@ from scipy.stats import rankdata
 
 from ronghe.errors import FrameworkError, InputError
 from ronghe.knowledge import KnowledgeBase, Route, load_knowledge
-from ronghe.knowledge.models import check_lang
 from ronghe.methods.typology import (
     BALANCED,
     improvement,
@@ -83,6 +82,7 @@ from ronghe.methods.typology import (
     relative_typology,
 )
 from ronghe.regions import province_names
+from ronghe.words import check_lang
 
 if TYPE_CHECKING:
     from ronghe.frameworks import Framework

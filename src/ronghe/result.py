@@ -70,6 +70,9 @@ class Result:
         self.settings = state.settings
         self.framework = state.framework
         self.analyses: dict[str, Any] = {}  # disparity/spatial/dynamics/drivers run on this result
+        #: Derived data computed once per Result by other layers (diagnosis setup, lookups, ...),
+        #: keyed by the computing module's name; lives and dies with the Result.
+        self.memo: dict[str, Any] = {}
 
     @property
     def settings_hash(self) -> str:

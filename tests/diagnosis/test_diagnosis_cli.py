@@ -59,7 +59,7 @@ def test_errors_are_one_line(panel_file):
     assert res.exit_code == 1
     assert res.stderr.strip() == ("错误 error: region '999999' is not in the data (194 regions)")
     res = runner.invoke(app, ["--region", "330102", "--data", str(panel_file), "--lang", "fr"])
-    assert res.exit_code == 1 and "unknown language 'fr'" in res.stderr
+    assert res.exit_code == 1 and "lang must be zh or en, got 'fr'" in res.stderr
     res = runner.invoke(app, ["--region", "330102", "--data", str(panel_file), "--demo"])
     assert res.exit_code == 1 and "give exactly one of DATA or --demo" in res.stderr
 

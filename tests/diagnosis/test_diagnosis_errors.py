@@ -78,9 +78,9 @@ def test_framework_without_obstacle_tags(plain):
 
 
 def test_bad_arguments(plain):
-    with pytest.raises(InputError, match="unknown language 'fr'"):
+    with pytest.raises(InputError, match="lang must be zh or en, got 'fr'"):
         diagnose(plain, "330102", 2020, lang="fr")
-    with pytest.raises(InputError, match="unknown language 'fr'"):
+    with pytest.raises(InputError, match="lang must be zh or en, got 'fr'"):
         plain.diagnose("330102", 2020).to_text("fr")
     with pytest.raises(InputError, match="indicator 'gdp': framework 'seed' has no such indicator"):
         peer_exemplars(plain, "330102", 2020, "gdp")

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ronghe.errors import MethodError
+from ronghe.errors import InputError, MethodError
 from ronghe.methods import (
     CCD_LEVELS,
     ccd_grade,
@@ -89,7 +89,7 @@ def test_grades_at_boundaries():
     assert [lv.level for lv in CCD_LEVELS] == list(range(1, 11))
     with pytest.raises(MethodError, match="outside"):
         ccd_grade([1.01])
-    with pytest.raises(MethodError, match="lang"):
+    with pytest.raises(InputError, match="lang"):
         ccd_grade([0.5], lang="fr")
 
 

@@ -38,7 +38,7 @@ def diagnose_command(
     ] = False,
 ) -> None:
     """诊断 Diagnose a region-year: blocking indicators, obstacles, paths, peer exemplars."""
-    from ronghe.knowledge.models import check_lang
+    from ronghe.words import check_lang
 
     try:
         check_lang(lang)

@@ -60,7 +60,7 @@ def report(
         min=0)] = 0,
 ) -> None:
     """报告 Write the HTML report, the workbook, a county brief (docx) or the figures."""
-    from ronghe.report.style import check_lang
+    from ronghe.words import check_lang
 
     kind = _format(fmt, out_path)
     lang = check_lang(lang)

@@ -16,9 +16,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from ronghe.errors import InputError
+from ronghe.words import Lang, check_lang
 
-Lang = Literal["zh", "en"]
-LANGS: tuple[str, ...] = ("zh", "en")
 SUBSYSTEMS: tuple[str, ...] = ("urban", "rural")
 
 # "000 §四(二)", "002 §二(二)1", "000 §五", "002 摘要": paper, then section / sub-section / item.
@@ -27,12 +26,6 @@ CITE_PATTERN = re.compile(
     r"(?:\((?P<sub>[一二三四五六七八九十]+)\)(?P<item>\d+)?)?)$"
 )
 
-
-def check_lang(lang: str) -> str:
-    """Return ``lang`` if it is a supported language code, else raise InputError."""
-    if lang not in LANGS:
-        raise InputError(f"unknown language {lang!r} (use one of {', '.join(LANGS)})")
-    return lang
 
 
 class _Frozen(BaseModel):

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_vector, fail
+from ronghe.words import lang_index
 
 __all__ = [
     "CCD_LEVELS",
@@ -55,13 +56,6 @@ COUPLING_STAGES: tuple[tuple[float, str, str], ...] = (
     (1.0, "高水平耦合", "high-level coupling"),
 )
 
-_LANGS = ("zh", "en")
-
-
-def _check_lang(lang: str) -> int:
-    if lang not in _LANGS:
-        raise fail(f"未知语言 {lang!r}", f"lang must be 'zh' or 'en', got {lang!r}")
-    return _LANGS.index(lang)
 
 
 # Values this close outside [0, upper] are rounding (a few ulps), not data: they are clipped.
@@ -153,7 +147,7 @@ def ccd_grade(D: object, lang: str = "zh") -> tuple[np.ndarray, np.ndarray]:
     Returns (levels as int 1..10, labels in ``lang``); see ``CCD_LEVELS`` for the table.
     D outside [0, 1] (beyond a few ulps of rounding, which are clipped) raises MethodError.
     """
-    col = _check_lang(lang) + 3
+    col = lang_index(lang) + 3
     d = _unit_interval(D, "D")
     edges = np.array([lv.lower for lv in CCD_LEVELS[1:]])
     levels = np.searchsorted(edges, d, side="right") + 1
@@ -167,7 +161,7 @@ def coupling_stage(C: object, lang: str = "zh") -> tuple[np.ndarray, np.ndarray]
 
     Returns (stage as int 1..4, labels in ``lang``).
     """
-    col = _check_lang(lang) + 1
+    col = lang_index(lang) + 1
     c = _unit_interval(C, "C")
     edges = np.array([s[0] for s in COUPLING_STAGES[:-1]])
     stages = np.searchsorted(edges, c, side="left") + 1
@@ -198,7 +192,7 @@ def development_type(
     use any other name as given). Scores must be non-negative (any scale: under the additive
     shift they reach 1 + s). Returns an array of labels in ``lang``.
     """
-    _check_lang(lang)
+    lang_index(lang)
     if len(names) != 2:
         raise fail(
             "names 须为两个子系统名称", f"names must hold two subsystem names, got {names!r}"

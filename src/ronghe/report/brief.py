@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 from ronghe.errors import InputError
 from ronghe.report.content import Profile, ReportContent, build_content
 from ronghe.report.figures import region_trend
-from ronghe.report.style import check_lang, resolve_style
+from ronghe.report.style import resolve_style
+from ronghe.words import check_lang
 
 if TYPE_CHECKING:
     from docx.document import Document

@@ -36,8 +36,8 @@ from ronghe.report.macro_regions import (
     MACRO_REGIONS,
     PROVINCE_NAMES_EN,
 )
-from ronghe.report.style import Lang, check_lang
 from ronghe.result import UNTAGGED
+from ronghe.words import Lang, check_lang
 
 if TYPE_CHECKING:
 

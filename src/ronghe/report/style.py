@@ -25,10 +25,11 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from ronghe.errors import InputError, RongheWarning
 from ronghe.fonts import CJK_FAMILIES, cjk_family, font_file
+from ronghe.words import Lang, check_lang
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,7 +49,6 @@ __all__ = [
     "save_figure",
 ]
 
-Lang = Literal["zh", "en"]
 
 #: Font families that hold the Han characters of simplified Chinese, in order of preference.
 
@@ -79,12 +79,6 @@ NO_CJK_FONT = (
     "with apt-get install fonts-noto-cjk"
 )
 
-
-def check_lang(lang: str) -> Lang:
-    """``lang`` if it is ``zh`` or ``en``, else an InputError."""
-    if lang not in ("zh", "en"):
-        raise InputError(f"语言须为 zh 或 en / lang must be zh or en, got {lang!r}", value=lang)
-    return lang  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

@@ -1,15 +1,47 @@
-"""Words a person reads for codes ronghe stores in English: units of measurement, user roles and
-audit actions, in Chinese (zh-CN) and English, and numbers shown to their precision.
+"""Every word a person reads: bilingual labels and message catalogues (zh-CN first, en).
 
-On the ground floor: imports nothing of ronghe, so every front end (web pages, reports, workbooks)
-shows the same words. A code without an entry is shown as it is.
+This package is the one place for words. Its modules sit on the ground floor: they import nothing
+of ronghe except :mod:`ronghe.errors` (itself a leaf), so the CLI, reports, workbooks and web pages
+all show the same words. Each area keeps its catalogue in a submodule named for it
+(``words.web``, ``words.diagnosis``, ``words.columns`` ...); this module holds what they share:
+the language check, units of measurement, user roles, audit actions and numbers shown to their
+precision. A code without an entry is shown as it is.
 """
 
 from __future__ import annotations
 
 import math
+from typing import Literal
 
-__all__ = ["ACTIONS", "ROLES", "UNITS_ZH", "action_label", "number", "role_label", "unit_label"]
+from ronghe.errors import InputError
+
+__all__ = [
+    "ACTIONS", "LANGS", "ROLES", "UNITS_ZH", "Lang", "action_label", "check_lang", "lang_index",
+    "number", "pick", "role_label", "unit_label",
+]
+
+Lang = Literal["zh", "en"]
+
+#: Supported languages, in the order bilingual pairs are written: (zh, en).
+LANGS: tuple[Lang, Lang] = ("zh", "en")
+
+
+def check_lang(lang: str) -> Lang:
+    """``lang`` if it is ``zh`` or ``en``, else an InputError naming the value."""
+    if lang not in LANGS:
+        raise InputError(f"语言须为 zh 或 en / lang must be zh or en, got {lang!r}", value=lang)
+    return lang  # type: ignore[return-value]
+
+
+def lang_index(lang: str) -> int:
+    """Position of ``lang`` in a (zh, en) pair: 0 for zh, 1 for en (checked)."""
+    return LANGS.index(check_lang(lang))
+
+
+def pick(pair: tuple[str, str], lang: str) -> str:
+    """The word of a (zh, en) pair in ``lang`` (checked)."""
+    return pair[lang_index(lang)]
+
 
 #: Units as the frameworks write them -> Chinese (statistical yearbook usage).
 UNITS_ZH: dict[str, str] = {
