@@ -28,8 +28,10 @@ LANGS: tuple[Lang, Lang] = ("zh", "en")
 
 def check_lang(lang: str) -> Lang:
     """``lang`` if it is ``zh`` or ``en``, else an InputError naming the value."""
-    if lang == "zh" or lang == "en":
-        return lang
+    if lang == "zh":
+        return "zh"
+    if lang == "en":
+        return "en"
     raise InputError(f"语言须为 zh 或 en / lang must be zh or en, got {lang!r}", value=lang)
 
 
