@@ -294,12 +294,12 @@ def weighting_comparison(result: Result, year: int | None = None) -> WeightingCo
     the two rankings of ``year`` (default: the latest): Spearman's ρ, mean and largest absolute
     rank shift, the share of units that move more than 10 places, the overlap of the top 10, the
     largest weight and the most frequent first obstacle with its share under each."""
-    from ronghe.settings import Settings
+    from ronghe.settings import Weighting
     from ronghe.study import Study
 
     s = result.settings
     cap = s.weighting.cap
-    other_cap = None if cap is not None else Settings().weighting.cap
+    other_cap = None if cap is not None else Weighting.model_fields["cap"].default
     alt_settings = s.model_copy(update={"weighting": s.weighting.model_copy(
         update={"cap": other_cap})})
     st = result.state

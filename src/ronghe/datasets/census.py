@@ -35,6 +35,8 @@ import json
 import warnings
 from functools import cache
 from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
 
 import pandas as pd
 
@@ -49,7 +51,7 @@ SHIPPED_VINTAGE = 2023  #: the vintage shipped already harmonised
 _WARNINGS_KEY = b"ronghe_warnings"  #: Parquet metadata: the harmonisation's warnings, re-emitted
 
 
-def _folder():  # type: ignore[no-untyped-def]
+def _folder() -> Traversable:
     return files("ronghe.datasets") / "data" / "census"
 
 
@@ -108,7 +110,7 @@ def harmonised_frames(vintage: int = SHIPPED_VINTAGE) -> tuple[pd.DataFrame, pd.
     return panel.data.reset_index(), panel.regions.reset_index(), said
 
 
-def write_shipped(folder) -> list:  # type: ignore[no-untyped-def]
+def write_shipped(folder: Path) -> list[Path]:
     """Write the panel on the shipped vintage into ``folder`` (``scripts/census_panel.py``)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
