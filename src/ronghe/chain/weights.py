@@ -155,6 +155,32 @@ def cap(w: np.ndarray, method: str, limit: float | None) -> np.ndarray:
     return m.cap_weights(w, limit / max(int((w > 0).sum()), 1))
 
 
+def critic_left_out(Z: np.ndarray, left: Sequence[int | None]) -> np.ndarray:
+    """CRITIC weights (one row per option in ``left``: None for all columns, else the column left
+    out, which gets 0), equal to ``critic_weights(Z[:, keep])`` for each (the tests check this).
+
+    Leaving a column out changes no standard deviation and no correlation among the others, so
+    one correlation matrix serves every option: C_j = sd_j Σ_{l in keep} (1 - r_jl) (ddof = 1),
+    w = clip(C, 0) / Σ C, as in :func:`ronghe.methods.critic_weights`. With a constant column, or
+    no positive sum, the kernel itself is called on the kept columns, since it handles those cases.
+    """
+    k = Z.shape[1]
+    out = np.zeros((len(left), k))
+    regular = bool((Z.max(axis=0) > Z.min(axis=0)).all()) and k > 2
+    if regular:
+        sd = Z.std(axis=0, ddof=1)
+        conflict = 1.0 - np.corrcoef(Z, rowvar=False)
+    for i, j in enumerate(left):
+        keep = np.arange(k) if j is None else np.delete(np.arange(k), j)
+        if regular:
+            c = sd[keep] * conflict[np.ix_(keep, keep)].sum(axis=0)
+            if c.sum() > 0:
+                out[i, keep] = np.clip(c, 0.0, None) / c.sum()
+                continue
+        out[i, keep] = m.critic_weights(Z[:, keep])
+    return out
+
+
 def indicator_weights(d: WeightData, spec: WeightSpec) -> np.ndarray:
     """Indicator weights (k,) of ``spec.method``, capped when the method is."""
     return cap(single(spec.method, d, spec), spec.method, spec.cap)
