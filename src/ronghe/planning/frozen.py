@@ -146,10 +146,6 @@ class Frozen:
                                  self.anchors(year), near)
 
     # ------------------------------------------------------------------- chain
-    def weights_in(self, idx: np.ndarray) -> np.ndarray:
-        """The effective weights of the columns ``idx`` scaled to sum 1 within them."""
-        return chain.within(self.state.effective_weights, idx)
-
     def dimension_scores(self, Z: np.ndarray) -> np.ndarray:
         """U of the rows ``Z`` (scores of all indicators), TOPSIS against the baseline's ideals."""
         s = self.state
