@@ -28,7 +28,9 @@ Vectorisation: the normalised matrices of every normalisation × imputation pair
 vectors of every weighting × left-out option are computed once; a chunk of draws is then scored
 with one matrix product per (normalisation, imputation, aggregation) group on the rows of the
 reported years only (TOPSIS needs the pooled ideal, taken from all rows beforehand:
-d± = sqrt((Z - z±)² · w²) since the ideal of w z is w times that of z for w ≥ 0).
+d± = sqrt((Z - z±)² · w²) since the ideal of w z is w times that of z for w ≥ 0). The batch
+forms are those of the entries of :data:`ronghe.chain.AGGREGATIONS` and the effective weights
+those of :func:`ronghe.chain.effective_weights`: the study and the audit share one dispatch.
 
 Sampling: one ``numpy.random.Generator(seed)`` draws the perturbation patterns and then the draws
 (u ~ U[0, 1) per choice, option floor(u m)); the Sobol' design comes from
