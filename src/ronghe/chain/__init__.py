@@ -30,15 +30,10 @@ from ronghe.chain.aggregation import (
     dimension_scores,
     warn_constant_dimensions,
 )
-from ronghe.chain.coupling import (
-    COUPLING_FORMULAS,
-    Coupled,
-    CouplingSpec,
-    couple,
-    obstacles,
-)
+from ronghe.chain.coupling import COUPLING_FORMULAS, Coupled, CouplingSpec, couple
 from ronghe.chain.indicators import Indicators, indicator_values, indicators
 from ronghe.chain.normalisation import ANCHORED, NORMALISATIONS, denormalise, normalise
+from ronghe.chain.obstacles import obstacles
 from ronghe.chain.treatment import IMPUTATIONS, OUTLIER_RULES, LogTransform, Treated, treat
 from ronghe.chain.weights import (
     COMBINABLE,

@@ -1,12 +1,10 @@
-"""Step 6, coupling coordination among the dimensions, and step 7, obstacle degrees.
+"""Step 6, coupling coordination among the dimensions.
 
 Coupling (:func:`ronghe.methods.coupling_coordination`): D = sqrt(C T), T = Σ α_d U_d (α equal
 unless the settings or the framework give it), C by the formula of :data:`COUPLING_FORMULAS`:
 ``classic`` C = m [Π U / (Σ U)^m]^(1/m); ``corrected`` (王淑佳 et al., 自然资源学报 2021, 36(3)).
 Scores lie in [0, best], best = 1 or 1 + shift under the additive shift; D is capped at 1.
-
-Obstacles (:func:`ronghe.methods.obstacle_degree`): O_ij = w*_j (best - z_ij) / Σ_j w*_j
-(best - z_ij), with the effective weights. Both steps are row-wise.
+Row-wise.
 """
 
 from __future__ import annotations
@@ -74,7 +72,3 @@ def couple(U: np.ndarray, spec: CouplingSpec) -> Coupled:
     """C, T and D of the dimension scores U (n, m) (module docstring)."""
     return Coupled(*COUPLING_FORMULAS[spec.formula](U, spec.alpha, spec.best))
 
-
-def obstacles(Z: np.ndarray, w_eff: np.ndarray, best: float) -> np.ndarray:
-    """Obstacle degree of each indicator (n, k), rows summing to 1 (module docstring)."""
-    return m.obstacle_degree(Z, w_eff, best=best)
