@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,7 +115,7 @@ def _metric(scenario: Scenario, metric: str, which: str = "scenario") -> float:
     return s.composite if metric == "index" else s.D
 
 
-def _score_fn(fz: Frozen, row: int, metric: str):  # type: ignore[no-untyped-def]
+def _score_fn(fz: Frozen, row: int, metric: str) -> Callable[[np.ndarray], float]:
     """score(z) of the region-year with scores z (index or D), through the study's chain steps."""
     s = fz.state
     spec = chain.CouplingSpec.of(s.settings, s.framework)
