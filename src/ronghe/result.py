@@ -9,14 +9,20 @@ Tables (pandas DataFrames):
 - ``obstacles``: obstacle degrees, columns ``(indicator|dimension|category, id)``; ``top_obstacles``:
   the leading obstacle factors of each region-year with the dimension and category shares;
 - ``treatment``: every imputed, winsorised, log-transformed or undefined cell.
+
+A Result holds no hidden state: the analyses (:meth:`disparity`, :meth:`spatial`, ...) return
+their results and store nothing; to write them with the Result's tables, pass them
+(``res.to_excel(path, analyses=[res.disparity(), res.spatial()])``). Derived data that other
+layers compute once per Result (a cache, not a choice) lives in ``memo``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -31,6 +37,15 @@ if TYPE_CHECKING:
     from ronghe.settings import Settings
 
 UNTAGGED = "other"
+
+
+class Analysis(Protocol):
+    """What joins a Result's workbook: an analysis (disparity, spatial, dynamics, drivers) or any
+    other result with sheets and notes (the uncertainty audit, say)."""
+
+    def tables(self) -> dict[str, pd.DataFrame]: ...
+
+    def notes(self) -> list[tuple[str, str]]: ...
 
 
 @dataclass
@@ -69,7 +84,6 @@ class Result:
         self.state = state
         self.settings = state.settings
         self.framework = state.framework
-        self.analyses: dict[str, Any] = {}  # disparity/spatial/dynamics/drivers run on this result
         #: Derived data computed once per Result by other layers (diagnosis setup, lookups, ...),
         #: keyed by the computing module's name; lives and dies with the Result.
         self.memo: dict[str, Any] = {}
@@ -241,9 +255,10 @@ class Result:
         )
 
     # --------------------------------------------------------------- output
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables written to the workbook, by sheet name. The ``treatment`` sheet lists the
-        treated cells; indicators transformed as a whole are listed once in ``transforms``."""
+    def tables(self, analyses: Sequence[Analysis] = ()) -> dict[str, pd.DataFrame]:
+        """The tables written to the workbook, by sheet name, then the sheets of ``analyses``.
+        The ``treatment`` sheet lists the treated cells; indicators transformed as a whole are
+        listed once in ``transforms``."""
         from ronghe.diagnosis import has_obstacle_tags
 
         t = self.treatment
@@ -260,13 +275,12 @@ class Result:
             tables["typology"] = self.typology_summary()
         tables.update(self.method_tables())
         tables.update(self.audit.tables())
-        if self.analyses:
-            from ronghe.analysis import analysis_tables
-
-            tables.update(analysis_tables(self, **self.analyses))
+        for done in analyses:
+            tables.update(done.tables())
         return tables
 
-    def notes(self) -> list[tuple[str, str]]:
+    def notes(self, analyses: Sequence[Analysis] = ()) -> list[tuple[str, str]]:
+        """The About sheet: data, framework, settings, warnings, then the notes of ``analyses``."""
         s, p = self.settings, self.state.panel
         kind = (
             "合成数据（演示用，非真实统计）/ synthetic data (demo, not real statistics)"
@@ -290,23 +304,27 @@ class Result:
             *(("警告 warning", f"{zh} / {en}") for zh, en in
               zip(self.audit.messages("zh"), self.audit.messages("en"), strict=True)),
             ("设置 settings (YAML)", s.to_yaml()),
-            *(note for done in self.analyses.values() for note in done.notes()),
+            *(note for done in analyses for note in done.notes()),
         ]
 
-    def explanations(self, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        """The column sheet of the workbook (see :func:`ronghe.labels.column_sheet`)."""
-        if self.analyses:
+    def explanations(self, tables: dict[str, pd.DataFrame], analyses: Sequence[Analysis] = ()
+                     ) -> pd.DataFrame:
+        """The column sheet of the workbook (see :func:`ronghe.labels.column_sheet`; with
+        ``analyses``, :func:`ronghe.analysis.explanations`, which also explains their columns)."""
+        if analyses:
             from ronghe.analysis import explanations
 
             return explanations(tables)
         return labels.column_sheet(tables)
 
-    def to_excel(self, path: str | Path) -> Path:
-        """Write every table to one workbook, with the settings and a sheet explaining each column."""
+    def to_excel(self, path: str | Path, analyses: Sequence[Analysis] = ()) -> Path:
+        """Write every table to one workbook, with the settings and a sheet explaining each
+        column; ``analyses`` (results of :meth:`disparity`, :meth:`spatial`, ...) join it."""
         from ronghe.report.excel import write_workbook
 
-        tables = self.tables()
-        return write_workbook(path, tables, self.explanations(tables), self.notes())
+        done = list(analyses)
+        tables = self.tables(done)
+        return write_workbook(path, tables, self.explanations(tables, done), self.notes(done))
 
     # ------------------------------------------------------- method tables
     def method_tables(self) -> dict[str, pd.DataFrame]:
@@ -382,28 +400,30 @@ class Result:
         return forecast(self, horizon_year, regions, **kw)
 
     # ------------------------------------------------------------- analysis
-    def _analysis(self, name: str, **kw: Any) -> Any:
-        from ronghe import analysis
-
-        done = getattr(analysis, name)(self, **kw)
-        self.analyses[name] = done  # joins the workbook written by to_excel
-        return done
-
+    # The analyses return their result and store nothing on the Result: pass them to
+    # to_excel(path, analyses=[...]) to write them with its tables.
     def disparity(self, **kw: Any) -> Any:
-        """Dagum Gini, Theil, CV and sigma/beta convergence (see :func:`ronghe.analysis.disparity`);
-        the result's sheets join :meth:`to_excel`."""
-        return self._analysis("disparity", **kw)
+        """Dagum Gini, Theil, CV and sigma/beta convergence (see :func:`ronghe.analysis.disparity`)."""
+        from ronghe.analysis import disparity
+
+        return disparity(self, **kw)
 
     def spatial(self, **kw: Any) -> Any:
         """Global Moran's I, LISA clusters and Gi* hot spots per year (maps extra; see
         :func:`ronghe.analysis.spatial`)."""
-        return self._analysis("spatial", **kw)
+        from ronghe.analysis import spatial
+
+        return spatial(self, **kw)
 
     def dynamics(self, **kw: Any) -> Any:
         """Classic and spatial Markov chains and kernel density over years (see
         :func:`ronghe.analysis.dynamics`)."""
-        return self._analysis("dynamics", **kw)
+        from ronghe.analysis import dynamics
+
+        return dynamics(self, **kw)
 
     def drivers(self, **kw: Any) -> Any:
         """Geographical detector with optimal discretisation (see :func:`ronghe.analysis.drivers`)."""
-        return self._analysis("drivers", **kw)
+        from ronghe.analysis import drivers
+
+        return drivers(self, **kw)

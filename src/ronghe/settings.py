@@ -15,6 +15,19 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from ronghe.errors import InputError
 
+# The names each choice accepts: exactly the names of the matching registry of ronghe.chain
+# (plus "framework", which defers to the framework file); tests/core/test_chain_registries.py
+# checks that they agree, so a new method is a kernel, a registry entry and its name here.
+ImputationName = Literal["linear", "parent_mean", "none"]
+OutlierRuleName = Literal["coinr", "none"]
+NormalisationName = Literal["minmax", "zscore", "rank", "target"]
+IndicatorWeightingName = Literal["framework", "entropy", "critic", "cv", "equal", "fixed", "combined"]
+CombinableName = Literal["entropy", "critic", "cv", "equal"]
+DimensionWeightingName = Literal["framework", "sum", "equal", "ahp", "fixed"]
+AggregationName = Literal["arithmetic", "geometric", "topsis"]
+CouplingFormulaName = Literal["classic", "corrected"]
+COMBINE_DEFAULT: tuple[CombinableName, ...] = ("entropy", "critic")
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -23,40 +36,40 @@ class _Model(BaseModel):
 class Treatment(_Model):
     """Missing values and outliers, applied to indicator values before normalisation."""
 
-    imputation: Literal["linear", "parent_mean", "none"] = Field(
-        "linear",
+    imputation: ImputationName = Field(
+        default="linear",
         description="linear: within a region over years, then parent-region mean; "
         "parent_mean: mean of the parent region's units in the same year; none: missing is an error",
     )
-    outliers: Literal["coinr", "none"] = Field(
-        "coinr",
+    outliers: OutlierRuleName = Field(
+        default="coinr",
         description="coinr: |skew| >= skew_max and kurtosis >= kurt_max -> winsorise up to "
         "max_winsor points, then log (JRC/COINr rule, check_SkewKurt)",
     )
-    skew_max: float = Field(2.0, gt=0)
-    kurt_max: float = Field(3.5, gt=0)
-    max_winsor: int = Field(5, ge=0)
+    skew_max: float = Field(default=2.0, gt=0)
+    kurt_max: float = Field(default=3.5, gt=0)
+    max_winsor: int = Field(default=5, ge=0)
 
 
 class Normalization(_Model):
     """How indicator values become comparable scores in [0, 1]."""
 
-    method: Literal["minmax", "zscore", "rank", "target"] = Field(
-        "minmax",
+    method: NormalisationName = Field(
+        default="minmax",
         description="minmax (target: the same formulas, a synonym); zscore: z-scores mapped by one "
         "affine transform common to all indicators onto [0, 1], then shifted; rank: percentile "
         "ranks. Scenarios and targets need minmax/target",
     )
     scope: Literal["global", "year"] = Field(
-        "global",
+        default="global",
         description="global: anchors pooled over all years (comparable over time); "
         "year: each year normalised on its own",
     )
     shift: float = Field(
-        1e-4, ge=0, lt=1, description="keeps scores away from 0 so ln 0 never occurs"
+        default=1e-4, ge=0, lt=1, description="keeps scores away from 0 so ln 0 never occurs"
     )
     shift_mode: Literal["affine", "add"] = Field(
-        "affine",
+        default="affine",
         description="affine: shift + (1 - shift) * z, scores in [shift, 1]; add: z + shift, "
         "scores in [shift, 1 + shift] (the literature's minmax + 0.0001; obstacle deviations are "
         "then measured from 1 + shift, and D is capped at 1)",
@@ -71,21 +84,19 @@ class Normalization(_Model):
 class Weighting(_Model):
     """Indicator and dimension weights; computed globally over all region-years of the panel."""
 
-    indicators: Literal["framework", "entropy", "critic", "cv", "equal", "fixed", "combined"] = (
-        Field("framework", description="framework: the method the framework file names")
+    indicators: IndicatorWeightingName = Field(
+        default="framework", description="framework: the method the framework file names"
     )
-    combine: list[Literal["entropy", "critic", "cv", "equal"]] = Field(
-        default_factory=lambda: ["entropy", "critic"], min_length=1
-    )
+    combine: list[CombinableName] = Field(default_factory=lambda: list(COMBINE_DEFAULT), min_length=1)
     combine_method: Literal["multiplicative", "linear", "game"] = "multiplicative"
     fixed: dict[str, float] | None = Field(
-        None, description="indicator id -> weight (method fixed)"
+        default=None, description="indicator id -> weight (method fixed)"
     )
-    dimensions: Literal["framework", "sum", "equal", "ahp", "fixed"] = Field(
-        "framework", description="sum: a dimension weighs the sum of its indicators' weights"
+    dimensions: DimensionWeightingName = Field(
+        default="framework", description="sum: a dimension weighs the sum of its indicators' weights"
     )
     cap: float | None = Field(
-        2.0,
+        default=2.0,
         ge=1.0,
         description="no data-driven indicator weight (entropy, critic, cv, combined) above cap x "
         "the equal share (1/k over the k indicators with a positive weight); the excess is "
@@ -94,20 +105,20 @@ class Weighting(_Model):
     )
     dimension_fixed: dict[str, float] | None = None
     ahp_matrix: list[list[float]] | None = Field(
-        None, description="pairwise comparison matrix of the dimensions, in framework order"
+        default=None, description="pairwise comparison matrix of the dimensions, in framework order"
     )
 
 
 class Coupling(_Model):
-    formula: Literal["classic", "corrected"] = Field(
-        "classic",
+    formula: CouplingFormulaName = Field(
+        default="classic",
         description="classic C = n[prod U / (sum U)^n]^(1/n); corrected: Wang Shujia et al. 2021",
     )
     alpha: list[float] | None = Field(
-        None, description="contribution of each dimension to T; equal if empty"
+        default=None, description="contribution of each dimension to T; equal if empty"
     )
     type_tolerance: float = Field(
-        0.1, ge=0, description="two subsystems: |U1 - U2| above this is a lag"
+        default=0.1, ge=0, description="two subsystems: |U1 - U2| above this is a lag"
     )
 
     @model_validator(mode="after")
@@ -127,12 +138,12 @@ class Settings(_Model):
     treatment: Treatment = Field(default_factory=Treatment)
     normalization: Normalization = Field(default_factory=Normalization)
     weighting: Weighting = Field(default_factory=Weighting)
-    aggregation: Literal["arithmetic", "geometric", "topsis"] = Field(
-        "arithmetic",
+    aggregation: AggregationName = Field(
+        default="arithmetic",
         description="composite and dimension scores; TOPSIS closeness is always reported",
     )
     coupling: Coupling = Field(default_factory=Coupling)
-    top_obstacles: int = Field(5, ge=1, le=20)
+    top_obstacles: int = Field(default=5, ge=1, le=20)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -1,4 +1,4 @@
-"""Analyses run on a Result join its workbook, with their columns explained and notes added."""
+"""Analyses passed to a Result's workbook join it, with their columns explained and notes added."""
 
 import warnings
 
@@ -13,9 +13,8 @@ def test_disparity_and_drivers_join_the_workbook(tmp_path):
         warnings.simplefilter("ignore")
         res = Study(panel, "seed").evaluate()
         dis = res.disparity(groups="macro")
-        res.drivers(factors=["income_ratio", "road_density"])
-    assert res.analyses["disparity"] is dis
-    path = res.to_excel(tmp_path / "r.xlsx")
+        drv = res.drivers(factors=["income_ratio", "road_density"])
+    path = res.to_excel(tmp_path / "r.xlsx", analyses=[dis, drv])
     wb = openpyxl.load_workbook(path, read_only=True)
     names = wb.sheetnames
     assert "disparity_dagum" in names and any(n.startswith("drivers_") for n in names)

@@ -48,11 +48,12 @@ def _result(
 
 
 def _write(result, analysis, path: Path) -> None:
-    from ronghe.analysis import explanations
+    """The analysis's sheets alone, with the Result's notes and the analysis's own."""
     from ronghe.report.excel import write_workbook
 
     tables = analysis.tables()
-    written = write_workbook(path, tables, explanations(tables), result.notes() + analysis.notes())
+    written = write_workbook(path, tables, result.explanations(tables, [analysis]),
+                             result.notes([analysis]))
     out.print(f"已写入 written: {written}  ({result!r})")
 
 

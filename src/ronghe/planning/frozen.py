@@ -12,7 +12,8 @@ Scenarios and targets move one region-year while everything learned from the pan
 - TOPSIS ideal and anti-ideal: the baseline's, not recomputed with the changed row.
 
 Dimension scores, the composite, coupling and obstacle degrees are recomputed on the whole
-baseline matrix with one row replaced, through the same kernel calls as :class:`ronghe.Study`,
+baseline matrix with one row replaced, through the same steps of :mod:`ronghe.chain` as
+:class:`ronghe.Study`,
 so an unchanged row reproduces the baseline bit for bit. TOPSIS closeness is
 :func:`ronghe.methods.topsis` with the baseline rows as ``reference`` (the frozen ideals), on
 matrices laid out as the study's, since NumPy's row sums depend on the layout.
@@ -26,27 +27,13 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from ronghe import chain
 from ronghe import methods as m
+from ronghe.chain import LogTransform
 from ronghe.errors import InputError
 from ronghe.result import Result
 
-
-@dataclass(frozen=True)
-class LogTransform:
-    """The COINr log transform of one indicator, with the baseline's parameters."""
-
-    positive: bool
-    lo: float
-    hi: float
-    a: float
-
-    def apply(self, x: np.ndarray) -> np.ndarray:
-        v = np.clip(x, self.lo, self.hi)
-        return np.log(v - self.lo + self.a) if self.positive else -np.log(self.hi + self.a - v)
-
-    def invert(self, v: np.ndarray) -> np.ndarray:
-        e = np.asarray(v, dtype=float)
-        return np.exp(e) + self.lo - self.a if self.positive else self.hi + self.a - np.exp(-e)
+__all__ = ["Frozen", "LogTransform", "Scores"]
 
 
 @dataclass(frozen=True)
@@ -71,7 +58,7 @@ class Frozen:
     def __init__(self, result: Result) -> None:
         s = result.state
         method = s.settings.normalization.method
-        if method not in ("minmax", "target"):
+        if method not in chain.ANCHORED:
             raise InputError(
                 f"scenarios and targets need min–max normalisation with anchors; the study uses "
                 f"{method!r} (set normalization.method: minmax)"
@@ -110,12 +97,8 @@ class Frozen:
         out = {}
         logged = self._outlier_log[self._outlier_log["action"] == "log"]
         for col, grp in logged.groupby("col"):
-            old = grp["old"].to_numpy(dtype=float)
-            new = grp["new"].to_numpy(dtype=float)
-            lo, hi = old.min(), old.max()
-            a = 0.01 * (hi - lo)
-            positive = bool(np.array_equal(np.log(old - lo + a), new))
-            out[int(col)] = LogTransform(positive, float(lo), float(hi), float(a))
+            out[int(col)] = LogTransform.recover(grp["old"].to_numpy(dtype=float),
+                                                 grp["new"].to_numpy(dtype=float))
         return out
 
     def before_outliers(self, row: int) -> np.ndarray:
@@ -153,77 +136,47 @@ class Frozen:
 
     def normalize(self, x: np.ndarray, year: int) -> np.ndarray:
         """Frozen min–max scores of one treated row (clipped beyond the anchors, then shifted)."""
-        n = self.state.settings.normalization
-        return m.normalize(
-            np.asarray(x, dtype=float)[None, :],
-            self.directions,
-            method=n.method,
-            shift=n.shift,
-            shift_mode=n.shift_mode,
-            bounds=self.anchors(year),
-        )[0]
+        return chain.normalise(np.asarray(x, dtype=float)[None, :], self.directions,
+                               self.state.settings.normalization, bounds=self.anchors(year))[0]
 
     def denormalize(self, z: np.ndarray, year: int, near: np.ndarray) -> np.ndarray:
         """Treated values whose frozen scores are ``z`` (inverse of :meth:`normalize` inside the
         anchors); for a target indicator the side of the target that ``near`` lies on."""
-        n = self.state.settings.normalization
-        lo, hi = self.anchors(year)
-        raw = (z - n.shift) / (1.0 - n.shift) if n.shift_mode == "affine" else z - n.shift
-        out = np.empty_like(raw)
-        for j, d in enumerate(self.directions):
-            if d == "+":
-                out[j] = lo[j] + raw[j] * (hi[j] - lo[j])
-            elif d == "-":
-                out[j] = hi[j] - raw[j] * (hi[j] - lo[j])
-            else:
-                scale = max(abs(lo[j] - d), abs(hi[j] - d))
-                side = 1.0 if near[j] >= d else -1.0
-                out[j] = d + side * (1.0 - raw[j]) * scale
-        return out
+        return chain.denormalise(z, self.directions, self.state.settings.normalization,
+                                 self.anchors(year), near)
 
     # ------------------------------------------------------------------- chain
-    def weights_in(self, idx: np.ndarray) -> np.ndarray:
-        w = self.state.effective_weights
-        total = w[idx].sum()
-        return w[idx] / total if total > 0 else np.full(idx.size, 1 / idx.size)
+    def dimension_scores(self, Z: np.ndarray) -> np.ndarray:
+        """U of the rows ``Z`` (scores of all indicators), TOPSIS against the baseline's ideals."""
+        s = self.state
+        return chain.dimension_scores(Z, s.effective_weights, s.members, s.settings.aggregation,
+                                      reference=s.Z)
 
-    def aggregate(self, Z: np.ndarray, w: np.ndarray) -> np.ndarray:
-        if self.state.settings.aggregation == "geometric":
-            return m.weighted_geometric(Z, w)
-        return m.weighted_arithmetic(Z, w)
+    def closeness(self, Z: np.ndarray) -> np.ndarray:
+        """TOPSIS closeness of the rows ``Z`` against the baseline's ideals. Row sums follow the
+        memory layout of ``Z``, so pass the matrix laid out as the study passed it to get its
+        numbers to the last bit."""
+        return chain.closeness(Z, self.state.effective_weights, reference=self.state.Z)
 
-    @staticmethod
-    def topsis_frozen(Zb: np.ndarray, Zr: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Closeness of the rows ``Zr`` against the ideals of the baseline rows ``Zb``. Row sums
-        follow the memory layout of ``Zr``, so pass the matrix laid out as the study passed it to
-        get its numbers to the last bit."""
-        return m.topsis(Zr, w, reference=Zb)
+    def composite(self, U: np.ndarray, Z: np.ndarray) -> np.ndarray:
+        """Composite index of rows with dimension scores ``U`` and indicator scores ``Z``."""
+        s = self.state
+        return chain.composite(U, s.dimension_weights, s.settings.aggregation,
+                               lambda: self.closeness(Z))
 
     def score(self, row: int, x: np.ndarray) -> Scores:
         """Score treated indicator values ``x`` in place of row ``row`` on the frozen baseline."""
         s = self.state
-        settings = s.settings
         z = self.normalize(x, int(s.years[row]))
         Z = s.Z.copy()
         Z[row] = z
-        if settings.aggregation == "topsis":
-            U = s.U.copy()
-            U[row] = [self.topsis_frozen(s.Z[:, idx], Z[:, idx], self.weights_in(idx))[row]
-                      for idx in s.members]
-        else:
-            U = np.column_stack(
-                [self.aggregate(Z[:, idx], self.weights_in(idx)) for idx in s.members]
-            )
-        closeness = float(self.topsis_frozen(s.Z, Z, s.effective_weights)[row])
-        if settings.aggregation == "topsis":
-            composite = closeness
-        else:
-            composite = float(self.aggregate(U, s.dimension_weights)[row])
-        alpha = settings.coupling.alpha or s.framework.coupling_alpha()
-        best = settings.normalization.best
-        C, T, D = m.coupling_coordination(U, alpha=alpha, formula=settings.coupling.formula,
-                                          upper=best)
-        O = m.obstacle_degree(Z, s.effective_weights, best=best)[row]
+        U = self.dimension_scores(Z)
+        closeness = self.closeness(Z)
+        composite = float(chain.composite(U, s.dimension_weights, s.settings.aggregation,
+                                          lambda: closeness)[row])
+        spec = chain.CouplingSpec.of(s.settings, s.framework)
+        coupled = chain.couple(U, spec)
+        O = chain.obstacles(Z, s.effective_weights, spec.best)[row]
         same_year = (s.years == s.years[row]) & (np.arange(s.years.size) != row)
         rank = 1 + int((s.composite[same_year] > composite).sum())
         return Scores(
@@ -231,10 +184,10 @@ class Frozen:
             Z=z,
             U=U[row],
             composite=composite,
-            closeness=closeness,
-            C=float(C[row]),
-            T=float(T[row]),
-            D=float(D[row]),
+            closeness=float(closeness[row]),
+            C=float(coupled.C[row]),
+            T=float(coupled.T[row]),
+            D=float(coupled.D[row]),
             O=O,
             rank=rank,
         )

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from ronghe import methods as m
+from ronghe import chain
 from ronghe.errors import InputError, MethodError, RongheWarning
 from ronghe.methods.target import CHANGED, EffortPlan, explain, least_effort, required_annual_change
 from ronghe.planning.frozen import Frozen
@@ -115,31 +115,18 @@ def _metric(scenario: Scenario, metric: str, which: str = "scenario") -> float:
     return s.composite if metric == "index" else s.D
 
 
-def _score_fn(fz: Frozen, row: int, metric: str):  # type: ignore[no-untyped-def]
-    """score(z) of the region-year with scores z (index or D), through the study's kernels."""
+def _score_fn(fz: Frozen, row: int, metric: str) -> Callable[[np.ndarray], float]:
+    """score(z) of the region-year with scores z (index or D), through the study's chain steps."""
     s = fz.state
-    settings = s.settings
-    alpha = settings.coupling.alpha or s.framework.coupling_alpha()
-    best = settings.normalization.best
-    weights = [fz.weights_in(idx) for idx in s.members]
-
-    def dims(z: np.ndarray) -> np.ndarray:
-        if settings.aggregation == "topsis":
-            return np.array([fz.topsis_frozen(s.Z[:, idx], z[None, idx], w)[0]
-                             for idx, w in zip(s.members, weights, strict=True)])
-        return np.array([fz.aggregate(z[None, idx], w)[0]
-                         for idx, w in zip(s.members, weights, strict=True)])
+    spec = chain.CouplingSpec.of(s.settings, s.framework)
+    best = spec.best
 
     def score(z: np.ndarray) -> float:
-        z = np.clip(z, 0.0, best)
-        U = np.clip(dims(z), 0.0, best)
+        z = np.clip(z, 0.0, best)[None, :]
+        U = np.clip(fz.dimension_scores(z), 0.0, best)
         if metric == "D":
-            return float(m.coupling_coordination(U[None, :], alpha=alpha,
-                                                 formula=settings.coupling.formula,
-                                                 upper=best)[2][0])
-        if settings.aggregation == "topsis":
-            return float(fz.topsis_frozen(s.Z, z[None, :], s.effective_weights)[0])
-        return float(fz.aggregate(U[None, :], s.dimension_weights)[0])
+            return float(chain.couple(U, spec).D[0])
+        return float(fz.composite(U, z)[0])
 
     return score
 

@@ -18,7 +18,7 @@ Each draw picks one option of each choice:
   it did not use, only when the data have gaps);
 - ``left_out``: no indicator, or one indicator left out (weight 0, the others renormalised; CRITIC
   recomputed without it, since its weights depend on the correlations: see
-  :func:`critic_left_out`). Indicators that are the
+  :func:`ronghe.chain.weights.critic_left_out`). Indicators that are the
   only member of their dimension are not left out (the dimension would vanish).
 
 Dimension weights follow the study: ``sum`` gives each dimension the sum of its indicators'
@@ -28,7 +28,9 @@ Vectorisation: the normalised matrices of every normalisation × imputation pair
 vectors of every weighting × left-out option are computed once; a chunk of draws is then scored
 with one matrix product per (normalisation, imputation, aggregation) group on the rows of the
 reported years only (TOPSIS needs the pooled ideal, taken from all rows beforehand:
-d± = sqrt((Z - z±)² · w²) since the ideal of w z is w times that of z for w ≥ 0).
+d± = sqrt((Z - z±)² · w²) since the ideal of w z is w times that of z for w ≥ 0). The batch
+forms are those of the entries of :data:`ronghe.chain.AGGREGATIONS` and the effective weights
+those of :func:`ronghe.chain.effective_weights`: the study and the audit share one dispatch.
 
 Sampling: one ``numpy.random.Generator(seed)`` draws the perturbation patterns and then the draws
 (u ~ U[0, 1) per choice, option floor(u m)); the Sobol' design comes from
@@ -45,11 +47,14 @@ import os
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
+from ronghe import chain
 from ronghe import methods as m
+from ronghe.chain.weights import critic_left_out
 from ronghe.errors import InputError, MethodError, RongheError, RongheWarning
 from ronghe.frameworks import Framework
 from ronghe.methods.sensitivity import (
@@ -58,6 +63,7 @@ from ronghe.methods.sensitivity import (
     NORMALISATIONS,
     WEIGHTINGS,
     Choice,
+    SobolDesign,
     rank_stats,
     sobol_design,
     sobol_indices,
@@ -90,54 +96,37 @@ class Draw:
 class _Engine:
     """Everything a chunk of draws needs, as plain arrays (shipped once to Dask workers)."""
 
-    Z: np.ndarray  # (imp, norm, r, k) scores of the reported rows
-    logZ: np.ndarray | None
-    sq_plus: np.ndarray | None  # (Z - pooled column max)^2
-    sq_minus: np.ndarray | None
+    prepared: dict[str, tuple[np.ndarray, ...]]  # aggregation -> its arrays, each (imp, norm, ...)
     base_w: np.ndarray  # (imp, norm, weighting, left_out, k)
     patterns: np.ndarray  # (POOL, k) multipliers 1 + e
-    dim_of: np.ndarray  # (k,) dimension index of each indicator
-    members: np.ndarray  # (k, m) one-hot
-    fixed_W: np.ndarray | None  # dimension weights unless "sum"
+    groups: list[np.ndarray]  # column indices of each dimension
+    fixed_W: np.ndarray | None  # dimension weights, None when they follow the indicator weights
     left_col: np.ndarray  # (left_out,) column left out, -1 for none
     year_groups: list[np.ndarray]
     aggregations: tuple[str, ...]
+    rows: int
 
     def effective(self, w: np.ndarray, left: np.ndarray) -> np.ndarray:
         """Effective weights W_d w_j / Σ_{i in d} w_i of a batch of indicator weights."""
         if self.fixed_W is None:
             return w
-        S = w @ self.members
         active = np.ones_like(w, dtype=bool)
         cols = self.left_col[left]
         active[np.flatnonzero(cols >= 0), cols[cols >= 0]] = False
-        count = active.astype(float) @ self.members
-        share = np.divide(self.fixed_W[None, :], S, out=np.zeros_like(S), where=S > 0)
-        even = np.divide(self.fixed_W[None, :], count, out=np.zeros_like(S), where=count > 0)
-        eff = np.where((S > 0)[:, self.dim_of], w * share[:, self.dim_of], even[:, self.dim_of])
-        return np.where(active, eff, 0.0)
+        return chain.effective_weights(w, self.fixed_W, self.groups, active)
 
     def ranks(self, codes: np.ndarray) -> np.ndarray:
         """Ranks (draws x reported rows; 1 = best within its year) of a chunk of draws."""
         norm, wgt, agg, pert, imp, left = codes.T
         w = self.base_w[imp, norm, wgt, left] * self.patterns[pert]
         w = self.effective(w / w.sum(axis=1, keepdims=True), left)
-        comp = np.empty((codes.shape[0], self.Z.shape[2]))
+        comp = np.empty((codes.shape[0], self.rows))
         for key in np.unique(np.column_stack([imp, norm, agg]), axis=0):
             i, n, a = (int(v) for v in key)
             sel = np.flatnonzero((imp == i) & (norm == n) & (agg == a))
-            ws = w[sel]
-            kind = self.aggregations[a]
-            if kind == "arithmetic":
-                comp[sel] = (self.Z[i, n] @ ws.T).T
-            elif kind == "geometric":
-                comp[sel] = np.exp(self.logZ[i, n] @ ws.T).T
-            else:
-                w2 = (ws**2).T
-                dp = np.sqrt(self.sq_plus[i, n] @ w2)
-                dm = np.sqrt(self.sq_minus[i, n] @ w2)
-                total = dp + dm
-                comp[sel] = np.where(total > 0, dm / np.where(total > 0, total, 1.0), 0.5).T
+            name = self.aggregations[a]
+            prepared = tuple(part[i, n] for part in self.prepared[name])
+            comp[sel] = chain.AGGREGATIONS[name].batch(prepared, w[sel])
         out = np.empty(comp.shape, dtype=np.int32)
         for g in self.year_groups:
             out[:, g] = descending_ranks(comp[:, g])
@@ -202,7 +191,7 @@ class UncertaintyResult:
                 p = self.perturbation
                 text = f"{len(ch.options)} patterns, e ~ U(-{p}, {p})" if p else "none"
             elif ch.name == "left_out":
-                text = ", ".join("none" if o is None else self.indicator_ids[o]
+                text = ", ".join("none" if o is None else self.indicator_ids[cast(int, o)]
                                  for o in ch.options)
             else:
                 text = ", ".join(map(str, ch.options))
@@ -272,7 +261,7 @@ def _with(result: Result, **changes: object) -> Study:
         for p in path:
             node = node[p]
         node[last] = value
-    framework = changes.get("framework", s.framework)
+    framework = cast(Framework, changes.get("framework", s.framework))
     return Study(s.panel, framework, data)
 
 
@@ -315,7 +304,7 @@ def _usable(result: Result, choices: tuple[Choice, ...], X_of: dict[str, Treated
     do not allow (z-scores of a year with a single region), the geometric mean when a score can
     be 0 (shift 0 under min–max or z-score), CV weights when an indicator is not ratio-scale.
     Options the caller asked for explicitly are kept (they then fail, saying why)."""
-    norms, wgts, aggs = (c.options for c in choices[:3])
+    norms, wgts, aggs = (_names(c) for c in choices[:3])
     notes = []
     if "normalisation" not in given and len(norms) > 1:
         for norm in norms:
@@ -350,48 +339,21 @@ def _usable(result: Result, choices: tuple[Choice, ...], X_of: dict[str, Treated
 
 
 def _normalised(result: Result, X: np.ndarray, method: str) -> np.ndarray:
-    n = result.state.settings.normalization
-    by = result.state.years if n.scope == "year" else None
-    dirs = result.state.framework.directions()
-    return m.normalize(X, dirs, method=method, shift=n.shift, shift_mode=n.shift_mode, by=by,
-                       common_range=method == "zscore")
+    s = result.state
+    return chain.normalise(X, s.framework.directions(), s.settings.normalization, s.years,
+                           method=method)
 
 
-def critic_left_out(Z: np.ndarray, left: Sequence[int | None]) -> np.ndarray:
-    """CRITIC weights (one row per option in ``left``: None for all columns, else the column left
-    out, which gets 0), equal to ``critic_weights(Z[:, keep])`` for each (the tests check this).
-
-    Leaving a column out changes no standard deviation and no correlation among the others, so
-    one correlation matrix serves every option: C_j = sd_j Σ_{l in keep} (1 - r_jl) (ddof = 1),
-    w = clip(C, 0) / Σ C, as in :func:`ronghe.methods.critic_weights`. With a constant column, or
-    no positive sum, the kernel itself is called on the kept columns, since it handles those cases.
-    """
+def _weights(method: str, X: np.ndarray, Z: np.ndarray, left: tuple, ids: list[str]
+             ) -> np.ndarray:
+    """Base weights (left-out options x k) of a single method (:func:`ronghe.chain.single`,
+    CV on the imputed X); the left-out column gets 0, the others are scaled to sum 1."""
     k = Z.shape[1]
-    out = np.zeros((len(left), k))
-    regular = bool((Z.max(axis=0) > Z.min(axis=0)).all()) and k > 2
-    if regular:
-        sd = Z.std(axis=0, ddof=1)
-        conflict = 1.0 - np.corrcoef(Z, rowvar=False)
-    for i, j in enumerate(left):
-        keep = np.arange(k) if j is None else np.delete(np.arange(k), j)
-        if regular:
-            c = sd[keep] * conflict[np.ix_(keep, keep)].sum(axis=0)
-            if c.sum() > 0:
-                out[i, keep] = np.clip(c, 0.0, None) / c.sum()
-                continue
-        out[i, keep] = m.critic_weights(Z[:, keep])
-    return out
-
-
-def _weights(method: str, X: np.ndarray, Z: np.ndarray, left: tuple) -> np.ndarray:
-    """Base weights (left-out options x k); the left-out column gets 0."""
-    k = Z.shape[1]
-    kernels = {"entropy": lambda: m.entropy_weights(Z), "cv": lambda: m.cv_weights(X),  # imputed X
-               "equal": lambda: m.equal_weights(k)}
     try:
-        if method == "critic":
+        if method == "critic":  # depends on the correlations: recomputed without the column
             return critic_left_out(Z, left)
-        full = kernels[method]()
+        full = chain.single(method, chain.WeightData(X=X, Z=Z, ids=ids),
+                            chain.WeightSpec(method, setting="weighting"))
         out = np.empty((len(left), k))
         for i, j in enumerate(left):
             if j is None:
@@ -406,57 +368,45 @@ def _weights(method: str, X: np.ndarray, Z: np.ndarray, left: tuple) -> np.ndarr
     return out
 
 
-def _capped(w: np.ndarray, method: str, cap: float | None) -> np.ndarray:
-    """Each row of base weights capped as the study caps its weights (``weighting.cap`` times
-    the equal share of the row's positive weights; equal weights are never capped)."""
-    if cap is None or method == "equal":
-        return w
-    return np.vstack([m.cap_weights(row, cap / max(int((row > 0).sum()), 1)) for row in w])
-
-
 def _engine(result: Result, choices: tuple[Choice, ...], rows: np.ndarray,
             patterns: np.ndarray, X_of: dict[str, Treated]) -> _Engine:
     s = result.state
-    norms, wgts, aggs, _, imps, left = (c.options for c in choices)
+    norms, wgts, aggs, imps = (_names(choices[i]) for i in (0, 1, 2, 4))
+    left = choices[5].options
     k = len(s.indicator_ids)
     shape = (len(imps), len(norms))
-    Z = np.empty((*shape, rows.size, k))
-    logZ = np.empty_like(Z) if "geometric" in aggs else None
-    sq_plus = np.empty_like(Z) if "topsis" in aggs else None
-    sq_minus = np.empty_like(Z) if "topsis" in aggs else None
+    prepared: dict[str, tuple[np.ndarray, ...]] = {}
     base_w = np.empty((*shape, len(wgts), len(left), k))
+    cap = s.settings.weighting.cap
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # constant-column notices repeat for every variant
         for i, imp in enumerate(imps):
             for n, norm in enumerate(norms):
                 full = _normalised(result, X_of[imp][0], norm)
-                Z[i, n] = full[rows]
-                if logZ is not None:
-                    if (full <= 0).any():
-                        raise InputError("geometric aggregation needs scores > 0: set a positive "
-                                         "normalization.shift or leave it out of the options")
-                    logZ[i, n] = np.log(full[rows])
-                if sq_plus is not None:
-                    sq_plus[i, n] = (full[rows] - full.max(axis=0)) ** 2
-                    sq_minus[i, n] = (full[rows] - full.min(axis=0)) ** 2
+                for name in aggs:
+                    parts = chain.AGGREGATIONS[name].prepare(full, rows)
+                    if name not in prepared:
+                        prepared[name] = tuple(np.empty((*shape, *p.shape)) for p in parts)
+                    for store, p in zip(prepared[name], parts, strict=True):
+                        store[i, n] = p
                 for g, method in enumerate(wgts):
-                    base_w[i, n, g] = _capped(_weights(method, X_of[imp][1], full, left), method,
-                                              s.settings.weighting.cap)
-    fw, settings = s.framework, s.settings
-    dim_method = (fw.dimension_weighting() if settings.weighting.dimensions == "framework"
-                  else settings.weighting.dimensions)
-    dim_of = np.empty(k, dtype=np.int64)
-    for d, idx in enumerate(s.members):
-        dim_of[idx] = d
+                    base = _weights(method, X_of[imp][1], full, left, s.indicator_ids)
+                    base_w[i, n, g] = np.vstack([chain.cap(row, method, cap) for row in base])
+    dims = chain.DimensionSpec.of(s.settings.weighting, s.framework)
+    follows = chain.DIMENSION_WEIGHTINGS[dims.method].follows_indicators
     years = s.years[rows]
     return _Engine(
-        Z=Z, logZ=logZ, sq_plus=sq_plus, sq_minus=sq_minus, base_w=base_w, patterns=patterns,
-        dim_of=dim_of, members=np.eye(len(s.members))[dim_of],
-        fixed_W=None if dim_method == "sum" else s.dimension_weights.copy(),
+        prepared=prepared, base_w=base_w, patterns=patterns, groups=list(s.members),
+        fixed_W=None if follows else s.dimension_weights.copy(),
         left_col=np.array([-1 if j is None else j for j in left]),
         year_groups=[np.flatnonzero(years == y) for y in np.unique(years)],
-        aggregations=tuple(aggs),
+        aggregations=tuple(aggs), rows=int(rows.size),
     )
+
+
+def _names(choice: Choice) -> tuple[str, ...]:
+    """The options of a choice named by strings (normalisation, weighting, ...)."""
+    return tuple(map(str, choice.options))
 
 
 def _codes(choices: tuple[Choice, ...], u: np.ndarray) -> np.ndarray:
@@ -550,7 +500,7 @@ def uncertainty(
     choices = _choices(result, options, perturbation)
     rows = _report_rows(result, year)
     d = len(choices)
-    X_of, dropped = _treated(result, choices[4].options) if draws else ({}, "")
+    X_of, dropped = _treated(result, _names(choices[4])) if draws else ({}, "")
     if draws and len(X_of) < len(choices[4].options):
         choices = (*choices[:4], Choice.discrete("imputation", tuple(X_of)), choices[5])
     if draws:
@@ -598,7 +548,7 @@ def uncertainty(
     )
 
 
-def _sobol(choices: tuple[Choice, ...], design: object, ranks: np.ndarray, nominal: np.ndarray,
+def _sobol(choices: tuple[Choice, ...], design: SobolDesign | None, ranks: np.ndarray, nominal: np.ndarray,
            seed: int) -> tuple[pd.DataFrame, str]:
     cols = ["choice", "S1", "S1_conf", "ST", "ST_conf"]
     empty = pd.DataFrame({"choice": [c.name for c in choices]}).reindex(columns=cols)

@@ -1,0 +1,119 @@
+"""Step 1, indicators: the framework's formulas on the raw variables, then a screen of the values.
+
+Rows are region-years (panel order), columns the framework's indicators. Formula results that are
+undefined (±inf: a division by zero, say) become missing values and are logged, so treatment
+imputes them; an indicator with no value at all is an error; a region with no value in any year is
+named in a warning, since imputation then borrows its values entirely from means.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ronghe.errors import InputError, RongheWarning
+from ronghe.frameworks import Framework
+from ronghe.panel import Panel
+
+Log = list[dict[str, Any]]  # parts of the treatment log: row, col, action, old, new
+
+
+@dataclass(frozen=True)
+class Indicators:
+    """Indicator values per region-year: ``raw`` as the formulas give them, ``X`` with undefined
+    values set to NaN (the input of treatment), and the log of those cells."""
+
+    ids: list[str]
+    regions: np.ndarray
+    years: np.ndarray
+    raw: np.ndarray
+    X: np.ndarray
+    log: Log = field(default_factory=list)
+
+
+def indicator_values(panel: Panel, framework: Framework, years: list[int] | None) -> pd.DataFrame:
+    """Indicator values per region-year (index region, year), computed from the raw variables of
+    ``panel`` restricted to ``years`` (all when None), before any treatment."""
+    if years:
+        panel = panel.select(years=years)
+        if panel.data.empty:
+            raise InputError(f"years: none of {years} is in the data", file=panel.source)
+    framework.require(list(panel.data.columns), file=panel.source or None)
+    values = framework.compute(panel.data)
+    return values[framework.indicator_ids]
+
+
+def indicators(values: pd.DataFrame, source: str | None = None) -> Indicators:
+    """Arrays of the indicator frame of :func:`indicator_values`, screened (module docstring).
+
+    ``source`` names the file in errors. Needs at least two region-years, since normalisation
+    and weights compare rows."""
+    ids = list(values.columns)
+    raw = values.to_numpy(dtype=float)
+    X = raw.copy()
+    regions = values.index.get_level_values("region").to_numpy()
+    years = values.index.get_level_values("year").to_numpy()
+    if X.shape[0] < 2:
+        raise InputError(
+            "needs at least two region-years (normalisation and weights compare rows)",
+            file=source,
+        )
+    log: Log = []
+    undefined = np.isinf(X)
+    if undefined.any():
+        r, c = np.nonzero(undefined)
+        log.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
+        _warn_cells(
+            "指标公式结果无定义（除以零等），按缺失值插补",
+            "the indicator formula is undefined (division by zero or the like); imputed as "
+            "missing",
+            ids, regions, years, r, c,
+        )
+    X[undefined] = np.nan
+    empty = np.isnan(X).all(axis=0)
+    if empty.any():
+        raise InputError(
+            "has no value in any region-year",
+            file=source,
+            indicator=ids[int(np.flatnonzero(empty)[0])],
+        )
+    _warn_regions_without_values(X, ids, regions)
+    return Indicators(ids=ids, regions=regions, years=years, raw=raw, X=X, log=log)
+
+
+def _warn_cells(
+    zh: str, en: str, ids: list[str], regions: np.ndarray, years: np.ndarray,
+    r: np.ndarray, c: np.ndarray,
+) -> None:
+    """One bilingual warning per indicator naming its cells (the first five)."""
+    for j in np.unique(c):
+        rows = r[c == j]
+        cells = ", ".join(f"{regions[i]} {int(years[i])}" for i in rows[:5])
+        more = f" (+{rows.size - 5})" if rows.size > 5 else ""
+        warnings.warn(
+            f"指标 {ids[j]!r}：{zh}：{cells}{more}；indicator {ids[j]!r}: {en}: {cells}{more}",
+            RongheWarning,
+            stacklevel=4,
+        )
+
+
+def _warn_regions_without_values(X: np.ndarray, ids: list[str], regions: np.ndarray) -> None:
+    """Warn about (region, indicator) pairs with no value in any year: imputation fills them
+    entirely from the province (or year) means, so the region's score there is borrowed."""
+    missing = pd.DataFrame(np.isnan(X), columns=range(X.shape[1])).groupby(
+        np.asarray(regions, dtype=str)
+    ).all()
+    for j in missing.columns[missing.any(axis=0).to_numpy()]:
+        names = missing.index[missing[j].to_numpy()].tolist()
+        shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
+        warnings.warn(
+            f"指标 {ids[j]!r}：地区 {shown} 各年均无数值，全部由省份（或全年）均值填补；"
+            f"indicator {ids[j]!r}: region(s) {shown} have no value in any year and are filled "
+            "entirely from province (or year) means",
+            RongheWarning,
+            stacklevel=4,
+        )
