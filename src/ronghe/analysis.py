@@ -12,7 +12,7 @@ missing a value in a remaining year, are dropped with a :class:`~ronghe.errors.R
 their number (never silently).
 
 Groups (disparity). ``"macro"``: the NBS four macro-regions (east, central, west, northeast;
-:mod:`ronghe.report.macro_regions`); ``"province"``: the two-digit province code; or one label per
+:mod:`ronghe.regions.macro`); ``"province"``: the two-digit province code; or one label per
 region (a mapping region → label, or a sequence in the order of :func:`regions`).
 
 Every analysis returns a frozen dataclass whose ``tables()`` gives the sheets it adds to the
@@ -45,7 +45,7 @@ from ronghe.methods.geodetector import (
 )
 from ronghe.methods.inequality import coefficient_of_variation, dagum_gini, gini, theil
 from ronghe.regions.boundaries import Level
-from ronghe.report.macro_regions import MACRO_REGION_NAMES, macro_regions_of
+from ronghe.regions.macro import MACRO_REGION_NAMES, macro_regions_of
 
 if TYPE_CHECKING:
     from libpysal.weights import W

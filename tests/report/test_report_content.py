@@ -9,7 +9,7 @@ from inequality.gini import Gini
 
 from ronghe.errors import InputError
 from ronghe.report.content import ALL_PROFILES_UP_TO, TOP_BOTTOM, build_content
-from ronghe.report.macro_regions import macro_region
+from ronghe.regions.macro import macro_region
 
 
 def test_dagum_total_and_within_match_inequality_gini(result, content) -> None:

@@ -30,7 +30,7 @@ import pandas as pd
 
 from ronghe import methods as m
 from ronghe.errors import InputError, MethodError, RongheError, RongheWarning
-from ronghe.report.macro_regions import (
+from ronghe.regions.macro import (
     MACRO_REGION_NAMES,
     MACRO_REGION_OF,
     MACRO_REGIONS,
