@@ -8,8 +8,8 @@ import pytest
 from inequality.gini import Gini
 
 from ronghe.errors import InputError
-from ronghe.report.content import ALL_PROFILES_UP_TO, TOP_BOTTOM, build_content
 from ronghe.regions.macro import macro_region
+from ronghe.report.content import ALL_PROFILES_UP_TO, TOP_BOTTOM, build_content
 
 
 def test_dagum_total_and_within_match_inequality_gini(result, content) -> None:

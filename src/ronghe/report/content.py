@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from ronghe.analysis import dagum, moran
+from ronghe.analysis import dagum, moran, regions
 from ronghe.errors import InputError, RongheError, RongheWarning
 from ronghe.regions.macro import (
     MACRO_REGION_NAMES,
@@ -220,7 +220,7 @@ def _disparity(
             dg = dagum(result, variable, grouping)
         totals.append(dg.totals.assign(variable=variable))
         groups.append(dg.within.drop(columns="group_zh").assign(variable=variable))
-    n_all = len(result.state.panel.regions)
+    n_all = len(regions(result))
     used = int(groups[0].groupby("year")["n"].sum().min())
     if used < n_all:
         notes.append(_t(lang, f"差异分解：{used}/{n_all} 个地区各年数据完整，参与计算。",
@@ -256,7 +256,7 @@ def _moran(result: Result, level: Level, notes: list[str], lang: Lang) -> pd.Dat
         notes.append(_t(lang, f"空间自相关：无法计算（{exc}）。",
                         f"Spatial autocorrelation: not computed ({exc})."))
         return None
-    n_all, used = len(result.state.panel.regions), len(done.regions)
+    n_all, used = len(regions(result)), len(done.regions)
     notes.append(_t(
         lang,
         f"空间自相关：{used}/{n_all} 个地区有边界并参与计算（Queen 邻接权重，{MORAN_PERMUTATIONS} "
@@ -300,10 +300,10 @@ def _boundaries(level: Level | None, codes: list[str], notes: list[str], lang: L
 
 
 def _level(result: Result) -> Level | None:
-    regions = result.state.panel.regions
-    if "level" not in regions.columns:
+    meta = result.state.panel.regions
+    if "level" not in meta.columns:
         return None
-    levels = regions["level"].dropna().astype(str).unique()
+    levels = meta["level"].dropna().astype(str).unique()
     return cast("Level", str(levels[0])) if len(levels) == 1 and levels[0] in (
         "province", "prefecture", "county") else None
 
