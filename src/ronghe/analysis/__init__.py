@@ -1,7 +1,7 @@
 """Spatio-temporal analysis of a Result: disparity, spatial autocorrelation, dynamics, drivers.
 
 Orchestration only: every statistic comes from the kernels in :mod:`ronghe.methods` (inequality,
-convergence, geodetector, density) and the PySAL layer :mod:`ronghe.spatial`; this module picks the
+convergence, geodetector, density) and the PySAL layer :mod:`ronghe.spatial`; this package picks the
 values out of a :class:`~ronghe.result.Result`, runs the kernels year by year and shapes tidy frames.
 
 Variables. ``variable`` names one value per region-year: ``"index"`` (the composite index), ``"C"``,

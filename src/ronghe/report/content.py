@@ -40,7 +40,7 @@ from ronghe.regions.macro import (
     PROVINCE_NAMES_EN,
 )
 from ronghe.result import UNTAGGED
-from ronghe.words import Lang, check_lang
+from ronghe.words import Lang, check_lang, pick
 
 if TYPE_CHECKING:
     from ronghe.regions.boundaries import Level
@@ -170,10 +170,6 @@ def _label(lang: Lang, zh: object, en: object) -> str:
     return str(zh) if lang == "zh" or not isinstance(en, str) or not en else str(en)
 
 
-def _t(lang: Lang, zh: str, en: str) -> str:
-    return zh if lang == "zh" else en
-
-
 def _category_names(lang: Lang, ids: list[str]) -> dict[str, str]:
     from ronghe.knowledge import load_knowledge
 
@@ -223,9 +219,9 @@ def _disparity(
     n_all = len(regions(result))
     used = int(groups[0].groupby("year")["n"].sum().min())
     if used < n_all:
-        notes.append(_t(lang, f"差异分解：{used}/{n_all} 个地区各年数据完整，参与计算。",
-                        f"Disparity decomposition: {used} of {n_all} regions have every year "
-                        "and take part."))
+        notes.append(pick((f"差异分解：{used}/{n_all} 个地区各年数据完整，参与计算。",
+                           f"Disparity decomposition: {used} of {n_all} regions have every "
+                           "year and take part."), lang))
     order = ["year", "variable"]
     table = pd.concat(totals, ignore_index=True)
     table = table[order + [c for c in table.columns if c not in order]]
@@ -249,21 +245,21 @@ def _moran(result: Result, level: Level, notes: list[str], lang: Lang) -> pd.Dat
             table.insert(1, "variable", variable)
             frames.append(table)
     except ImportError:
-        notes.append(_t(lang, "空间自相关：未安装空间分析模块，未计算。",
-                        "Spatial autocorrelation: the spatial package is not available."))
+        notes.append(pick(("空间自相关：未安装空间分析模块，未计算。",
+                           "Spatial autocorrelation: the spatial package is not available."),
+                          lang))
         return None
     except RongheError as exc:
-        notes.append(_t(lang, f"空间自相关：无法计算（{exc}）。",
-                        f"Spatial autocorrelation: not computed ({exc})."))
+        notes.append(pick((f"空间自相关：无法计算（{exc}）。",
+                           f"Spatial autocorrelation: not computed ({exc})."), lang))
         return None
     n_all, used = len(regions(result)), len(done.regions)
-    notes.append(_t(
-        lang,
+    notes.append(pick((
         f"空间自相关：{used}/{n_all} 个地区有边界并参与计算（Queen 邻接权重，{MORAN_PERMUTATIONS} "
         "次置换）。",
         f"Spatial autocorrelation: {used} of {n_all} regions have boundaries and take part "
         f"(queen contiguity, {MORAN_PERMUTATIONS} permutations).",
-    ))
+    ), lang))
     return pd.concat(frames, ignore_index=True).sort_values(["variable", "year"])
 
 
