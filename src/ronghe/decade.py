@@ -39,7 +39,7 @@ from ronghe.errors import InputError, RongheWarning
 from ronghe.methods.convergence import beta_convergence
 from ronghe.methods.geodetector import factor_detector_many
 from ronghe.methods.inequality import coefficient_of_variation
-from ronghe.report.macro_regions import MACRO_REGION_NAMES
+from ronghe.regions.macro import MACRO_REGION_NAMES
 
 if TYPE_CHECKING:
     from ronghe.result import Result

