@@ -9,12 +9,20 @@ value when every row is identical.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_weights, fail, warn
 
-__all__ = ["TopsisParts", "topsis", "topsis_parts", "weighted_arithmetic", "weighted_geometric"]
+__all__ = [
+    "TopsisDistances",
+    "TopsisParts",
+    "topsis",
+    "topsis_parts",
+    "weighted_arithmetic",
+    "weighted_geometric",
+]
 
 
 def _within_rows(S: np.ndarray, arr: np.ndarray) -> np.ndarray:
@@ -49,9 +57,18 @@ def weighted_geometric(Z: object, w: object) -> np.ndarray:
     return _within_rows(np.exp(np.log(arr) @ wn), arr)
 
 
+class TopsisDistances(NamedTuple):
+    """TOPSIS closeness with the distances it comes from (per row); unpacks as
+    ``closeness, d_plus, d_minus = topsis(Z, w, return_distances=True)``."""
+
+    closeness: np.ndarray
+    d_plus: np.ndarray
+    d_minus: np.ndarray
+
+
 def topsis(
     Z: object, w: object, return_distances: bool = False, reference: object = None
-) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray | TopsisDistances:
     """TOPSIS closeness (Hwang & Yoon 1981) of already-normalised, benefit-type scores.
 
     V = Z · diag(w) with w scaled to sum 1; ideal v+_j = max_i v_ij, anti-ideal v-_j = min_i v_ij
@@ -65,7 +82,8 @@ def topsis(
     ``reference``: optional rows (m, k) whose weighted column max and min are the ideals instead of
     those of Z — a scenario scores changed rows against the baseline's ideals this way.
 
-    Returns closeness (n,), or (closeness, D+, D-) if ``return_distances``.
+    Returns closeness (n,), or :class:`TopsisDistances` (closeness, D+, D-) if
+    ``return_distances``.
     """
     arr = as_matrix(Z, "Z")
     wn = as_weights(w, arr.shape[1])
@@ -82,7 +100,7 @@ def topsis(
         )
     closeness = np.where(tie, 0.5, d_minus / np.where(tie, 1.0, total))
     if return_distances:
-        return closeness, d_plus, d_minus
+        return TopsisDistances(closeness, d_plus, d_minus)
     return closeness
 
 

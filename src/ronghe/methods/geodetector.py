@@ -48,6 +48,8 @@ __all__ = [
     "FactorResult",
     "InteractionResult",
     "RiskResult",
+    "Singletons",
+    "Variance",
     "ecological_detector",
     "factor_detector",
     "factor_detector_many",
@@ -77,7 +79,7 @@ _INDEPENDENCE_TOL = 1e-10
 # input handling and the shared q kernel
 
 
-Name = tuple[str, str]  # a column of stratum codes in messages: ("X 第 0 列", "X column 0")
+_Name = tuple[str, str]  # a column of stratum codes in messages: ("X 第 0 列", "X column 0")
 
 _STRATUM = ("分层标签", "stratum label per unit")
 
@@ -89,7 +91,7 @@ def _response(y: ArrayLike) -> NDArray[np.float64]:
     return arr
 
 
-def _located(name: Name | None, zh: str, en: str) -> MethodError:
+def _located(name: _Name | None, zh: str, en: str) -> MethodError:
     """A MethodError whose two halves start with the name of the column it is about."""
     if name is None:
         return fail(zh, en)
@@ -108,7 +110,7 @@ class _Strata:
 
 
 def _q_kernel(y: NDArray[np.float64], codes: NDArray[np.intp], n_levels: NDArray[np.intp],
-              singletons: Singletons, names: Sequence[Name]) -> _Strata:
+              singletons: Singletons, names: Sequence[_Name]) -> _Strata:
     """q and the λ numerator for every column of ``codes`` (N x m, column j in [0, n_levels[j]))
     from three ``np.bincount`` calls over column-offset codes; y is centred first so that the
     between-strata sum Σ_h (Σ_{i∈h} y_i)² / N_h has no cancellation. ``names`` label the
@@ -183,7 +185,7 @@ class FactorResult:
 
 
 def _test(q: float, n: int, n_strata: int, sst: float, lam_num: float,
-          variance: Variance, name: Name | None = None) -> tuple[float, float, float]:
+          variance: Variance, name: _Name | None = None) -> tuple[float, float, float]:
     """(F, λ, p) of the factor detector's test; errors start with ``name`` when given."""
     if variance not in ("population", "sample"):
         raise fail(f"variance 须为 'population' 或 'sample'（{variance!r}）",

@@ -22,8 +22,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ronghe.methods._checks import as_matrix, as_vector, fail
+
+__all__ = [
+    "AGGREGATIONS",
+    "IMPUTATIONS",
+    "NORMALISATIONS",
+    "WEIGHTINGS",
+    "Choice",
+    "RankStats",
+    "SobolDesign",
+    "SobolIndices",
+    "default_choices",
+    "rank_stats",
+    "sobol_design",
+    "sobol_indices",
+]
 
 NORMALISATIONS = ("minmax", "zscore", "rank")
 WEIGHTINGS = ("entropy", "critic", "equal", "cv")
@@ -174,7 +190,7 @@ class SobolIndices:
 
 def sobol_indices(
     problem: Sequence[Choice],
-    Y: object,
+    Y: ArrayLike,
     second_order: bool = False,
     num_resamples: int = 1000,
     conf_level: float = 0.95,

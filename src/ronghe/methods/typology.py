@@ -20,12 +20,25 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 from scipy.cluster.vq import kmeans2
 
 from ronghe.methods._checks import fail
+
+__all__ = [
+    "BALANCED",
+    "SHARE_TOLERANCE",
+    "LocationQuotients",
+    "PeerRanking",
+    "improvement",
+    "location_quotients",
+    "obstacle_typology",
+    "peer_similarity",
+    "profile_zscores",
+    "relative_typology",
+]
 
 BALANCED = -1
 """Type index of a region whose obstacle profile has no dominant category."""
@@ -169,7 +182,23 @@ def relative_typology(
     return np.where((top >= threshold) & ~tied, lq.argmax(axis=1), BALANCED)
 
 
-def location_quotients(A: object, groups: object) -> tuple[np.ndarray, np.ndarray]:
+class LocationQuotients(NamedTuple):
+    """Location quotients of shares and the group means they divide by, both (n, m); unpacks as
+    ``lq, mean = location_quotients(A, groups)``."""
+
+    lq: np.ndarray
+    mean: np.ndarray
+
+
+class PeerRanking(NamedTuple):
+    """Candidate rows from most to least similar and their distances; unpacks as
+    ``order, distance = peer_similarity(F, i, candidates)``."""
+
+    order: np.ndarray
+    distance: np.ndarray
+
+
+def location_quotients(A: object, groups: object) -> LocationQuotients:
     """Location quotients LQ_ic = a_ic / ā_gc of shares against their group's mean share, and
     the group means ā_gc aligned on the rows (both (n, m)); LQ is 0 where the mean share is 0.
     This is the quantity :func:`relative_typology` types by."""
@@ -182,9 +211,9 @@ def location_quotients(A: object, groups: object) -> tuple[np.ndarray, np.ndarra
         )
     _, code = np.unique(g, return_inverse=True)
     counts = np.bincount(code)
-    mean = np.stack([np.bincount(code, weights=a[:, c]) for c in range(a.shape[1])], axis=1)
-    mean = (mean / counts[:, None])[code]
-    return np.divide(a, mean, out=np.zeros_like(a), where=mean > 0), mean
+    sums = np.stack([np.bincount(code, weights=a[:, c]) for c in range(a.shape[1])], axis=1)
+    mean = (sums / counts[:, None])[code]
+    return LocationQuotients(np.divide(a, mean, out=np.zeros_like(a), where=mean > 0), mean)
 
 
 def peer_similarity(
@@ -194,7 +223,7 @@ def peer_similarity(
     *,
     metric: Literal["euclidean", "cosine"] = "euclidean",
     standardized: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> PeerRanking:
     """Rank ``candidates`` by structural similarity to region ``i``.
 
     ``F`` is (n, p): one structural profile per region (e.g. normalised indicator values or
@@ -206,8 +235,9 @@ def peer_similarity(
     - ``"cosine"``: 1 - z_a·z_b / (||z_a|| ||z_b||), shape only, in [0, 2]; a profile equal to the
       mean (||z|| = 0) has no direction and is given distance 1.
 
-    ``i`` itself is dropped from the candidates and duplicates are ignored. Returns
-    ``(order, distance)``: candidate row indices from most to least similar and their distances;
+    ``i`` itself is dropped from the candidates and duplicates are ignored. Returns a
+    :class:`PeerRanking` ``(order, distance)``: candidate row indices from most to least similar
+    and their distances;
     ties keep ascending index order. ``standardized=True`` says ``F`` is already
     :func:`profile_zscores` of the profiles (so many searches in one year standardise once).
     """
@@ -232,7 +262,7 @@ def peer_similarity(
             f"unknown metric {metric!r} (use 'euclidean' or 'cosine')",
         )
     order = np.argsort(dist, kind="stable")
-    return cand[order], dist[order]
+    return PeerRanking(cand[order], dist[order])
 
 
 def profile_zscores(F: np.ndarray) -> np.ndarray:
