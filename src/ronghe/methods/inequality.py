@@ -56,7 +56,8 @@ def gini(y: ArrayLike) -> float:
     _nonnegative(arr, measure="Gini")
     n = arr.size
     ranks = 2.0 * np.arange(1, n + 1) - n - 1.0
-    return float(ranks @ np.sort(arr) / (n * arr.sum()))
+    # equal values give Σ (2i - n - 1) y = 0 up to rounding, which can be -1e-17: clipped to 0
+    return max(float(ranks @ np.sort(arr) / (n * arr.sum())), 0.0)
 
 
 def coefficient_of_variation(y: ArrayLike, *, ddof: int = 0) -> float:
