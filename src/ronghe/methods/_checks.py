@@ -24,6 +24,15 @@ def warn(zh: str, en: str) -> None:
     warnings.warn(f"{zh}；{en}", RongheWarning, stacklevel=3)
 
 
+def as_array(v: object, name: str) -> np.ndarray:
+    """Return ``v`` as a float64 array of any shape (NaN and inf kept), or a MethodError naming
+    ``name`` when it holds something that is not a number."""
+    try:
+        return np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"{name} 含非数值元素", f"{name} contains non-numeric values") from exc
+
+
 def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False) -> np.ndarray:
     """Return ``X`` as a 2-D float64 array, rejecting infinities and (unless allowed) NaN."""
     try:

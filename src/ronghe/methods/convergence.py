@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, stats
 
-from ronghe.methods._checks import as_matrix, as_vector, fail
+from ronghe.methods._checks import as_array, as_matrix, as_vector, fail
 
 __all__ = ["BetaResult", "SigmaResult", "beta_convergence", "sigma_convergence"]
 
@@ -153,10 +153,7 @@ def _ols(X: NDArray[np.float64], y: NDArray[np.float64], df_resid: int,
 def _controls(controls: ArrayLike | None, shape: tuple[int, ...]) -> NDArray[np.float64]:
     if controls is None:
         return np.zeros((*shape, 0))
-    try:
-        c = np.asarray(controls, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise fail("controls 含非数值元素", f"controls must be numeric: {exc}") from None
+    c = as_array(controls, "controls")
     if c.shape == shape:
         c = c[..., None]
     if c.ndim != len(shape) + 1 or c.shape[:-1] != shape:

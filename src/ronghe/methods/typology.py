@@ -25,7 +25,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from scipy.cluster.vq import kmeans2
 
-from ronghe.methods._checks import fail
+from ronghe.methods._checks import as_array, fail
 
 __all__ = [
     "BALANCED",
@@ -56,8 +56,9 @@ def _row_name(labels: Sequence[str] | None, i: int) -> tuple[str, str]:
     return f"第 {i} 行", f"row {i}"
 
 
-def _check_shares(a: np.ndarray, labels: Sequence[str] | None) -> np.ndarray:
-    a = np.asarray(a, dtype=float)
+def _check_shares(A: object, labels: Sequence[str] | None) -> np.ndarray:
+    """Obstacle shares (n, m >= 2), finite, >= 0, rows summing to 1 within SHARE_TOLERANCE."""
+    a = as_array(A, "A")
     if a.ndim != 2 or a.shape[1] < 2:
         raise fail(
             f"障碍度占比须为 (n, m) 数组且 m >= 2，实为形状 {a.shape}",
@@ -167,7 +168,7 @@ def relative_typology(
     >>> relative_typology([[0.5, 0.5], [0.3, 0.7], [0.7, 0.3]], [0, 0, 0]).tolist()
     [-1, 1, 0]
     """
-    a = _check_shares(np.asarray(A, dtype=float), None)
+    a = _check_shares(A, None)
     g = np.asarray(groups)
     if g.shape != (a.shape[0],):
         raise fail(
@@ -202,7 +203,7 @@ def location_quotients(A: object, groups: object) -> LocationQuotients:
     """Location quotients LQ_ic = a_ic / ā_gc of shares against their group's mean share, and
     the group means ā_gc aligned on the rows (both (n, m)); LQ is 0 where the mean share is 0.
     This is the quantity :func:`relative_typology` types by."""
-    a = np.asarray(A, dtype=float)
+    a = as_array(A, "A")
     g = np.asarray(groups)
     if a.ndim != 2 or g.shape != (a.shape[0],):
         raise fail(
@@ -241,7 +242,7 @@ def peer_similarity(
     ties keep ascending index order. ``standardized=True`` says ``F`` is already
     :func:`profile_zscores` of the profiles (so many searches in one year standardise once).
     """
-    z = np.asarray(F, dtype=float) if standardized else profile_zscores(F)
+    z = as_array(F, "F") if standardized else profile_zscores(F)
     n = z.shape[0]
     if not 0 <= i < n:
         raise fail(f"地区序号 {i} 不在 0..{n - 1} 内", f"region index {i} is outside 0..{n - 1}")
@@ -268,7 +269,7 @@ def peer_similarity(
 def profile_zscores(F: np.ndarray) -> np.ndarray:
     """Columns of the (n, p) profiles ``F`` standardised as :func:`peer_similarity` does:
     (F - mean) / std, population std (ddof = 0), a constant column becoming 0."""
-    f = np.asarray(F, dtype=float)
+    f = as_array(F, "F")
     if f.ndim != 2 or f.shape[0] < 2:
         raise fail(
             f"结构剖面须为 (n, p) 数组且 n >= 2，实为形状 {f.shape}",
@@ -320,8 +321,8 @@ def improvement(
                 f"指标目标值须为有限数（{direction}）",
                 f"the target value of an indicator must be finite, got {direction}",
             )
-    before = np.asarray(values_before, dtype=float)
-    after = np.asarray(values_after, dtype=float)
+    before = as_array(values_before, "values_before")
+    after = as_array(values_after, "values_after")
     try:
         np.broadcast_shapes(before.shape, after.shape)
     except ValueError:
