@@ -4,6 +4,11 @@ Weighted arithmetic and geometric means are one line each but need input checks 
 conventions; TOPSIS is written here (not called from pymcdm, which is the test oracle) because the
 panel chain feeds it an already-normalised matrix, pools region-years, and must return a defined
 value when every row is identical.
+
+Linear and geometric aggregation follow OECD/JRC (2008), Handbook on Constructing Composite
+Indicators: Methodology and User Guide (the geometric mean lets a low score be compensated
+less than the arithmetic mean does); TOPSIS follows Hwang & Yoon (1981), Multiple Attribute
+Decision Making, Springer.
 """
 
 from __future__ import annotations

@@ -106,18 +106,22 @@ class BetaResult:
 
     @property
     def beta(self) -> float:
+        """β, the coefficient of the initial log level."""
         return self._at(self.coefficients)
 
     @property
     def beta_std_error(self) -> float:
+        """Classical standard error of β."""
         return self._at(self.std_errors)
 
     @property
     def beta_t(self) -> float:
+        """t value of β."""
         return self._at(self.t_values)
 
     @property
     def beta_p(self) -> float:
+        """Two-sided p-value of β = 0."""
         return self._at(self.p_values)
 
 

@@ -121,10 +121,12 @@ class GM11Result:
 
     @property
     def grade_zh(self) -> str:
+        """The posterior-error grade in Chinese (好, 合格, 勉强合格, 不合格)."""
         return GRADE_LABELS[self.grade][0]
 
     @property
     def grade_en(self) -> str:
+        """The posterior-error grade in English."""
         return GRADE_LABELS[self.grade][1]
 
 
@@ -407,6 +409,7 @@ class ForecastSelection:
 
     @property
     def has_interval(self) -> bool:
+        """Whether ``lower``/``upper`` hold prediction limits (only when ETS was chosen)."""
         return self.model == "ets"
 
     def table(self) -> dict[str, np.ndarray]:

@@ -5,6 +5,8 @@ library offers them together: global (pooled) anchors, frozen anchors for scenar
 (target) indicators, a documented shift before entropy, and a warning instead of NaN for a constant
 column. Rows are region-years pooled over a panel; by default anchors are global over all rows
 given, so indices stay comparable over time (``by=`` gives the year-by-year variant on request).
+Min–max, z-score and rank normalisation are those of OECD/JRC (2008), Handbook on Constructing
+Composite Indicators.
 """
 
 from __future__ import annotations

@@ -60,6 +60,7 @@ class Choice:
 
     @classmethod
     def discrete(cls, name: str, options: Sequence[object]) -> Choice:
+        """A choice among ``options`` (at least one), each drawn with probability 1/m."""
         opts = tuple(options)
         if not opts:
             raise fail(f"选择项 {name!r} 没有可选值", f"choice {name!r} has no options")
@@ -67,6 +68,7 @@ class Choice:
 
     @classmethod
     def continuous(cls, name: str, low: float, high: float) -> Choice:
+        """A value drawn uniformly from [``low``, ``high``) (finite, low < high)."""
         if not (math.isfinite(low) and math.isfinite(high) and low < high):
             raise fail(
                 f"选择项 {name!r} 的区间须满足 low < high（{low}, {high}）",
@@ -76,6 +78,7 @@ class Choice:
 
     @property
     def is_discrete(self) -> bool:
+        """Whether the choice picks among options (else it is continuous)."""
         return bool(self.options)
 
     def codes(self, u: np.ndarray) -> np.ndarray:

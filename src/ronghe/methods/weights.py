@@ -116,7 +116,9 @@ def entropy_parts(Z: object) -> EntropyParts:
 
 
 def entropy_weights(Z: object) -> np.ndarray:
-    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows).
+    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows):
+    Shannon's entropy as a measure of an attribute's information, as in the entropy method of
+    Hwang & Yoon (1981), Multiple Attribute Decision Making, Springer.
 
     p_ij = z_ij / Σ_i z_ij;  e_j = -(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0 (natural log; the
     1/ln n factor makes the base irrelevant);  d_j = 1 - e_j;  w_j = d_j / Σ_j d_j.
