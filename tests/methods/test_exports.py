@@ -30,7 +30,7 @@ def defined_public(module_name: str) -> list[str]:
             names += [t.id for t in node.targets if isinstance(t, ast.Name)]
         elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
             names.append(node.target.id)
-    return [n for n in names if not n.startswith("_")]
+    return [n for n in dict.fromkeys(names) if not n.startswith("_")]  # @overload repeats a def
 
 
 def test_every_module_is_seen():

@@ -14,7 +14,7 @@ Decision Making, Springer.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple, overload
 
 import numpy as np
 
@@ -69,6 +69,18 @@ class TopsisDistances(NamedTuple):
     closeness: np.ndarray
     d_plus: np.ndarray
     d_minus: np.ndarray
+
+
+@overload
+def topsis(
+    Z: object, w: object, return_distances: Literal[False] = False, reference: object = None
+) -> np.ndarray: ...
+
+
+@overload
+def topsis(
+    Z: object, w: object, return_distances: Literal[True], reference: object = None
+) -> TopsisDistances: ...
 
 
 def topsis(
