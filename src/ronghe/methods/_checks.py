@@ -24,6 +24,15 @@ def warn(zh: str, en: str) -> None:
     warnings.warn(f"{zh}；{en}", RongheWarning, stacklevel=3)
 
 
+def as_array(v: object, name: str) -> np.ndarray:
+    """Return ``v`` as a float64 array of any shape (NaN and inf kept), or a MethodError naming
+    ``name`` when it holds something that is not a number."""
+    try:
+        return np.asarray(v, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise fail(f"{name} 含非数值元素", f"{name} contains non-numeric values") from exc
+
+
 def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False) -> np.ndarray:
     """Return ``X`` as a 2-D float64 array, rejecting infinities and (unless allowed) NaN."""
     try:
@@ -48,8 +57,11 @@ def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False) -> np.ndar
     return arr
 
 
-def as_vector(v: object, name: str, length: int | None = None) -> np.ndarray:
-    """Return ``v`` as a finite 1-D float64 array, optionally of a given length."""
+def as_vector(
+    v: object, name: str, length: int | None = None, *, min_length: int = 0
+) -> np.ndarray:
+    """Return ``v`` as a finite 1-D float64 array, of exactly ``length`` values if given and of at
+    least ``min_length``."""
     try:
         arr = np.array(v, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -61,9 +73,18 @@ def as_vector(v: object, name: str, length: int | None = None) -> np.ndarray:
             f"{name} 长度为 {arr.shape[0]}，应为 {length}",
             f"{name} has length {arr.shape[0]}, expected {length}",
         )
-    if not np.isfinite(arr).all():
-        i = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise fail(f"{name} 第 {i} 个元素非有限值", f"{name} element {i} is not finite")
+    if arr.shape[0] < min_length:
+        raise fail(
+            f"{name} 至少需要 {min_length} 个值，实有 {arr.shape[0]} 个",
+            f"{name} needs at least {min_length} value(s), got {arr.shape[0]}",
+        )
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i, count = int(np.flatnonzero(bad)[0]), int(bad.sum())
+        raise fail(
+            f"{name} 有 {count} 个缺失或无穷值，第 {i} 个元素非有限值",
+            f"{name} has {count} missing or infinite value(s); element {i} is not finite",
+        )
     return arr
 
 
@@ -88,6 +109,34 @@ def as_labels(labels: object, n: int, name: str) -> np.ndarray:
             f"{name} must be 1-D of length {n}, got shape {arr.shape}",
         )
     return arr
+
+
+def as_codes(
+    labels: object, n: int, name: str, what: tuple[str, str] = ("标签", "label per value")
+) -> tuple[np.ndarray, np.ndarray]:
+    """Group labels of ``n`` units as (distinct labels sorted, 0-based code of every unit).
+
+    ``what`` names one label in messages (zh, en), e.g. ("分层标签", "stratum label per unit").
+    A missing label (None or NaN) or a non-finite float label raises MethodError."""
+    arr = np.asarray(labels)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise fail(
+            f"{name} 须为每个单元一个{what[0]}（共 {n} 个），实为形状 {arr.shape}",
+            f"{name} must hold one {what[1]} ({n}), got shape {arr.shape}",
+        )
+    if arr.dtype.kind == "f":
+        missing = ~np.isfinite(arr)
+    elif arr.dtype == object:
+        missing = np.array([v is None or v != v for v in arr], dtype=bool)
+    else:
+        missing = np.zeros(n, dtype=bool)
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise fail(
+            f"{name} 有缺失标签（第 {i} 个）", f"{name} has missing labels (first at position {i})"
+        )
+    uniq, codes = np.unique(arr, return_inverse=True)
+    return uniq, codes.reshape(-1).astype(np.intp)
 
 
 def column_list(cols: Sequence[int] | np.ndarray) -> str:

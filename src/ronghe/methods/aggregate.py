@@ -4,17 +4,30 @@ Weighted arithmetic and geometric means are one line each but need input checks 
 conventions; TOPSIS is written here (not called from pymcdm, which is the test oracle) because the
 panel chain feeds it an already-normalised matrix, pools region-years, and must return a defined
 value when every row is identical.
+
+Linear and geometric aggregation follow OECD/JRC (2008), Handbook on Constructing Composite
+Indicators: Methodology and User Guide (the geometric mean lets a low score be compensated
+less than the arithmetic mean does); TOPSIS follows Hwang & Yoon (1981), Multiple Attribute
+Decision Making, Springer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, NamedTuple, overload
 
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_weights, fail, warn
 
-__all__ = ["TopsisParts", "topsis", "topsis_parts", "weighted_arithmetic", "weighted_geometric"]
+__all__ = [
+    "TopsisDistances",
+    "TopsisParts",
+    "topsis",
+    "topsis_parts",
+    "weighted_arithmetic",
+    "weighted_geometric",
+]
 
 
 def _within_rows(S: np.ndarray, arr: np.ndarray) -> np.ndarray:
@@ -49,9 +62,30 @@ def weighted_geometric(Z: object, w: object) -> np.ndarray:
     return _within_rows(np.exp(np.log(arr) @ wn), arr)
 
 
+class TopsisDistances(NamedTuple):
+    """TOPSIS closeness with the distances it comes from (per row); unpacks as
+    ``closeness, d_plus, d_minus = topsis(Z, w, return_distances=True)``."""
+
+    closeness: np.ndarray
+    d_plus: np.ndarray
+    d_minus: np.ndarray
+
+
+@overload
+def topsis(
+    Z: object, w: object, return_distances: Literal[False] = False, reference: object = None
+) -> np.ndarray: ...
+
+
+@overload
+def topsis(
+    Z: object, w: object, return_distances: Literal[True], reference: object = None
+) -> TopsisDistances: ...
+
+
 def topsis(
     Z: object, w: object, return_distances: bool = False, reference: object = None
-) -> np.ndarray | tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> np.ndarray | TopsisDistances:
     """TOPSIS closeness (Hwang & Yoon 1981) of already-normalised, benefit-type scores.
 
     V = Z · diag(w) with w scaled to sum 1; ideal v+_j = max_i v_ij, anti-ideal v-_j = min_i v_ij
@@ -65,7 +99,8 @@ def topsis(
     ``reference``: optional rows (m, k) whose weighted column max and min are the ideals instead of
     those of Z — a scenario scores changed rows against the baseline's ideals this way.
 
-    Returns closeness (n,), or (closeness, D+, D-) if ``return_distances``.
+    Returns closeness (n,), or :class:`TopsisDistances` (closeness, D+, D-) if
+    ``return_distances``.
     """
     arr = as_matrix(Z, "Z")
     wn = as_weights(w, arr.shape[1])
@@ -82,7 +117,7 @@ def topsis(
         )
     closeness = np.where(tie, 0.5, d_minus / np.where(tie, 1.0, total))
     if return_distances:
-        return closeness, d_plus, d_minus
+        return TopsisDistances(closeness, d_plus, d_minus)
     return closeness
 
 

@@ -20,29 +20,29 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import linalg, stats
 
-from ronghe.errors import MethodError
+from ronghe.methods._checks import as_array, as_matrix, as_vector, fail
 
 __all__ = ["BetaResult", "SigmaResult", "beta_convergence", "sigma_convergence"]
 
 
 def _panel(Y: ArrayLike, years: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    try:
-        arr = np.asarray(Y, dtype=np.float64)
-        yrs = np.asarray(years, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MethodError(f"Y and years must be numeric: {exc}") from None
-    if arr.ndim != 2 or arr.shape[1] < 2:
-        raise MethodError(f"Y must be (regions, years) with at least 2 years, got {arr.shape}")
-    if yrs.shape != (arr.shape[1],):
-        raise MethodError(f"years must hold one value per column of Y ({arr.shape[1]}), "
-                          f"got shape {yrs.shape}")
-    if not np.isfinite(yrs).all() or (np.diff(yrs) <= 0).any():
-        raise MethodError("years must be finite and strictly increasing")
-    bad = ~np.isfinite(arr) | (arr <= 0)
+    arr = as_matrix(Y, "Y", allow_nan=True)
+    if arr.shape[1] < 2:
+        raise fail(
+            f"Y 须为（地区, 年份）矩阵且至少 2 年，实为形状 {arr.shape}",
+            f"Y must be (regions, years) with at least 2 years, got {arr.shape}",
+        )
+    yrs = as_vector(years, "years", arr.shape[1])
+    if (np.diff(yrs) <= 0).any():
+        raise fail("years 须严格递增", "years must be finite and strictly increasing")
+    bad = np.isnan(arr) | (arr <= 0)
     if bad.any():
         r, c = (int(v[0]) for v in np.nonzero(bad))
-        raise MethodError(f"Y must be finite and positive (logs are taken); region row {r}, year "
-                          f"{yrs[c]:g} is {arr[r, c]!r}")
+        raise fail(
+            f"Y 须为有限正数（要取对数）；地区第 {r} 行、{yrs[c]:g} 年为 {arr[r, c]!r}",
+            f"Y must be finite and positive (logs are taken); region row {r}, year {yrs[c]:g} "
+            f"is {arr[r, c]!r}",
+        )
     return arr, yrs
 
 
@@ -70,9 +70,9 @@ def sigma_convergence(Y: ArrayLike, years: ArrayLike, *, ddof: int = 0) -> Sigma
     over all regions; needs at least 3 years for a trend test)."""
     arr, yrs = _panel(Y, years)
     if yrs.size < 3:
-        raise MethodError("σ-convergence trend test needs at least 3 years")
+        raise fail("σ 收敛趋势检验至少需要 3 年", "σ-convergence trend test needs at least 3 years")
     if arr.shape[0] <= ddof:
-        raise MethodError(f"need more than ddof={ddof} regions")
+        raise fail(f"地区数须多于 ddof={ddof}", f"need more than ddof={ddof} regions")
     sigma = np.log(arr).std(axis=0, ddof=ddof)
     cv = arr.std(axis=0, ddof=ddof) / arr.mean(axis=0)
     fit = stats.linregress(yrs, sigma)
@@ -106,18 +106,22 @@ class BetaResult:
 
     @property
     def beta(self) -> float:
+        """β, the coefficient of the initial log level."""
         return self._at(self.coefficients)
 
     @property
     def beta_std_error(self) -> float:
+        """Classical standard error of β."""
         return self._at(self.std_errors)
 
     @property
     def beta_t(self) -> float:
+        """t value of β."""
         return self._at(self.t_values)
 
     @property
     def beta_p(self) -> float:
+        """Two-sided p-value of β = 0."""
         return self._at(self.p_values)
 
 
@@ -126,11 +130,17 @@ def _ols(X: NDArray[np.float64], y: NDArray[np.float64], df_resid: int,
     """Coefficients, classical s.e., t, two-sided p and R² (TSS centred unless the data were
     demeaned already)."""
     if df_resid <= 0:
-        raise MethodError(f"too few observations for the regression (residual df {df_resid})")
+        raise fail(
+            f"观测数太少，无法回归（残差自由度 {df_resid}）",
+            f"too few observations for the regression (residual df {df_resid})",
+        )
     q, r = np.linalg.qr(X)
     diag = np.abs(np.diag(r))
     if diag.min() <= 1e-10 * max(diag.max(), 1.0):
-        raise MethodError("regressors are collinear (a control is constant or duplicates another)")
+        raise fail(
+            "回归变量共线（某控制变量为常数或与另一变量重复）",
+            "regressors are collinear (a control is constant or duplicates another)",
+        )
     coef = linalg.solve_triangular(r, q.T @ y)
     resid = y - X @ coef
     rss = float(resid @ resid)
@@ -147,16 +157,16 @@ def _ols(X: NDArray[np.float64], y: NDArray[np.float64], df_resid: int,
 def _controls(controls: ArrayLike | None, shape: tuple[int, ...]) -> NDArray[np.float64]:
     if controls is None:
         return np.zeros((*shape, 0))
-    try:
-        c = np.asarray(controls, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MethodError(f"controls must be numeric: {exc}") from None
+    c = as_array(controls, "controls")
     if c.shape == shape:
         c = c[..., None]
     if c.ndim != len(shape) + 1 or c.shape[:-1] != shape:
-        raise MethodError(f"controls must have shape {shape} + (m,), got {c.shape}")
+        raise fail(
+            f"controls 形状须为 {shape} + (m,)，实为 {c.shape}",
+            f"controls must have shape {shape} + (m,), got {c.shape}",
+        )
     if not np.isfinite(c).all():
-        raise MethodError("controls have missing or infinite values")
+        raise fail("controls 含缺失或无穷值", "controls have missing or infinite values")
     return c
 
 
@@ -186,7 +196,10 @@ def beta_convergence(Y: ArrayLike, years: ArrayLike, controls: ArrayLike | None 
     logs = np.log(arr)
     if form == "cross-section":
         if fixed_effects:
-            raise MethodError("fixed effects need form='panel' (one observation per region)")
+            raise fail(
+                "固定效应须用 form='panel'（截面每个地区只有一个观测）",
+                "fixed effects need form='panel' (one observation per region)",
+            )
         tau = float(yrs[-1] - yrs[0])
         growth = (logs[:, -1] - logs[:, 0]) / tau
         z = _controls(controls, (n,))
@@ -198,7 +211,7 @@ def beta_convergence(Y: ArrayLike, years: ArrayLike, controls: ArrayLike | None 
     elif form == "panel":
         steps = np.diff(yrs)
         if not np.allclose(steps, steps[0]):
-            raise MethodError("the panel form needs equally spaced years")
+            raise fail("面板形式要求年份等间隔", "the panel form needs equally spaced years")
         tau = float(steps[0])
         growth = np.diff(logs, axis=1) / tau  # (n, T-1)
         level = logs[:, :-1]
@@ -215,7 +228,10 @@ def beta_convergence(Y: ArrayLike, years: ArrayLike, controls: ArrayLike | None 
             df_resid = n_obs - X.shape[1]
         coef, se, t, p, r2 = _ols(X, growth.ravel(), df_resid, centred_tss=not fixed_effects)
     else:
-        raise MethodError(f"form must be 'cross-section' or 'panel', got {form!r}")
+        raise fail(
+            f"form 须为 'cross-section' 或 'panel'（{form!r}）",
+            f"form must be 'cross-section' or 'panel', got {form!r}",
+        )
     beta = float(coef[names.index("beta")])
     base = 1.0 + beta * tau
     speed = -math.log(base) / tau if base > 0 else None

@@ -17,7 +17,11 @@ from ronghe.words import lang_index
 __all__ = [
     "CCD_LEVELS",
     "COUPLING_STAGES",
+    "ROUNDING_ULPS",
     "CcdLevel",
+    "CouplingResult",
+    "GradeResult",
+    "StageResult",
     "ccd_grade",
     "coupling_coordination",
     "coupling_stage",
@@ -57,7 +61,6 @@ COUPLING_STAGES: tuple[tuple[float, str, str], ...] = (
 )
 
 
-
 # Values this close outside [0, upper] are rounding (a few ulps), not data: they are clipped.
 ROUNDING_ULPS = 8
 
@@ -78,9 +81,34 @@ def _unit_interval(values: object, name: str, upper: float = 1.0) -> np.ndarray:
     return np.clip(arr, 0.0, upper)
 
 
+class CouplingResult(NamedTuple):
+    """Per row: coupling degree C, development index T and coordination degree D = sqrt(C·T);
+    unpacks as ``C, T, D = coupling_coordination(U)``."""
+
+    C: np.ndarray
+    T: np.ndarray
+    D: np.ndarray
+
+
+class GradeResult(NamedTuple):
+    """Coupling-coordination grade per value: ``level`` 1..10 and its ``label`` in the language
+    asked for; unpacks as ``level, label = ccd_grade(D)``."""
+
+    level: np.ndarray
+    label: np.ndarray
+
+
+class StageResult(NamedTuple):
+    """Coupling stage per value: ``stage`` 1..4 and its ``label`` in the language asked for;
+    unpacks as ``stage, label = coupling_stage(C)``."""
+
+    stage: np.ndarray
+    label: np.ndarray
+
+
 def coupling_coordination(
     U: object, alpha: object = None, formula: str = "classic", upper: float = 1.0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> CouplingResult:
     """Coupling degree C, development index T and coupling coordination degree D = sqrt(C·T).
 
     U is (n, m): n rows (region-years), m ≥ 2 subsystem scores in [0, ``upper``]. ``upper`` is the
@@ -138,13 +166,14 @@ def coupling_coordination(
     C = np.clip(C, 0.0, 1.0)
     T = np.clip(arr @ a, 0.0, upper)
     D = np.minimum(np.sqrt(C * T), 1.0)
-    return C, T, D
+    return CouplingResult(C, T, D)
 
 
-def ccd_grade(D: object, lang: str = "zh") -> tuple[np.ndarray, np.ndarray]:
+def ccd_grade(D: object, lang: str = "zh") -> GradeResult:
     """Ten equal-width grades of D: level k covers [(k-1)/10, k/10), with D = 1.0 in level 10.
 
-    Returns (levels as int 1..10, labels in ``lang``); see ``CCD_LEVELS`` for the table.
+    Returns a :class:`GradeResult` (levels as int 1..10, labels in ``lang``); see ``CCD_LEVELS``
+    for the table.
     D outside [0, 1] (beyond a few ulps of rounding, which are clipped) raises MethodError.
     """
     col = lang_index(lang) + 3
@@ -152,21 +181,21 @@ def ccd_grade(D: object, lang: str = "zh") -> tuple[np.ndarray, np.ndarray]:
     edges = np.array([lv.lower for lv in CCD_LEVELS[1:]])
     levels = np.searchsorted(edges, d, side="right") + 1
     labels = np.array([lv[col] for lv in CCD_LEVELS])[levels - 1]
-    return levels.astype(np.int64), labels
+    return GradeResult(levels.astype(np.int64), labels)
 
 
-def coupling_stage(C: object, lang: str = "zh") -> tuple[np.ndarray, np.ndarray]:
+def coupling_stage(C: object, lang: str = "zh") -> StageResult:
     """Coupling stage by C: (0, 0.3] low-level, (0.3, 0.5] antagonism, (0.5, 0.8] running-in,
     (0.8, 1] high-level coupling; C = 0 (no coupling at all) is reported as low-level.
 
-    Returns (stage as int 1..4, labels in ``lang``).
+    Returns a :class:`StageResult` (stage as int 1..4, labels in ``lang``).
     """
     col = lang_index(lang) + 1
     c = _unit_interval(C, "C")
     edges = np.array([s[0] for s in COUPLING_STAGES[:-1]])
     stages = np.searchsorted(edges, c, side="left") + 1
     labels = np.array([s[col] for s in COUPLING_STAGES])[stages - 1]
-    return stages.astype(np.int64), labels
+    return StageResult(stages.astype(np.int64), labels)
 
 
 _ZH_NAMES = {"urban": "城镇", "rural": "乡村"}

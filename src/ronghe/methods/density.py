@@ -25,13 +25,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ronghe.errors import MethodError
+from ronghe.methods._checks import as_vector, fail
 
 __all__ = ["DensityResult", "kernel_density"]
 
 
 @dataclass(frozen=True)
 class DensityResult:
+    """Kernel density curves of each year on one common grid (years ascending)."""
+
     years: tuple[int, ...]
     grid: NDArray[np.float64]  #: (g,) evaluation points, shared by all years
     density: NDArray[np.float64]  #: (years, g)
@@ -47,37 +49,45 @@ def kernel_density(values_by_year: Mapping[int, ArrayLike], grid: ArrayLike | No
     Each year needs at least 2 finite values that are not all equal.
     """
     if not values_by_year:
-        raise MethodError("kernel density needs at least one year of values")
+        raise fail("核密度至少需要一年的数据", "kernel density needs at least one year of values")
     if isinstance(bandwidth, str):
-        if bandwidth not in ("silverman", "scott"):
-            raise MethodError(f"bandwidth must be 'silverman', 'scott' or a positive number, "
-                              f"got {bandwidth!r}")
-    elif not (isinstance(bandwidth, Real) and np.isfinite(bandwidth) and bandwidth > 0):
-        raise MethodError(f"bandwidth must be 'silverman', 'scott' or a positive number, "
-                          f"got {bandwidth!r}")
+        known = bandwidth in ("silverman", "scott")
+    else:
+        known = isinstance(bandwidth, Real) and bool(np.isfinite(bandwidth)) and bandwidth > 0
+    if not known:
+        raise fail(
+            f"带宽须为 'silverman'、'scott' 或正数（{bandwidth!r}）",
+            f"bandwidth must be 'silverman', 'scott' or a positive number, got {bandwidth!r}",
+        )
     years = tuple(sorted(values_by_year))
     kdes = []
     for year in years:
         try:
             v = np.asarray(values_by_year[year], dtype=np.float64).ravel()
         except (TypeError, ValueError) as exc:
-            raise MethodError(f"year {year}: values must be numeric: {exc}") from None
+            raise fail(
+                f"{year} 年：数值含非数值元素", f"year {year}: values must be numeric: {exc}"
+            ) from None
         if not np.isfinite(v).all():
-            raise MethodError(f"year {year}: values have missing or infinite entries")
+            raise fail(
+                f"{year} 年：数值含缺失或无穷值",
+                f"year {year}: values have missing or infinite entries",
+            )
         if v.size < 2 or np.ptp(v) == 0:
-            raise MethodError(f"year {year}: need at least 2 distinct values for a density")
+            raise fail(
+                f"{year} 年：核密度至少需要 2 个不同的值",
+                f"year {year}: need at least 2 distinct values for a density",
+            )
         method = bandwidth if isinstance(bandwidth, str) else float(bandwidth) / v.std(ddof=1)
         kdes.append(stats.gaussian_kde(v, bw_method=method))
     h = np.array([float(np.sqrt(k.covariance[0, 0])) for k in kdes])
     if grid is None:
         if n_grid < 2:
-            raise MethodError(f"n_grid must be at least 2, got {n_grid}")
+            raise fail(f"n_grid 至少为 2（{n_grid}）", f"n_grid must be at least 2, got {n_grid}")
         lo = min(float(k.dataset.min()) for k in kdes) - 3.0 * h.max()
         hi = max(float(k.dataset.max()) for k in kdes) + 3.0 * h.max()
         points = np.linspace(lo, hi, n_grid)
     else:
-        points = np.asarray(grid, dtype=np.float64).ravel()
-        if points.size == 0 or not np.isfinite(points).all():
-            raise MethodError("grid must be a non-empty array of finite numbers")
+        points = as_vector(np.ravel(grid), "grid", min_length=1)
     density = np.vstack([k(points) for k in kdes])
     return DensityResult(years=years, grid=points, density=density, bandwidth=h)

@@ -47,13 +47,33 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_vector, fail, warn
 
-MIN_POINTS = 4
-RATIO_MARGIN = 0.99
+__all__ = [
+    "GRADE_LABELS",
+    "GRADE_LIMITS",
+    "MIN_POINTS",
+    "RATIO_MARGIN",
+    "ETSResult",
+    "ForecastSelection",
+    "GM11Batch",
+    "GM11Result",
+    "RatioBounds",
+    "ets_forecast",
+    "gm11",
+    "gm11_many",
+    "level_ratio_bounds",
+    "level_ratio_shift",
+    "posterior_grade",
+    "select_forecast",
+]
+
+MIN_POINTS = 4  # the fewest points GM(1,1) and ETS are fitted to
+RATIO_MARGIN = 0.99  # the level-ratio shift aims at this share of the admissible interval
 GRADE_LABELS: dict[str, tuple[str, str]] = {
     "good": ("好", "good"),
     "qualified": ("合格", "qualified"),
@@ -65,6 +85,13 @@ GRADE_LIMITS: tuple[tuple[str, float, float], ...] = (
     ("qualified", 0.5, 0.80),
     ("barely", 0.65, 0.70),
 )
+
+
+class RatioBounds(NamedTuple):
+    """The open interval (low, high) that the level ratios of an n-point series must lie in."""
+
+    low: float
+    high: float
 
 
 @dataclass(frozen=True)
@@ -81,7 +108,7 @@ class GM11Result:
     shift: float
     level_ratio_passed: bool
     level_ratio: np.ndarray
-    ratio_bounds: tuple[float, float]
+    ratio_bounds: RatioBounds
     fitted: np.ndarray
     forecast: np.ndarray
     residuals: np.ndarray
@@ -94,10 +121,12 @@ class GM11Result:
 
     @property
     def grade_zh(self) -> str:
+        """The posterior-error grade in Chinese (好, 合格, 勉强合格, 不合格)."""
         return GRADE_LABELS[self.grade][0]
 
     @property
     def grade_en(self) -> str:
+        """The posterior-error grade in English."""
         return GRADE_LABELS[self.grade][1]
 
 
@@ -111,7 +140,7 @@ class GM11Batch:
     shift: np.ndarray
     level_ratio_passed: np.ndarray
     level_ratio: np.ndarray
-    ratio_bounds: tuple[float, float]
+    ratio_bounds: RatioBounds
     fitted: np.ndarray
     forecast: np.ndarray
     residuals: np.ndarray
@@ -152,11 +181,11 @@ def _check_count(value: object, name: str, minimum: int) -> None:
         )
 
 
-def level_ratio_bounds(n: int) -> tuple[float, float]:
+def level_ratio_bounds(n: int) -> RatioBounds:
     """The open interval (e^{-2/(n+1)}, e^{2/(n+1)}) that an n-point series' level ratios must
     lie in."""
     r = 2.0 / (n + 1)
-    return math.exp(-r), math.exp(r)
+    return RatioBounds(math.exp(-r), math.exp(r))
 
 
 def level_ratio_shift(X: np.ndarray) -> np.ndarray:
@@ -380,6 +409,7 @@ class ForecastSelection:
 
     @property
     def has_interval(self) -> bool:
+        """Whether ``lower``/``upper`` hold prediction limits (only when ETS was chosen)."""
         return self.model == "ets"
 
     def table(self) -> dict[str, np.ndarray]:
@@ -445,12 +475,13 @@ def select_forecast(
             test, ets_forecast(train, holdout, damped=damped, level=level).forecast
         ),
     }
-    if criterion == "mape" and errors["gm11"]["mape"] is None:
+    gm_error, ets_error = errors["gm11"][criterion], errors["ets"][criterion]
+    if gm_error is None or ets_error is None:  # only MAPE can be undefined
         raise fail(
             "留出期含 0 值，MAPE 无定义，请改用 criterion='rmse'",
             "the hold-out contains a 0, so MAPE is undefined; use criterion='rmse'",
         )
-    model = "gm11" if errors["gm11"][criterion] <= errors["ets"][criterion] else "ets"
+    model = "gm11" if gm_error <= ets_error else "ets"
     future = np.arange(last + 1, last + steps + 1)
     detail: GM11Result | ETSResult
     if model == "gm11":

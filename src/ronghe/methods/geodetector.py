@@ -27,7 +27,6 @@ interaction from one ``np.bincount`` over offset stratum codes.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -38,7 +37,8 @@ from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from ronghe.errors import MethodError, RongheWarning
+from ronghe.errors import MethodError
+from ronghe.methods._checks import as_codes, as_vector, fail, warn
 
 __all__ = [
     "INTERACTION_TYPES",
@@ -48,6 +48,8 @@ __all__ = [
     "FactorResult",
     "InteractionResult",
     "RiskResult",
+    "Singletons",
+    "Variance",
     "ecological_detector",
     "factor_detector",
     "factor_detector_many",
@@ -77,32 +79,23 @@ _INDEPENDENCE_TOL = 1e-10
 # input handling and the shared q kernel
 
 
+_Name = tuple[str, str]  # a column of stratum codes in messages: ("X 第 0 列", "X column 0")
+
+_STRATUM = ("分层标签", "stratum label per unit")
+
+
 def _response(y: ArrayLike) -> NDArray[np.float64]:
-    try:
-        arr = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MethodError(f"y must be numeric: {exc}") from None
-    if arr.ndim != 1 or arr.size < 2:
-        raise MethodError(f"y must be one-dimensional with at least 2 values, got {arr.shape}")
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise MethodError(f"y has {int(bad.sum())} missing or infinite value(s), first at "
-                          f"position {int(np.flatnonzero(bad)[0])}")
+    arr = as_vector(y, "y", min_length=2)
     if np.ptp(arr) == 0:
-        raise MethodError("y is constant: q is undefined (SST = 0)")
+        raise fail("y 为常数，q 无定义（SST = 0）", "y is constant: q is undefined (SST = 0)")
     return arr
 
 
-def _strata(x: ArrayLike, n: int, what: str) -> tuple[NDArray[np.generic], NDArray[np.intp]]:
-    labels = np.asarray(x)
-    if labels.ndim != 1 or labels.shape[0] != n:
-        raise MethodError(f"{what} must hold one stratum label per unit ({n}), got {labels.shape}")
-    if labels.dtype.kind == "f" and not np.isfinite(labels).all():
-        raise MethodError(f"{what} has missing stratum labels")
-    if labels.dtype == object and any(v is None or v != v for v in labels):
-        raise MethodError(f"{what} has missing stratum labels")
-    uniq, codes = np.unique(labels, return_inverse=True)
-    return uniq, codes.reshape(-1).astype(np.intp)
+def _located(name: _Name | None, zh: str, en: str) -> MethodError:
+    """A MethodError whose two halves start with the name of the column it is about."""
+    if name is None:
+        return fail(zh, en)
+    return fail(f"{name[0]}：{zh}", f"{name[1]}: {en}")
 
 
 @dataclass(frozen=True)
@@ -117,13 +110,14 @@ class _Strata:
 
 
 def _q_kernel(y: NDArray[np.float64], codes: NDArray[np.intp], n_levels: NDArray[np.intp],
-              singletons: Singletons, names: Sequence[str]) -> _Strata:
+              singletons: Singletons, names: Sequence[_Name]) -> _Strata:
     """q and the λ numerator for every column of ``codes`` (N x m, column j in [0, n_levels[j]))
     from three ``np.bincount`` calls over column-offset codes; y is centred first so that the
     between-strata sum Σ_h (Σ_{i∈h} y_i)² / N_h has no cancellation. ``names`` label the
     columns in error messages."""
     if singletons not in ("keep", "drop"):
-        raise MethodError(f"singletons must be 'keep' or 'drop', got {singletons!r}")
+        raise fail(f"singletons 须为 'keep' 或 'drop'（{singletons!r}）",
+                   f"singletons must be 'keep' or 'drop', got {singletons!r}")
     starts = np.concatenate(([0], np.cumsum(n_levels)[:-1]))
     flat = (codes + starts[None, :]).ravel()
     n_bins = int(n_levels.sum())
@@ -137,14 +131,16 @@ def _q_kernel(y: NDArray[np.float64], codes: NDArray[np.intp], n_levels: NDArray
     safe = np.where(kept, counts, 1.0)
     n_kept = np.add.reduceat(np.where(kept, counts, 0.0), starts)
     if (n_kept < 2).any():
-        name = names[int(np.flatnonzero(n_kept < 2)[0])]
-        raise MethodError(f"{name}: fewer than 2 units remain after dropping single-unit strata")
+        raise _located(names[int(np.flatnonzero(n_kept < 2)[0])],
+                       "去掉单单元分层后不足 2 个单元",
+                       "fewer than 2 units remain after dropping single-unit strata")
     sum1 = np.add.reduceat(np.where(kept, s1, 0.0), starts)
     sst = np.add.reduceat(np.where(kept, s2, 0.0), starts) - sum1 * sum1 / n_kept
     ssb = np.add.reduceat(np.where(kept, s1 * s1 / safe, 0.0), starts) - sum1 * sum1 / n_kept
     if (sst <= 0).any():
-        name = names[int(np.flatnonzero(sst <= 0)[0])]
-        raise MethodError(f"{name}: y is constant on the units kept, q is undefined (SST = 0)")
+        raise _located(names[int(np.flatnonzero(sst <= 0)[0])],
+                       "y 在保留的单元上为常数，q 无定义（SST = 0）",
+                       "y is constant on the units kept, q is undefined (SST = 0)")
     means = np.where(kept, shift + s1 / safe, 0.0)
     m1 = np.add.reduceat(means * means, starts)
     m2 = np.add.reduceat(np.sqrt(np.where(kept, counts, 0.0)) * means, starts)
@@ -174,6 +170,8 @@ def _cross(a: NDArray[np.intp], la: int, b: NDArray[np.intp], lb: int) -> tuple[
 
 @dataclass(frozen=True)
 class FactorResult:
+    """Factor detector: q of one factor and its non-central F test (module docstring)."""
+
     q: float
     p_value: float
     f_stat: float  #: (N-L)/(L-1) · q/(1-q)
@@ -187,13 +185,17 @@ class FactorResult:
 
 
 def _test(q: float, n: int, n_strata: int, sst: float, lam_num: float,
-          variance: Variance) -> tuple[float, float, float]:
+          variance: Variance, name: _Name | None = None) -> tuple[float, float, float]:
+    """(F, λ, p) of the factor detector's test; errors start with ``name`` when given."""
     if variance not in ("population", "sample"):
-        raise MethodError(f"variance must be 'population' or 'sample', got {variance!r}")
+        raise fail(f"variance 须为 'population' 或 'sample'（{variance!r}）",
+                   f"variance must be 'population' or 'sample', got {variance!r}")
     if n_strata < 2:
-        raise MethodError("the factor has a single stratum: q = 0 and no test is possible")
+        raise _located(name, "该因子只有一个分层：q = 0，无法检验",
+                       "the factor has a single stratum: q = 0 and no test is possible")
     if n_strata >= n:
-        raise MethodError("every stratum holds one unit: no within-strata degrees of freedom")
+        raise _located(name, "每个分层只有一个单元：没有层内自由度",
+                       "every stratum holds one unit: no within-strata degrees of freedom")
     v = sst / (n if variance == "population" else n - 1)
     lam = lam_num / v
     df1, df2 = n_strata - 1, n - n_strata
@@ -209,8 +211,8 @@ def factor_detector(y: ArrayLike, x: ArrayLike, *, variance: Variance = "populat
     test of Wang, Zhang & Fu (2016). See the module docstring for ``variance`` and ``singletons``.
     """
     arr = _response(y)
-    _, codes = _strata(x, arr.size, "x")
-    res = _q_kernel(arr, codes[:, None], np.array([codes.max() + 1]), singletons, ["x"])
+    _, codes = as_codes(x, arr.size, "x", _STRATUM)
+    res = _q_kernel(arr, codes[:, None], np.array([codes.max() + 1]), singletons, [("x", "x")])
     q, n, n_strata = float(res.q[0]), int(res.n[0]), int(res.n_strata[0])
     f_stat, lam, p = _test(q, n, n_strata, float(res.sst[0]), float(res.lam_numerator[0]),
                            variance)
@@ -236,6 +238,8 @@ def _interaction_code(q1: float, q2: float, q12: float) -> int:
 
 @dataclass(frozen=True)
 class InteractionResult:
+    """Interaction detector: q(x1), q(x2), q(x1∩x2) and the interaction type."""
+
     q1: float
     q2: float
     q12: float  #: q(x1∩x2)
@@ -250,12 +254,12 @@ def interaction_detector(y: ArrayLike, x1: ArrayLike, x2: ArrayLike, *,
     """Interaction detector: q of the crossed strata x1∩x2, classified against q(x1) and q(x2)
     (types in ``INTERACTION_TYPES``). q(x1), q(x2) use the same ``singletons`` convention."""
     arr = _response(y)
-    _, a = _strata(x1, arr.size, "x1")
-    _, b = _strata(x2, arr.size, "x2")
+    _, a = as_codes(x1, arr.size, "x1", _STRATUM)
+    _, b = as_codes(x2, arr.size, "x2", _STRATUM)
     la, lb = int(a.max()) + 1, int(b.max()) + 1
     ab, lab = _cross(a, la, b, lb)
     res = _q_kernel(arr, np.column_stack([a, b, ab]), np.array([la, lb, lab]), singletons,
-                    ["x1", "x2", "x1∩x2"])
+                    [("x1", "x1"), ("x2", "x2"), ("x1∩x2", "x1∩x2")])
     q1, q2, q12 = (float(v) for v in res.q)
     code = _interaction_code(q1, q2, q12)
     kind, zh, en = INTERACTION_TYPES[code]
@@ -290,9 +294,10 @@ def factor_detector_many(y: ArrayLike, X: ArrayLike, *, variance: Variance = "po
     arr = _response(y)
     labels = np.asarray(X)
     if labels.ndim != 2 or labels.shape[0] != arr.size or labels.shape[1] < 1:
-        raise MethodError(f"X must be (units, factors) = ({arr.size}, m), got {labels.shape}")
+        raise fail(f"X 须为（单元, 因子）= ({arr.size}, m) 矩阵，实为 {labels.shape}",
+                   f"X must be (units, factors) = ({arr.size}, m), got {labels.shape}")
     m = labels.shape[1]
-    cols = [_strata(labels[:, j], arr.size, f"X column {j}")[1] for j in range(m)]
+    cols = [as_codes(labels[:, j], arr.size, f"X[:, {j}]", _STRATUM)[1] for j in range(m)]
     levels = [int(c.max()) + 1 for c in cols]
     pairs = list(combinations(range(m), 2))
     all_codes, all_levels = list(cols), list(levels)
@@ -300,16 +305,11 @@ def factor_detector_many(y: ArrayLike, X: ArrayLike, *, variance: Variance = "po
         codes, n_lev = _cross(cols[i], levels[i], cols[j], levels[j])
         all_codes.append(codes)
         all_levels.append(n_lev)
-    names = [f"X column {j}" for j in range(m)]
-    names += [f"X columns {i}∩{j}" for i, j in pairs]
+    names = [(f"X 第 {j} 列", f"X column {j}") for j in range(m)]
+    names += [(f"X 第 {i}、{j} 列交互", f"X columns {i}∩{j}") for i, j in pairs]
     res = _q_kernel(arr, np.column_stack(all_codes), np.array(all_levels), singletons, names)
-    tests = []
-    for j in range(m):
-        try:
-            tests.append(_test(float(res.q[j]), int(res.n[j]), int(res.n_strata[j]),
-                               float(res.sst[j]), float(res.lam_numerator[j]), variance))
-        except MethodError as exc:
-            raise MethodError(f"X column {j}: {exc}") from None
+    tests = [_test(float(res.q[j]), int(res.n[j]), int(res.n_strata[j]), float(res.sst[j]),
+                   float(res.lam_numerator[j]), variance, names[j]) for j in range(m)]
     q = res.q[:m].copy()
     iq = np.diag(q)
     itype = np.full((m, m), -1, dtype=np.int64)
@@ -331,6 +331,12 @@ def factor_detector_many(y: ArrayLike, X: ArrayLike, *, variance: Variance = "po
 
 # ---------------------------------------------------------------------------------------------
 # risk and ecological detectors
+
+
+def _check_alpha(alpha: float) -> None:
+    if not 0 < alpha < 1:
+        raise fail(f"显著性水平 alpha 须在 (0, 1) 内（{alpha!r}）",
+                   f"alpha must be in (0, 1), got {alpha!r}")
 
 
 @dataclass(frozen=True)
@@ -359,10 +365,9 @@ def risk_detector(y: ArrayLike, x: ArrayLike, *, alpha: float = 0.05) -> RiskRes
     sample variance (ddof=1) and df = (s_i²/n_i + s_j²/n_j)² / [(s_i²/n_i)²/(n_i-1) +
     (s_j²/n_j)²/(n_j-1)]. Untestable pairs are reported with a RongheWarning (see RiskResult).
     """
-    if not 0 < alpha < 1:
-        raise MethodError(f"alpha must be in (0, 1), got {alpha!r}")
+    _check_alpha(alpha)
     arr = _response(y)
-    labels, codes = _strata(x, arr.size, "x")
+    labels, codes = as_codes(x, arr.size, "x", _STRATUM)
     k = labels.size
     sizes = np.bincount(codes, minlength=k)
     means = np.bincount(codes, weights=arr, minlength=k) / sizes
@@ -383,9 +388,9 @@ def risk_detector(y: ArrayLike, x: ArrayLike, *, alpha: float = 0.05) -> RiskRes
     p[tested] = 2.0 * stats.t.sf(np.abs(t[tested]), df[tested])
     untested = int((~tested).sum() - k) // 2
     if untested:
-        warnings.warn(f"风险探测：{untested} 对分层无法检验（单元数 < 2 或方差为 0） / "
-                      f"risk detector: {untested} pair(s) of strata not tested (fewer than 2 "
-                      "units or zero variance)", RongheWarning, stacklevel=2)
+        warn(f"风险探测：{untested} 对分层无法检验（单元数 < 2 或方差为 0）",
+             f"risk detector: {untested} pair(s) of strata not tested (fewer than 2 units or "
+             "zero variance)")
     significant = tested & (np.nan_to_num(p, nan=1.0) < alpha)
     return RiskResult(strata=tuple(labels.tolist()), means=means, sizes=sizes.astype(np.int64),
                       t=t, df=df, p_value=p, significant=significant, tested=tested, alpha=alpha)
@@ -393,6 +398,8 @@ def risk_detector(y: ArrayLike, x: ArrayLike, *, alpha: float = 0.05) -> RiskRes
 
 @dataclass(frozen=True)
 class EcologicalResult:
+    """Ecological detector: F = SSW(x1)/SSW(x2) and its one-sided test."""
+
     f_stat: float  #: SSW(x1) / SSW(x2)
     df1: int  #: N - 1
     df2: int  #: N - 1
@@ -409,17 +416,17 @@ def ecological_detector(y: ArrayLike, x1: ArrayLike, x2: ArrayLike, *,
     F(N-1, N-1) one-sided (upper tail), as in CRAN ``geodetector``; with a common sample this equals
     (1 - q1)/(1 - q2). Significant means x2's strata leave significantly less variance than x1's.
     """
-    if not 0 < alpha < 1:
-        raise MethodError(f"alpha must be in (0, 1), got {alpha!r}")
+    _check_alpha(alpha)
     arr = _response(y)
-    _, a = _strata(x1, arr.size, "x1")
-    _, b = _strata(x2, arr.size, "x2")
+    _, a = as_codes(x1, arr.size, "x1", _STRATUM)
+    _, b = as_codes(x2, arr.size, "x2", _STRATUM)
     res = _q_kernel(arr, np.column_stack([a, b]), np.array([a.max() + 1, b.max() + 1]), "keep",
-                    ["x1", "x2"])
+                    [("x1", "x1"), ("x2", "x2")])
     ssw = res.sst * (1.0 - res.q)
     n = arr.size
     if ssw[1] <= 0:
-        raise MethodError("x2 explains y completely (SSW = 0): the F ratio is undefined")
+        raise fail("x2 完全解释 y（SSW = 0）：F 比无定义",
+                   "x2 explains y completely (SSW = 0): the F ratio is undefined")
     f_stat = float(ssw[0] / ssw[1])
     p = float(stats.f.sf(f_stat, n - 1, n - 1))
     return EcologicalResult(f_stat=f_stat, df1=n - 1, df2=n - 1, p_value=p,
@@ -434,6 +441,8 @@ _METHODS = ("equal", "natural", "quantile", "geometric", "sd")
 
 @dataclass(frozen=True)
 class DiscretizationResult:
+    """Best classification of x by q, with q of every (method, k) tried in ``table``."""
+
     method: str  #: the winning method
     k: int  #: the winning number of classes (requested; empty classes are not counted in q)
     q: float
@@ -554,20 +563,16 @@ def optimal_discretization(y: ArrayLike, x: ArrayLike,
     methods x k_range wins (ties go to the earlier method, then the smaller k).
     """
     arr = _response(y)
-    try:
-        xv = np.asarray(x, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MethodError(f"x must be numeric: {exc}") from None
-    if xv.shape != arr.shape or not np.isfinite(xv).all():
-        raise MethodError(f"x must be {arr.size} finite numbers, got shape {xv.shape}")
+    xv = as_vector(x, "x", arr.size)
     if np.ptp(xv) == 0:
-        raise MethodError("x is constant: it cannot be discretised")
+        raise fail("x 为常数，无法离散化", "x is constant: it cannot be discretised")
     unknown = [m for m in methods if m not in _METHODS]
     if unknown or not methods:
-        raise MethodError(f"unknown discretisation method(s) {unknown}; choose from {_METHODS}")
+        raise fail(f"未知离散化方法 {unknown}；可选 {_METHODS}",
+                   f"unknown discretisation method(s) {unknown}; choose from {_METHODS}")
     ks = tuple(int(k) for k in k_range)
     if not ks or min(ks) < 2:
-        raise MethodError(f"k_range must hold class counts ≥ 2, got {ks}")
+        raise fail(f"k_range 的分类数须 ≥ 2（{ks}）", f"k_range must hold class counts ≥ 2, got {ks}")
     table = np.full((len(methods), len(ks)), np.nan)
     jenks = _jenks_table(np.sort(xv), max(ks)) if "natural" in methods else None
     best: tuple[float, int, int, NDArray[np.float64], NDArray[np.intp]] | None = None
@@ -578,18 +583,18 @@ def optimal_discretization(y: ArrayLike, x: ArrayLike,
                 continue
             strata = np.minimum(np.searchsorted(bins, xv, side="left"), bins.size - 1)
             res = _q_kernel(arr, strata[:, None], np.array([bins.size]), singletons,
-                            [f"x ({method}, k={k})"])
+                            [(f"x（{method}, k={k}）", f"x ({method}, k={k})")])
             q = float(res.q[0])
             table[i, j] = q
             if best is None or q > best[0]:
                 best = (q, i, j, bins, strata)
     if best is None:
-        raise MethodError("no discretisation method applies to x (geometric needs x > 0)")
+        raise fail("没有适用于 x 的离散化方法（几何间隔需要 x > 0）",
+                   "no discretisation method applies to x (geometric needs x > 0)")
     skipped = [m for i, m in enumerate(methods) if np.isnan(table[i]).all()]
     if skipped:
-        warnings.warn(f"最优离散化：方法 {skipped} 不适用（几何间隔需要 x > 0） / optimal "
-                      f"discretisation: method(s) {skipped} skipped (geometric needs x > 0)",
-                      RongheWarning, stacklevel=2)
+        warn(f"最优离散化：方法 {skipped} 不适用（几何间隔需要 x > 0）",
+             f"optimal discretisation: method(s) {skipped} skipped (geometric needs x > 0)")
     q, i, j, bins, strata = best
     return DiscretizationResult(method=methods[i], k=ks[j], q=q, breaks=bins, strata=strata,
                                 methods=tuple(methods), k_values=ks, table=table)

@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ronghe.errors import MethodError
+from ronghe.methods._checks import as_codes, as_vector, fail
 
 __all__ = [
     "DagumResult",
@@ -31,40 +31,17 @@ __all__ = [
 ]
 
 
-def _values(y: ArrayLike, *, what: str = "y") -> NDArray[np.float64]:
-    try:
-        arr = np.asarray(y, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise MethodError(f"{what} must be numeric: {exc}") from None
-    if arr.ndim != 1:
-        raise MethodError(f"{what} must be one-dimensional, got shape {arr.shape}")
-    if arr.size == 0:
-        raise MethodError(f"{what} is empty")
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        raise MethodError(f"{what} has {int(bad.sum())} missing or infinite value(s), first at "
-                          f"position {int(np.flatnonzero(bad)[0])}")
-    return arr
-
-
-def _nonnegative(arr: NDArray[np.float64], *, what: str, measure: str) -> None:
+def _nonnegative(arr: NDArray[np.float64], *, measure: str) -> None:
     if (arr < 0).any():
         i = int(np.flatnonzero(arr < 0)[0])
-        raise MethodError(f"{measure} needs non-negative {what}; position {i} is {arr[i]!r}")
+        raise fail(
+            f"{measure} 要求 y 非负；第 {i} 个值为 {arr[i]!r}",
+            f"{measure} needs non-negative y; position {i} is {arr[i]!r}",
+        )
     if arr.sum() <= 0:
-        raise MethodError(f"{measure} is undefined when every value of {what} is zero")
-
-
-def _group_codes(groups: ArrayLike, n: int) -> tuple[NDArray[np.generic], NDArray[np.intp]]:
-    labels = np.asarray(groups)
-    if labels.ndim != 1 or labels.shape[0] != n:
-        raise MethodError(f"groups must be one label per value ({n}), got shape {labels.shape}")
-    if labels.dtype.kind == "f" and np.isnan(labels).any():
-        raise MethodError("groups has missing labels")
-    if labels.dtype == object and any(g is None for g in labels):
-        raise MethodError("groups has missing labels")
-    uniq, codes = np.unique(labels, return_inverse=True)
-    return uniq, codes.reshape(-1).astype(np.intp)
+        raise fail(
+            f"y 全为 0 时 {measure} 无定义", f"{measure} is undefined when every value of y is zero"
+        )
 
 
 def gini(y: ArrayLike) -> float:
@@ -75,11 +52,12 @@ def gini(y: ArrayLike) -> float:
     n/(n-1) correction; the same convention as PyPI ``inequality.gini.Gini``).
     Values must be non-negative with a positive sum.
     """
-    arr = _values(y)
-    _nonnegative(arr, what="y", measure="Gini")
+    arr = as_vector(y, "y", min_length=1)
+    _nonnegative(arr, measure="Gini")
     n = arr.size
     ranks = 2.0 * np.arange(1, n + 1) - n - 1.0
-    return float(ranks @ np.sort(arr) / (n * arr.sum()))
+    # equal values give Σ (2i - n - 1) y = 0 up to rounding, which can be -1e-17: clipped to 0
+    return max(float(ranks @ np.sort(arr) / (n * arr.sum())), 0.0)
 
 
 def coefficient_of_variation(y: ArrayLike, *, ddof: int = 0) -> float:
@@ -90,12 +68,18 @@ def coefficient_of_variation(y: ArrayLike, *, ddof: int = 0) -> float:
     than a sample of them; pass ``ddof=1`` for the sample form with divisor n - 1.
     The mean must be positive.
     """
-    arr = _values(y)
+    arr = as_vector(y, "y", min_length=1)
     if arr.size <= ddof:
-        raise MethodError(f"coefficient of variation needs more than ddof={ddof} values")
+        raise fail(
+            f"变异系数需要多于 ddof={ddof} 个值",
+            f"coefficient of variation needs more than ddof={ddof} values",
+        )
     mean = arr.mean()
     if mean <= 0:
-        raise MethodError(f"coefficient of variation needs a positive mean, got {mean!r}")
+        raise fail(
+            f"变异系数要求均值为正，实为 {mean!r}",
+            f"coefficient of variation needs a positive mean, got {mean!r}",
+        )
     return float(arr.std(ddof=ddof) / mean)
 
 
@@ -163,15 +147,18 @@ def dagum_gini(y: ArrayLike, groups: ArrayLike) -> DagumResult:
     Total O(n log n + k n) time and O(n) extra memory. Values must be non-negative and every group
     mean positive.
     """
-    arr = _values(y)
-    _nonnegative(arr, what="y", measure="Dagum Gini")
-    labels, codes = _group_codes(groups, arr.size)
+    arr = as_vector(y, "y", min_length=1)
+    _nonnegative(arr, measure="Dagum Gini")
+    labels, codes = as_codes(groups, arr.size, "groups")
     k = labels.size
     sizes = np.bincount(codes, minlength=k)
     means = np.bincount(codes, weights=arr, minlength=k) / sizes
     if (means <= 0).any():
         bad = labels[int(np.flatnonzero(means <= 0)[0])].item()
-        raise MethodError(f"Dagum Gini needs a positive mean in every group; group {bad!r} is 0")
+        raise fail(
+            f"Dagum 基尼系数要求各组均值为正；组 {bad!r} 均值为 0",
+            f"Dagum Gini needs a positive mean in every group; group {bad!r} is 0",
+        )
 
     order_groups = np.argsort(means, kind="stable")
     rank = np.empty(k, dtype=np.intp)
@@ -262,16 +249,19 @@ def theil(y: ArrayLike, groups: ArrayLike | None = None,
     we refuse them instead).
     """
     if kind not in ("T", "L"):
-        raise MethodError(f"Theil kind must be 'T' or 'L', got {kind!r}")
-    arr = _values(y)
+        raise fail(f"泰尔指数类型须为 T 或 L（{kind!r}）", f"Theil kind must be 'T' or 'L', got {kind!r}")
+    arr = as_vector(y, "y", min_length=1)
     if (arr <= 0).any():
         i = int(np.flatnonzero(arr <= 0)[0])
-        raise MethodError(f"Theil index needs strictly positive y; position {i} is {arr[i]!r}")
+        raise fail(
+            f"泰尔指数要求 y 严格为正；第 {i} 个值为 {arr[i]!r}",
+            f"Theil index needs strictly positive y; position {i} is {arr[i]!r}",
+        )
     if groups is None:
         labels: NDArray[np.generic] = np.array(["all"], dtype=object)
         codes = np.zeros(arr.size, dtype=np.intp)
     else:
-        labels, codes = _group_codes(groups, arr.size)
+        labels, codes = as_codes(groups, arr.size, "groups")
     k = labels.size
     n = arr.size
     sizes = np.bincount(codes, minlength=k)

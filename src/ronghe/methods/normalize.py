@@ -5,21 +5,42 @@ library offers them together: global (pooled) anchors, frozen anchors for scenar
 (target) indicators, a documented shift before entropy, and a warning instead of NaN for a constant
 column. Rows are region-years pooled over a panel; by default anchors are global over all rows
 given, so indices stay comparable over time (``by=`` gives the year-by-year variant on request).
+Min–max, z-score and rank normalisation are those of OECD/JRC (2008), Handbook on Constructing
+Composite Indicators.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy.stats import rankdata
 
 from ronghe.methods._checks import as_labels, as_matrix, as_vector, column_list, fail, warn
 
-Direction = str | float
+__all__ = [
+    "NORMALIZE_METHODS",
+    "SHIFT_MODES",
+    "Bounds",
+    "Direction",
+    "minmax_bounds",
+    "normalize",
+]
 
-METHODS = ("minmax", "zscore", "rank", "target")
+Direction = str | float
+"""One column's direction: "+" (higher is better), "-" (lower is better) or a target value."""
+
+NORMALIZE_METHODS = ("minmax", "zscore", "rank", "target")
 SHIFT_MODES = ("affine", "add")
+
+
+class Bounds(NamedTuple):
+    """Frozen min–max anchors: per column the minimum ``lo`` and maximum ``hi``; unpacks as
+    ``lo, hi = minmax_bounds(X)`` and is accepted as ``normalize(..., bounds=)``."""
+
+    lo: np.ndarray
+    hi: np.ndarray
 
 
 def _parse_directions(directions: Sequence[Direction], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -49,10 +70,10 @@ def _parse_directions(directions: Sequence[Direction], k: int) -> tuple[np.ndarr
     return sign, target
 
 
-def minmax_bounds(X: object) -> tuple[np.ndarray, np.ndarray]:
+def minmax_bounds(X: object) -> Bounds:
     """Column minimum and maximum, ignoring NaN: the anchors to freeze for scenario runs.
 
-    Returns ``(lo, hi)``, each of length k. A column with no value at all raises MethodError.
+    Returns :class:`Bounds` ``(lo, hi)``, each of length k. A column with no value at all raises MethodError.
     """
     arr = as_matrix(X, allow_nan=True)
     empty = np.isnan(arr).all(axis=0)
@@ -61,7 +82,7 @@ def minmax_bounds(X: object) -> tuple[np.ndarray, np.ndarray]:
             f"第 {column_list(np.flatnonzero(empty))} 列全部缺失",
             f"column(s) {column_list(np.flatnonzero(empty))} have no values",
         )
-    return np.nanmin(arr, axis=0), np.nanmax(arr, axis=0)
+    return Bounds(np.nanmin(arr, axis=0), np.nanmax(arr, axis=0))
 
 
 def _oriented(X: np.ndarray, sign: np.ndarray, target: np.ndarray) -> np.ndarray:
@@ -198,8 +219,11 @@ def normalize(
     arr = as_matrix(X)
     n, k = arr.shape
     sign, target = _parse_directions(directions, k)
-    if method not in METHODS:
-        raise fail(f"未知标准化方法 {method!r}", f"unknown method {method!r}; use one of {METHODS}")
+    if method not in NORMALIZE_METHODS:
+        raise fail(
+            f"未知标准化方法 {method!r}",
+            f"unknown method {method!r}; use one of {NORMALIZE_METHODS}",
+        )
     if shift_mode not in SHIFT_MODES:
         raise fail(
             f"未知平移方式 {shift_mode!r}", f"unknown shift_mode {shift_mode!r}; use {SHIFT_MODES}"

@@ -7,12 +7,21 @@ that has no deviation at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_weights, fail, warn
 
-__all__ = ["aggregate_obstacles", "obstacle_degree"]
+__all__ = ["GroupedObstacles", "aggregate_obstacles", "obstacle_degree"]
+
+
+class GroupedObstacles(NamedTuple):
+    """Obstacle degrees summed by group: ``shares`` (n, g), one column per name in ``groups``;
+    unpacks as ``shares, groups = aggregate_obstacles(O, labels)``."""
+
+    shares: np.ndarray
+    groups: list[str]
 
 
 def obstacle_degree(Z: object, w: object, best: float = 1.0) -> np.ndarray:
@@ -48,15 +57,15 @@ def obstacle_degree(Z: object, w: object, best: float = 1.0) -> np.ndarray:
 
 def aggregate_obstacles(
     obstacles: object, labels: Sequence[str | None], renormalize: bool = False
-) -> tuple[np.ndarray, list[str]]:
+) -> GroupedObstacles:
     """Sum obstacle degrees by indicator group (dimension, obstacle category O1–O4, ...).
 
     ``obstacles`` is the (n, k) output of :func:`obstacle_degree`; ``labels`` gives one group name
     per column, or None for a column that belongs to no group.
-    Returns (A (n, g), groups) with groups in order of first appearance. Columns labelled None are
-    dropped, so rows of A sum to at most 1 (the untagged share is 1 - row sum). With
-    ``renormalize=True`` rows are rescaled to sum to 1; a row whose grouped share is 0 then gets
-    equal shares 1/g, with a RongheWarning.
+    Returns :class:`GroupedObstacles` (A (n, g), groups) with groups in order of first
+    appearance. Columns labelled None are dropped, so rows of A sum to at most 1 (the untagged
+    share is 1 - row sum). With ``renormalize=True`` rows are rescaled to sum to 1; a row whose
+    grouped share is 0 then gets equal shares 1/g, with a RongheWarning.
     """
     arr = as_matrix(obstacles, "obstacles")
     k = arr.shape[1]
@@ -82,4 +91,4 @@ def aggregate_obstacles(
                 f"{int(empty.sum())} row(s) have zero grouped obstacle; equal shares used",
             )
         A = np.where(empty[:, None], 1.0 / len(groups), A / np.where(empty[:, None], 1.0, total))
-    return A, groups
+    return GroupedObstacles(A, groups)

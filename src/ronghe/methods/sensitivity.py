@@ -22,8 +22,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ronghe.methods._checks import as_matrix, as_vector, fail
+
+__all__ = [
+    "AGGREGATIONS",
+    "IMPUTATIONS",
+    "NORMALISATIONS",
+    "WEIGHTINGS",
+    "Choice",
+    "RankStats",
+    "SobolDesign",
+    "SobolIndices",
+    "default_choices",
+    "rank_stats",
+    "sobol_design",
+    "sobol_indices",
+]
 
 NORMALISATIONS = ("minmax", "zscore", "rank")
 WEIGHTINGS = ("entropy", "critic", "equal", "cv")
@@ -44,6 +60,7 @@ class Choice:
 
     @classmethod
     def discrete(cls, name: str, options: Sequence[object]) -> Choice:
+        """A choice among ``options`` (at least one), each drawn with probability 1/m."""
         opts = tuple(options)
         if not opts:
             raise fail(f"选择项 {name!r} 没有可选值", f"choice {name!r} has no options")
@@ -51,6 +68,7 @@ class Choice:
 
     @classmethod
     def continuous(cls, name: str, low: float, high: float) -> Choice:
+        """A value drawn uniformly from [``low``, ``high``) (finite, low < high)."""
         if not (math.isfinite(low) and math.isfinite(high) and low < high):
             raise fail(
                 f"选择项 {name!r} 的区间须满足 low < high（{low}, {high}）",
@@ -60,6 +78,7 @@ class Choice:
 
     @property
     def is_discrete(self) -> bool:
+        """Whether the choice picks among options (else it is continuous)."""
         return bool(self.options)
 
     def codes(self, u: np.ndarray) -> np.ndarray:
@@ -174,7 +193,7 @@ class SobolIndices:
 
 def sobol_indices(
     problem: Sequence[Choice],
-    Y: object,
+    Y: ArrayLike,
     second_order: bool = False,
     num_resamples: int = 1000,
     conf_level: float = 0.95,

@@ -21,6 +21,8 @@ import numpy as np
 
 from ronghe.methods._checks import fail
 
+__all__ = ["CORRECTIONS", "Correction", "p_threshold"]
+
 Correction = Literal["none", "bonferroni", "fdr"]
 CORRECTIONS: tuple[str, ...] = ("none", "bonferroni", "fdr")
 

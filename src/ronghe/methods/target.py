@@ -31,12 +31,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy.optimize import linprog
 
 from ronghe.methods._checks import as_vector, fail, warn
 
-METHODS = ("linear", "quadratic")
-CHANGED = 1e-9
+__all__ = [
+    "CHANGED",
+    "EFFORT_METHODS",
+    "ROUNDING",
+    "AnnualChange",
+    "EffortPlan",
+    "explain",
+    "least_effort",
+    "required_annual_change",
+]
+
+EFFORT_METHODS = ("linear", "quadratic")
+CHANGED = 1e-9  # a change smaller than this (in absolute value) counts as no change
 ROUNDING = 1e-12  # a target this close (relatively) to the best reachable score counts as reachable
 
 
@@ -49,7 +61,9 @@ class AnnualChange:
     linear_step: np.ndarray
 
 
-def required_annual_change(current: object, target: object, years: float) -> AnnualChange:
+def required_annual_change(
+    current: ArrayLike, target: ArrayLike, years: float
+) -> AnnualChange:
     """The yearly change taking ``current`` to ``target`` in ``years`` years (arrays broadcast;
     formulas in the module docstring)."""
     cur = as_vector(np.atleast_1d(current), "current")
@@ -90,7 +104,7 @@ class EffortPlan:
     method: str
 
 
-def _broadcast(v: object, name: str, k: int) -> np.ndarray:
+def _broadcast(v: ArrayLike, name: str, k: int) -> np.ndarray:
     """A length-k vector from a scalar or a length-k sequence."""
     arr = np.atleast_1d(v)
     return as_vector(np.repeat(arr, k) if arr.shape == (1,) else arr, name, k)
@@ -100,11 +114,11 @@ def least_effort(
     z0: object,
     w: object,
     target_score: float,
-    lower: object,
-    upper: object,
-    cost: object = 1.0,
+    lower: ArrayLike,
+    upper: ArrayLike,
+    cost: ArrayLike = 1.0,
     method: str = "linear",
-    scale: object = 1.0,
+    scale: ArrayLike = 1.0,
 ) -> EffortPlan:
     """The cheapest changes lifting S = w . z from w . z0 to at least ``target_score`` with
     every level kept within [``lower``, ``upper``] (scalars broadcast; pass ``lower=z0`` to
@@ -119,10 +133,10 @@ def least_effort(
     hi = _broadcast(upper, "upper", k)
     cst = _broadcast(cost, "cost", k)
     sc = _broadcast(scale, "scale", k)
-    if method not in METHODS:
+    if method not in EFFORT_METHODS:
         raise fail(
-            f"method 须为 {METHODS} 之一（{method!r}）",
-            f"method must be one of {METHODS}, got {method!r}",
+            f"method 须为 {EFFORT_METHODS} 之一（{method!r}）",
+            f"method must be one of {EFFORT_METHODS}, got {method!r}",
         )
     if not np.isfinite(target_score):
         raise fail("目标得分须为有限数", f"target_score must be finite, got {target_score}")

@@ -12,11 +12,20 @@ Both return a log as a NumPy structured array, one record per changed cell.
 
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import numpy as np
 
 from ronghe.methods._checks import as_labels, as_matrix, as_vector, column_list, fail
 
-__all__ = ["IMPUTE_LOG_DTYPE", "OUTLIER_LOG_DTYPE", "impute_panel", "treat_outliers"]
+__all__ = [
+    "IMPUTE_LOG_DTYPE",
+    "OUTLIER_LOG_DTYPE",
+    "ImputeResult",
+    "OutlierResult",
+    "impute_panel",
+    "treat_outliers",
+]
 
 IMPUTE_LOG_DTYPE = np.dtype(
     [("row", np.int64), ("col", np.int64), ("method", "U11"), ("value", "f8")]
@@ -26,10 +35,26 @@ OUTLIER_LOG_DTYPE = np.dtype(
 )
 
 
-Part = tuple[object, ...]
+class ImputeResult(NamedTuple):
+    """The filled matrix and one log record per filled cell (``IMPUTE_LOG_DTYPE``); unpacks as
+    ``X, log = impute_panel(...)``."""
+
+    values: np.ndarray
+    log: np.ndarray
 
 
-def _build_log(dtype: np.dtype, parts: list[Part]) -> np.ndarray:
+class OutlierResult(NamedTuple):
+    """The treated matrix and one log record per changed cell (``OUTLIER_LOG_DTYPE``); unpacks
+    as ``X, log = treat_outliers(X)``."""
+
+    values: np.ndarray
+    log: np.ndarray
+
+
+_Part = tuple[Any, ...]
+
+
+def _build_log(dtype: np.dtype, parts: list[_Part]) -> np.ndarray:
     """Assemble log parts (one tuple per step: a row array, then per-field arrays or scalars) into
     one structured array, concatenating field by field (much faster than concatenating records)."""
     sizes = [np.size(p[0]) for p in parts]
@@ -63,7 +88,7 @@ def impute_panel(
     year: object,
     parent: object = None,
     method: str = "linear",
-) -> tuple[np.ndarray, np.ndarray]:
+) -> ImputeResult:
     """Fill NaN in a pooled (n, k) panel; rows are region-years given by ``region`` and ``year``.
 
     Steps, per column:
@@ -82,8 +107,8 @@ def impute_panel(
     Region and parent labels are compared as strings. ``method="parent_mean"`` skips step 1.
     A column with no value at all raises MethodError; so do duplicate (region, year) rows.
 
-    Returns (X_filled, log); log is a structured array with fields row (index into X), col,
-    method and value, one record per filled cell.
+    Returns :class:`ImputeResult` (X_filled, log); log is a structured array with fields row
+    (index into X), col, method and value, one record per filled cell.
     """
     arr = as_matrix(X, allow_nan=True)
     n, k = arr.shape
@@ -117,7 +142,7 @@ def impute_panel(
         py = p_code[order] * y_values.size + yc
         n_py = (int(p_code.max()) + 1) * y_values.size
     out = arr.copy()
-    log: list[Part] = []
+    log: list[_Part] = []
     def within_region(x: np.ndarray, gap: np.ndarray, interpolate: bool) -> tuple[np.ndarray, ...]:
         """Values for the missing sorted positions ``gap`` from the same region's observed years:
         linear between the neighbours (if ``interpolate``), else the nearest one; returns
@@ -163,7 +188,7 @@ def impute_panel(
             if filled.any():
                 log.append((order[gap[filled]], j, "carry", value[filled]))
         out[order, j] = x
-    return out, _build_log(IMPUTE_LOG_DTYPE, log)
+    return ImputeResult(out, _build_log(IMPUTE_LOG_DTYPE, log))
 
 
 def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
@@ -195,7 +220,7 @@ def _outlying(sk: float, ku: float, skew_max: float, kurt_max: float) -> bool:
 
 def treat_outliers(
     X: object, skew_max: float = 2.0, kurt_max: float = 3.5, max_winsor: int = 5
-) -> tuple[np.ndarray, np.ndarray]:
+) -> OutlierResult:
     """Treat outlying indicators column by column with the JRC/COINr rule (NaN ignored and kept).
 
     Skewness and kurtosis are the bias-corrected sample statistics (the values of
@@ -212,8 +237,8 @@ def treat_outliers(
     -log(max + a - x) for negative skew (``log_CT_plus``), which keeps the order of values.
     Columns with fewer than 4 values or no spread are left alone.
 
-    Returns (X_treated, log); log has fields row, col, action ("winsorised" or "log"), old, new,
-    one record per changed cell.
+    Returns :class:`OutlierResult` (X_treated, log); log has fields row, col, action
+    ("winsorised" or "log"), old, new, one record per changed cell.
     """
     arr = as_matrix(X, allow_nan=True)
     if int(max_winsor) != max_winsor or max_winsor < 0:
@@ -221,7 +246,7 @@ def treat_outliers(
             f"max_winsor {max_winsor} 无效", f"max_winsor must be an integer >= 0, got {max_winsor}"
         )
     out = arr.copy()
-    log: list[Part] = []
+    log: list[_Part] = []
     for j in range(arr.shape[1]):
         present = np.flatnonzero(~np.isnan(arr[:, j]))
         v = arr[present, j]
@@ -250,4 +275,4 @@ def treat_outliers(
             action = "winsorised"
         log.append((present[changed], j, action, v[changed], w[changed]))
         out[present, j] = w
-    return out, _build_log(OUTLIER_LOG_DTYPE, log)
+    return OutlierResult(out, _build_log(OUTLIER_LOG_DTYPE, log))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -23,6 +24,27 @@ from ronghe.methods._checks import (
     fail,
     warn,
 )
+
+__all__ = [
+    "CV_MAX",
+    "SAATY_RI",
+    "AhpParts",
+    "AhpResult",
+    "CriticParts",
+    "CvParts",
+    "EntropyParts",
+    "ahp_parts",
+    "ahp_weights",
+    "cap_weights",
+    "combine_weights",
+    "critic_parts",
+    "critic_weights",
+    "cv_parts",
+    "cv_weights",
+    "entropy_parts",
+    "entropy_weights",
+    "equal_weights",
+]
 
 # Saaty's random consistency index RI for matrix orders n = 1..15, as tabulated in Saaty, T. L.
 # (1980), The Analytic Hierarchy Process, McGraw-Hill (the table most AHP textbooks reproduce).
@@ -94,7 +116,9 @@ def entropy_parts(Z: object) -> EntropyParts:
 
 
 def entropy_weights(Z: object) -> np.ndarray:
-    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows).
+    """Entropy weights of a normalised, non-negative (n, k) matrix (global entropy over all rows):
+    Shannon's entropy as a measure of an attribute's information, as in the entropy method of
+    Hwang & Yoon (1981), Multiple Attribute Decision Making, Springer.
 
     p_ij = z_ij / Σ_i z_ij;  e_j = -(1/ln n) Σ_i p_ij ln p_ij with 0·ln 0 = 0 (natural log; the
     1/ln n factor makes the base irrelevant);  d_j = 1 - e_j;  w_j = d_j / Σ_j d_j.
@@ -293,7 +317,14 @@ def ahp_parts(A: object) -> AhpParts:
     return AhpParts(arr, w, lam, float(ci), float(ri), float(cr))
 
 
-def ahp_weights(A: object) -> tuple[np.ndarray, float]:
+class AhpResult(NamedTuple):
+    """AHP weights and consistency ratio; unpacks as ``w, cr = ahp_weights(A)``."""
+
+    weight: np.ndarray
+    cr: float
+
+
+def ahp_weights(A: object) -> AhpResult:
     """AHP weights and consistency ratio of a pairwise comparison matrix (Saaty 1980).
 
     w is the principal (Perron) eigenvector scaled to sum 1; CI = (λmax - n)/(n - 1);
@@ -304,7 +335,7 @@ def ahp_weights(A: object) -> tuple[np.ndarray, float]:
     :func:`ahp_parts` also returns λmax, CI and RI.
     """
     parts = ahp_parts(A)
-    return parts.weight, parts.cr
+    return AhpResult(parts.weight, parts.cr)
 
 
 def combine_weights(
