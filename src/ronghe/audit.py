@@ -59,44 +59,6 @@ EFFECTIVE_LIMIT = 0.25
 FIRST_OBSTACLE_MAJORITY = 0.5
 """An indicator that is the first obstacle of more than this share of units dominates the diagnosis."""
 
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "indicator_a": ("指标甲", "Indicator A"),
-    "indicator_b": ("指标乙", "Indicator B"),
-    "r": ("皮尔逊相关系数（当年截面）", "Pearson correlation (cross-section of the year)"),
-    "flag": (
-        "标记：collinear 高度共线（r > 0.9）；negative 负相关（指标对 r < -0.2，与维度或指数 r < 0）；"
-        "weak 弱相关（与维度或指数 0 ≤ r < 0.2）",
-        "Flag: collinear (r > 0.9); negative (pairs r < -0.2, with dimension or index r < 0); "
-        "weak (with dimension or index 0 <= r < 0.2)",
-    ),
-    "r_dimension": ("与所属维度得分的相关系数", "Correlation with its dimension score"),
-    "r_index": ("与综合指数的相关系数", "Correlation with the composite index"),
-    "nominal_weight": ("名义权重（全部指标合计为1）", "Nominal weight (sums to 1)"),
-    "variance_share": (
-        "有效权重：占综合指数方差的份额（合计为1）",
-        "Effective weight: share of the index variance (sums to 1)",
-    ),
-    "correlation_importance": (
-        "相关重要性 r²/Σr²（合计为1）",
-        "Correlation-based importance r^2 / sum r^2 (sums to 1)",
-    ),
-    "first_obstacle_share": (
-        "作为首要障碍因子的地区比例",
-        "Share of units whose first obstacle it is",
-    ),
-    "indicators": ("指标数", "Number of indicators"),
-    "cronbach_alpha": ("克朗巴哈 α 系数", "Cronbach's alpha"),
-    "first_pc_share": ("第一主成分解释的方差比例", "Variance share of the first principal component"),
-    "kind": (
-        "主导类型：名义权重、有效权重、首要障碍",
-        "Kind: nominal weight, effective weight, first obstacle",
-    ),
-    "value": ("数值", "Value"),
-    "threshold": ("阈值", "Threshold"),
-    "message_zh": ("警告（中文）", "Warning (zh)"),
-    "message_en": ("警告（英文）", "Warning (en)"),
-}
-"""Bilingual explanations of the audit's columns (the workbook's column sheet)."""
 
 _KIND_TEXT = {
     "nominal_weight": ("名义权重", "nominal weight"),

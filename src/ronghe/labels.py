@@ -20,8 +20,8 @@ def explain(column: str) -> tuple[str, str]:
         return GENERIC_COLUMNS[column]
     if column in DIAGNOSIS_COLUMNS:
         return DIAGNOSIS_COLUMNS[column]
-    from ronghe.audit import COLUMN_LABELS as AUDIT_COLUMNS
     from ronghe.method_tables import COLUMN_LABELS as METHOD_COLUMNS
+    from ronghe.words.columns import AUDIT_COLUMNS
 
     if column in METHOD_COLUMNS:
         return METHOD_COLUMNS[column]
