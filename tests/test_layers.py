@@ -24,7 +24,7 @@ LAYERS: dict[str, int] = {
     # 4 the evaluation chain and its result
     "chain": 4, "study": 4, "result": 4,
     # 5 features on a Result
-    "analysis": 5, "diagnosis": 5, "planning": 5, "audit": 5, "method_tables": 5, "decade": 5,
+    "analysis": 5, "diagnosis": 5, "planning": 5, "audit": 5, "method_tables": 5,
     "template": 5,
     # 6 front ends
     "report": 6, "cli": 6, "web": 6, "demo": 6, "__main__": 6,

@@ -77,7 +77,7 @@ def run_demo(
 ) -> list[Path]:
     """Evaluate the demo data and write ``ronghe-demo-<data>.xlsx``, the summary
     ``ronghe-demo-<data>.html``, for the census the two-census analyses
-    ``ronghe-demo-census-decade.xlsx`` (:mod:`ronghe.decade`), and the report
+    ``ronghe-demo-census-decade.xlsx`` (:mod:`ronghe.analysis.decade`), and the report
     ``ronghe-demo-<data>-report.html`` into ``out_dir``; returns their paths, the report last."""
     from ronghe.report.html import write_html
 
@@ -90,7 +90,7 @@ def run_demo(
     html = write_summary(result, out / f"ronghe-demo-{data}.html")
     extra = []
     if data == "census":
-        from ronghe.decade import write_decade
+        from ronghe.analysis.decade import write_decade
 
         say("2010-2020")
         extra.append(write_decade(result, out / "ronghe-demo-census-decade.xlsx"))

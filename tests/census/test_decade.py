@@ -1,4 +1,4 @@
-"""Two-census analyses (ronghe.decade) on the real panel, checked by hand and by identities."""
+"""Two-census analyses (ronghe.analysis.decade) on the real panel, checked by hand and by identities."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ronghe.decade import decade, write_decade
+from ronghe.analysis.decade import decade, write_decade
 from ronghe.demo import census_demo_panel
 from ronghe.errors import InputError
 from ronghe.methods.inequality import gini
@@ -71,7 +71,7 @@ def test_more_than_two_years_refused():
 
 
 def test_workbook(result, tmp_path, monkeypatch):
-    monkeypatch.setattr("ronghe.decade.maps_available", lambda: False)
+    monkeypatch.setattr("ronghe.analysis.decade.maps_available", lambda: False)
     path = write_decade(result, tmp_path / "d.xlsx", ["index"])
     sheets = pd.read_excel(path, sheet_name=None, engine="calamine")
     assert "lisa" in set(sheets["decade_not_run"]["method"])

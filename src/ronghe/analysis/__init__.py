@@ -30,21 +30,13 @@ labels). Their words are in :mod:`ronghe.words.analysis` and :mod:`ronghe.words.
 from __future__ import annotations
 
 from ronghe.analysis.autocorrelation import MoranResult, SpatialResult, moran, spatial
-from ronghe.analysis.common import _complete as _complete
-from ronghe.analysis.common import _context as _context
-from ronghe.analysis.common import _group_labels as _group_labels
-from ronghe.analysis.common import _weights as _weights
 from ronghe.analysis.common import detect_level, regions, variable_values
 from ronghe.analysis.disparity import DagumResult, DisparityResult, dagum, disparity
-from ronghe.analysis.disparity import _dagum_rows as _dagum_rows
 from ronghe.analysis.drivers import DISCRETIZE_METHODS, DriversResult, drivers
-from ronghe.analysis.drivers import _discretise as _discretise
 from ronghe.analysis.dynamics import DynamicsResult, dynamics
 from ronghe.analysis.figures import dynamics_figures, spatial_figures
 from ronghe.analysis.tables import analysis_tables, explanations
 
-# _complete, _context, _group_labels, _weights, _dagum_rows and _discretise stay importable from
-# here: ronghe.decade builds its two-census analyses on them.
 __all__ = [
     "DISCRETIZE_METHODS",
     "DagumResult",

@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ronghe import analysis as an
+from ronghe.analysis import common
+from ronghe.analysis.disparity import _dagum_rows
+from ronghe.analysis.drivers import _discretise
 from ronghe.errors import InputError, RongheWarning
 from ronghe.methods.convergence import beta_convergence
 from ronghe.methods.geodetector import factor_detector_many
@@ -116,7 +118,7 @@ def write_decade(result: Result, path: str | Path, variables: Sequence[str] | No
 
 
 def _two_years(result: Result, variable: str) -> pd.DataFrame:
-    wide = an._complete(an.variable_values(result, variable), f"decade change of {variable}")
+    wide = common._complete(common.variable_values(result, variable), f"decade change of {variable}")
     if wide.shape[1] != 2:
         raise InputError(f"两期分析需要恰好两个年份，实际 {wide.shape[1]} / the decade analysis "
                          f"needs exactly two years, got {wide.shape[1]}", column=variable)
@@ -134,9 +136,9 @@ def decade(result: Result, variables: Sequence[str] = ("index",), *, lisa: str |
     for var in variables:
         wide = _two_years(result, var)
         years = (int(wide.columns[0]), int(wide.columns[1]))
-        groups, _ = an._group_labels(result, list(wide.index), "macro")
+        groups, _ = common._group_labels(result, list(wide.index), "macro")
         for year in years:
-            t, w, b = an._dagum_rows(var, year, wide[year].to_numpy(), groups, names)
+            t, w, b = _dagum_rows(var, year, wide[year].to_numpy(), groups, names)
             totals.append({"variable": var, **t})
             within += [{"variable": var, **r} for r in w]
             between += [{"variable": var, **r} for r in b]
@@ -173,7 +175,7 @@ def _lisa(result: Result, variable: str, permutations: int, seed: int | None, al
 
     wide = _two_years(result, variable)
     change = (wide.iloc[:, 1] - wide.iloc[:, 0]).to_frame(int(wide.columns[1]))
-    w, keep, _missing, _level = an._weights(list(change.index), "county", "queen", cache_dir)
+    w, keep, _missing, _level = common._weights(list(change.index), "county", "queen", cache_dir)
     sub = change.loc[keep]
     moran = global_moran(sub, w, permutations=permutations, seed=seed)
     lisa = local_moran(sub, w, permutations=max(permutations, 1), alpha=alpha, seed=seed)
@@ -189,13 +191,13 @@ def _drivers(result: Result, variable: str) -> pd.DataFrame:
     first = int(wide.columns[0])
     rows, strata = [], []
     for ind in result.state.indicator_ids:
-        x = an.variable_values(result, ind).xs(first, level="year").reindex(y.index)
+        x = common.variable_values(result, ind).xs(first, level="year").reindex(y.index)
         ok = x.notna().to_numpy()
         if not ok.all() or x.nunique() < 2:
             warnings.warn(f"{ind} has gaps or no variation in {first}: left out of the detector",
                           RongheWarning, stacklevel=3)
             continue
-        s, row, _ = an._discretise(y.to_numpy(), x.to_numpy(), ind, "auto", range(3, 9), "keep")
+        s, row, _ = _discretise(y.to_numpy(), x.to_numpy(), ind, "auto", range(3, 9), "keep")
         rows.append({"factor": f"{ind} ({first})", **row})
         strata.append(s)
     if not strata:
