@@ -1,4 +1,5 @@
-"""Figures: LISA map, Markov heatmap, kernel density ridges; CJK font fallback; PNG/SVG output."""
+"""Figures: LISA map, Markov heatmap, kernel density ridges; CJK font fallback; PNG/SVG output.
+The maps on real county boundaries and census data are in test_spatial_national_maps.py."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ def test_lisa_cluster_map(language: str, tmp_path) -> None:
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     if language == "zh":
         assert ax.get_title() == "2020 年 LISA 集聚图"
-        assert labels[0] == "高高 (2)" and labels[-1] == "无数据 (1)"
+        assert labels[0] == "高高 (2)" and labels[-1] == "无数据（含 1 个无结果的分析地区）"
     else:
         assert ax.get_title() == "LISA clusters, 2020"
         assert labels[0] == "High-High (2)" and labels[1] == "Low-Low (1)"
+        assert labels[-1] == "No data (1 analysed regions without a result)"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(InputError, match="no LISA results for 1999"):
         figures.lisa_cluster_map(squares(), clusters, 1999)
