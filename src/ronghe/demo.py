@@ -10,8 +10,10 @@ labelled synthetic everywhere it is shown. The O1 indicator ``rural_priority_att
 counties that have generated work reports (``ronghe.text.demo_corpus_dir()``, 2021-2023) is replaced by
 the value ronghe.text measures from those reports, so the demo shows the text path end to end.
 ``provinces``: the real provincial panel of 31 provinces,
-2013-2023 (NBS), on the small population-urbanisation / economy framework shipped with it — the real
-data carries too few series for a full urban-rural index, and the outputs say so.
+2013-2023 (NBS), on the small population-urbanisation / economy framework shipped with it (id
+``provinces-demo``, recorded in the settings) — the real data carries too few series for a full
+urban-rural index, and the outputs say so. The real panels are labelled as datasets shipped with
+ronghe, by their source (for the provinces with the SHA-256 of the data file), never as user data.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ronghe import datasets
+from ronghe.datasets.provinces import FRAMEWORK_ID
 from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.report.summary import write_summary
@@ -68,7 +71,9 @@ def demo_study(data: str = "census", progress: Callable[[str], None] | None = No
         with_text_attention(panel)
         return Study(panel, "seed")
     if data == "provinces":
-        return Study(datasets.provinces(), datasets.provinces_framework())
+        say("provinces panel")
+        # by id, so the settings the outputs record name the framework and reproduce the run
+        return Study(datasets.provinces(), FRAMEWORK_ID)
     raise InputError(f"unknown demo data {data!r} (use census, synthetic or provinces)")
 
 
