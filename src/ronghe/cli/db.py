@@ -70,7 +70,13 @@ def status(db: DbOption = "ronghe.duckdb") -> None:
     for line in store.status().lines():
         out.print(line, markup=False)
     if store.revision() is not None:
+        from ronghe.store.store import SYNTHETIC_SOURCE
+
         batches = store.batches()
+        if (batches["source"].fillna("") == SYNTHETIC_SOURCE).any():  # as the panel it yields
+            out.print("合成数据：库中有合成演示批次，读出的面板标为合成数据，不是真实统计 / synthetic: "
+                      "the database holds synthetic demo batches; its panel is marked synthetic, "
+                      "not statistics", markup=False)
         for b in batches.tail(10).itertuples(index=False):
             out.print(f"  #{b.id} {utc_second(b.imported_at)} {b.file_name}: {b.n_values} 值 "
                       f"values, {b.n_rejected} 拒绝 rejected, {b.n_superseded} 替换 superseded"

@@ -9,7 +9,9 @@ South China Sea islands (inset, with the maritime line), Albers equal-area proje
 there is no result, one colour per class and the number of regions per class in the legend. A map
 that left part of the territory out, or drew plain longitude/latitude, could not be published.
 
-Labels are in ``lang`` (``zh`` default, or ``en``); their words are in :mod:`ronghe.words.figures`.
+Labels are in ``lang`` (``zh`` default, or ``en``); their words are in :mod:`ronghe.words.figures`;
+the chain's own results are named (``index`` -> 综合指数), an indicator as the caller names it.
+``synthetic=True`` (generated data) writes under every figure that the data are synthetic.
 Chinese labels need a CJK font. The first installed one of Noto Sans/Serif CJK, Source Han Sans/Serif,
 WenQuanYi, Microsoft YaHei, SimHei or PingFang is used; without any, labels fall back to English (no
 empty boxes) and a :class:`~ronghe.errors.RongheWarning` names the fix
@@ -36,6 +38,7 @@ from ronghe.words.figures import (
     HOTSPOT_LABELS,
     SIGNIFICANCE_LABELS,
     TEXT,
+    VARIABLE_LABELS,
 )
 
 if TYPE_CHECKING:
@@ -110,12 +113,30 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     return path
 
 
+def _variable(variable: str | None, li: int) -> str:
+    """A variable as a reader knows it: the chain's own results by name (``index`` -> 综合指数),
+    anything else as the caller gave it."""
+    if variable is None:
+        return "-"
+    return VARIABLE_LABELS[variable][li] if variable in VARIABLE_LABELS else variable
+
+
+def _finish(fig: Figure, li: int, synthetic: bool, path: str | Path | None) -> None:
+    """Say under the figure that its data are synthetic (every output of generated data says
+    so), then save it when ``path`` is given."""
+    if synthetic:
+        fig.text(0.5, 0.0, TEXT["synthetic"][li], ha="center", va="bottom", fontsize=8,
+                 color="#b00020")
+    if path is not None:
+        save_figure(fig, path)
+
+
 def _subtitle(li: int, variable: str | None, permutations: int | None,
               correction: str | None) -> str:
     if variable is None and permutations is None and correction is None:
         return ""
     return "\n" + TEXT["detail"][li].format(
-        variable=variable or "-", permutations=permutations or "-",
+        variable=_variable(variable, li), permutations=permutations or "-",
         correction=CORRECTION_TEXT.get(correction or "none", (correction, correction))[li])
 
 
@@ -130,6 +151,7 @@ def lisa_cluster_map(
     correction: str | None = None,
     column: str = "cluster",
     lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """Map of local Moran clusters for one year on the map of China of
     :mod:`ronghe.regions.chinamap`: the whole national territory (Taiwan, Hong Kong, Macao, the
@@ -146,17 +168,19 @@ def lisa_cluster_map(
     ``column="significance"`` draws the significance map (:func:`lisa_significance_map`),
     ``column="spot"`` the Gi* map of :func:`ronghe.spatial.autocorrelation.getis_ord`
     (:func:`hotspot_map`). Labels are in ``lang`` (``zh`` or ``en``); Chinese falls back to
-    English when no CJK font is installed.
+    English when no CJK font is installed. ``synthetic=True`` (a panel of generated data) puts
+    the statement that the data are synthetic under the map.
     """
     if column not in _MAPS:
         raise InputError(f"地图列须为 {'、'.join(_MAPS)} / map column must be one of "
                          f"{', '.join(_MAPS)}, got {column!r}", column=column)
-    return _national_map(regions, clusters, year, column, lang, path,
+    return _national_map(regions, clusters, year, column, lang, path, synthetic,
                          lambda li: _subtitle(li, variable, permutations, correction))
 
 
 def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, column: str,
-                  lang: str, path: str | Path | None, subtitle: Callable[[int], str]) -> Figure:
+                  lang: str, path: str | Path | None, synthetic: bool,
+                  subtitle: Callable[[int], str]) -> Figure:
     """The categories of ``frame[column]`` in ``year`` on the map of China (see
     :func:`lisa_cluster_map`); ``subtitle(language index)`` is appended to the title."""
     from ronghe.regions.chinamap import categorical_classes, china_map, draw
@@ -186,8 +210,7 @@ def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, col
         fig = Figure(figsize=(8, 7))
         draw(m, fig, title=TEXT[title][li].format(year=year) + subtitle(li), no_data=no_data,
              missing_text=TEXT["no_polygon"][li], inset_text=TEXT["inset"][li])
-        if path is not None:
-            save_figure(fig, path)
+        _finish(fig, li, synthetic, path)
     return fig
 
 
@@ -201,6 +224,7 @@ def lisa_significance_map(
     permutations: int | None = None,
     correction: str | None = None,
     lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """GeoDa's LISA significance map: regions by the smallest level (0.05, 0.01, 0.001, 0.0001)
     whose corrected cut-off their pseudo p-value is below (column ``significance`` of
@@ -208,7 +232,7 @@ def lisa_significance_map(
     map of China (:func:`lisa_cluster_map`)."""
     return lisa_cluster_map(regions, clusters, year, path=path, variable=variable,
                             permutations=permutations, correction=correction,
-                            column="significance", lang=lang)
+                            column="significance", lang=lang, synthetic=synthetic)
 
 
 def hotspot_map(
@@ -219,14 +243,15 @@ def hotspot_map(
     path: str | Path | None = None,
     variable: str | None = None,
     lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """Getis-Ord Gi* hot and cold spots of one year (column ``spot`` of
     :func:`ronghe.spatial.autocorrelation.getis_ord`: 90/95/99 % confidence by |z|) on the same
     map of China as :func:`lisa_cluster_map`."""
     return _national_map(
-        regions, hotspots, year, "spot", lang, path,
+        regions, hotspots, year, "spot", lang, path, synthetic,
         lambda li: "" if variable is None else "\n" + TEXT["hotspot_detail"][li].format(
-            variable=variable))
+            variable=_variable(variable, li)))
 
 
 def moran_scatterplot(
@@ -239,6 +264,7 @@ def moran_scatterplot(
     clusters: pd.DataFrame | None = None,
     path: str | Path | None = None,
     lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """Moran scatterplot of one year: standardised values z against their spatial lag Wz
     (row-standardised ``w``, a libpysal ``W`` whose ``id_order`` the index of ``values``
@@ -280,18 +306,18 @@ def moran_scatterplot(
         ax.axvline(0, color="#999999", linewidth=0.6)
         ax.set_xlabel(TEXT["z"][li])
         ax.set_ylabel(TEXT["lag"][li])
-        detail = (TEXT["permutations"][li].format(variable=variable, permutations=permutations)
-                  if permutations else variable)
+        name = _variable(variable, li)
+        detail = (TEXT["permutations"][li].format(variable=name, permutations=permutations)
+                  if permutations else name)
         ax.set_title(TEXT["moran"][li].format(year=year) + "\n" + detail + "; "
                      + TEXT["slope"][li].format(slope=slope))
-        if path is not None:
-            save_figure(fig, path)
+        _finish(fig, li, synthetic, path)
     fig.slope = slope
     return fig
 
 
 def markov_heatmap(probabilities: pd.DataFrame, *, path: str | Path | None = None,
-                   lang: str = "zh") -> Figure:
+                   lang: str = "zh", synthetic: bool = False) -> Figure:
     """Heatmap of a transition probability matrix (rows: class at t, columns: class at t+1),
     e.g. ``markov(...).probabilities``; each cell is annotated with its probability."""
     mpl, Figure = _matplotlib()
@@ -320,8 +346,7 @@ def markov_heatmap(probabilities: pd.DataFrame, *, path: str | Path | None = Non
         ax.set_ylabel(TEXT["from"][li])
         ax.set_title(TEXT["markov"][li])
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-        if path is not None:
-            save_figure(fig, path)
+        _finish(fig, li, synthetic, path)
     return fig
 
 
@@ -331,6 +356,7 @@ def kernel_density_lines(
     xlabel: str | None = None,
     path: str | Path | None = None,
     lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """Ridge-line ("3-D") view of kernel density curves, one per year.
 
@@ -369,9 +395,8 @@ def kernel_density_lines(
             ax.plot(grid, base + density, color="black", linewidth=0.8)
         ax.set_yticks([i * step for i in range(len(curves))], [str(y) for y, _, _ in curves])
         ax.set_ylabel(TEXT["year"][li])
-        ax.set_xlabel(xlabel or TEXT["value"][li])
+        ax.set_xlabel(_variable(xlabel, li) if xlabel else TEXT["value"][li])
         ax.set_title(TEXT["kde"][li])
         ax.spines[["top", "right"]].set_visible(False)
-        if path is not None:
-            save_figure(fig, path)
+        _finish(fig, li, synthetic, path)
     return fig

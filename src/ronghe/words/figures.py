@@ -4,7 +4,8 @@ classes of the LISA, significance and Gi* maps, the map furniture. Every entry i
 
 from __future__ import annotations
 
-__all__ = ["CLUSTER_LABELS", "CORRECTION_TEXT", "HOTSPOT_LABELS", "SIGNIFICANCE_LABELS", "TEXT"]
+__all__ = ["CLUSTER_LABELS", "CORRECTION_TEXT", "HOTSPOT_LABELS", "SIGNIFICANCE_LABELS", "TEXT",
+           "VARIABLE_LABELS"]
 
 #: LISA clusters (local Moran quadrants; "ns" not significant).
 CLUSTER_LABELS: dict[str, tuple[str, str]] = {
@@ -42,6 +43,16 @@ CORRECTION_TEXT: dict[str, tuple[str, str]] = {
     "none": ("未校正", "uncorrected"),
 }
 
+#: Names of the chain's own results when a figure is drawn of one of them (an indicator is named
+#: by the caller, from its framework).
+VARIABLE_LABELS: dict[str, tuple[str, str]] = {
+    "index": ("综合指数", "Composite index"),
+    "D": ("耦合协调度 D", "Coupling coordination degree D"),
+    "C": ("耦合度 C", "Coupling degree C"),
+    "T": ("综合协调指数 T", "Comprehensive coordination index T"),
+    "topsis": ("TOPSIS 相对贴近度", "TOPSIS closeness"),
+}
+
 TEXT: dict[str, tuple[str, str]] = {
     "lisa": ("{year} 年 LISA 集聚图", "LISA clusters, {year}"),
     "significance": ("{year} 年 LISA 显著性图", "LISA significance, {year}"),
@@ -67,6 +78,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "density": ("密度", "Density"),
     "value": ("取值", "Value"),
     "year": ("年份", "Year"),
+    "synthetic": ("合成数据，仅用于演示，不代表任何真实地区",
+                  "Synthetic data, for demonstration only; they describe no real region"),
     "no_font": ("未找到中文字体，图中标签改用英文；安装字体：apt-get install fonts-noto-cjk",
                 "no CJK font found, figure labels fall back to English; install one with "
                 "apt-get install fonts-noto-cjk"),

@@ -68,3 +68,9 @@ def test_profiles_say_why_there_is_no_diagnosis_without_the_exception(result, la
         assert "O1–O4" in p.peers_note
     if lang == "zh":
         assert content.profiles[0].peers_note.startswith("框架未把指标标注到障碍类别")
+
+
+def test_synthetic_demo_says_which_values_come_from_the_text_path() -> None:
+    panel = demo_study("synthetic").panel
+    assert panel.synthetic and not panel.shipped
+    assert "rural_priority_attention：" in panel.source and "ronghe.text" in panel.source
