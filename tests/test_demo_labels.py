@@ -74,3 +74,17 @@ def test_synthetic_demo_says_which_values_come_from_the_text_path() -> None:
     panel = demo_study("synthetic").panel
     assert panel.synthetic and not panel.shipped
     assert "rural_priority_attention：" in panel.source and "ronghe.text" in panel.source
+
+
+def test_report_lisa_maps_name_their_classes(result, tmp_path) -> None:
+    """The HTML report's LISA maps and scatter name the classes (高高, p < 0.05), not the codes."""
+    import html
+    import re
+
+    from ronghe.report.html import write_html
+
+    page = write_html(result, tmp_path / "r.html").read_text(encoding="utf-8")
+    keys = [html.unescape(k) for k in
+            re.findall(r'<span class="map-key"><i[^>]*></i>([^<]*)</span>', page)]
+    assert "高高 (0)" in keys and "不显著 (30)" in keys and "p < 0.05 (1)" in keys
+    assert not any(k.startswith(("HH", "ns", "0.05")) for k in keys), keys
