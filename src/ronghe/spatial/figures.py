@@ -125,8 +125,10 @@ def _finish(fig: Figure, li: int, synthetic: bool, path: str | Path | None) -> N
     """Say under the figure that its data are synthetic (every output of generated data says
     so), then save it when ``path`` is given."""
     if synthetic:
-        fig.text(0.5, 0.0, TEXT["synthetic"][li], ha="center", va="bottom", fontsize=8,
-                 color="#b00020")
+        ax = fig.axes[0]
+        ax.apply_aspect()  # where an equal-aspect map really ends
+        fig.text(0.5, max(ax.get_position().y0 - 0.015, 0.0), TEXT["synthetic"][li], ha="center",
+                 va="top", fontsize=8, color="#b00020")
     if path is not None:
         save_figure(fig, path)
 
