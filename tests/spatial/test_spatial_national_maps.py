@@ -8,6 +8,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 pytest.importorskip("geopandas", reason="geopandas (the maps extra) is not installed")
@@ -140,3 +141,20 @@ def test_one_province_map_shows_that_province(census_lisa) -> None:
     x0, x1 = ax.get_xlim()
     assert 4e5 < x1 - x0 < 1.5e6  # Hebei, in metres
     assert _inside(ax, _projected(114.5, 38.0))  # Shijiazhuang
+
+
+def test_every_national_map_leaves_taiwan_clear_of_the_inset(census_lisa) -> None:
+    """The report's SVG, the figures and the web map share the extent rule: the inset (lower
+    right, INSET_WIDTH of the width) starts east of Taiwan."""
+    from ronghe.regions.chinamap import INSET_WIDTH, china_map
+    from ronghe.web.maps import _load_base
+
+    sub, _, _ = census_lisa
+    m = china_map(sub, pd.Series(0.5, index=sub.index))
+    x0, _, x1, _ = m.extent
+    east = _projected(122.0, 23.0)[0]
+    assert x1 - INSET_WIDTH * (x1 - x0) > east
+    base = _load_base()
+    assert base is not None
+    bx0, _, bx1, _ = base.extent  # kilometres
+    assert bx1 - INSET_WIDTH * (bx1 - bx0) > east / 1000.0
