@@ -10,8 +10,10 @@ labelled synthetic everywhere it is shown. The O1 indicator ``rural_priority_att
 counties that have generated work reports (``ronghe.text.demo_corpus_dir()``, 2021-2023) is replaced by
 the value ronghe.text measures from those reports, so the demo shows the text path end to end.
 ``provinces``: the real provincial panel of 31 provinces,
-2013-2023 (NBS), on the small population-urbanisation / economy framework shipped with it — the real
-data carries too few series for a full urban-rural index, and the outputs say so.
+2013-2023 (NBS), on the small population-urbanisation / economy framework shipped with it (id
+``provinces-demo``, recorded in the settings) — the real data carries too few series for a full
+urban-rural index, and the outputs say so. The real panels are labelled as datasets shipped with
+ronghe, by their source (for the provinces with the SHA-256 of the data file), never as user data.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from ronghe import datasets
+from ronghe.datasets.provinces import FRAMEWORK_ID
 from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.report.summary import write_summary
@@ -59,17 +62,23 @@ def demo_study(data: str = "census", progress: Callable[[str], None] | None = No
     """The study of the demo data ``census``, ``synthetic`` or ``provinces`` (module docstring)."""
     say = progress or (lambda _s: None)
     if data == "census":
-        say("census panel")
+        say("人口普查面板 census panel")
         return Study(census_demo_panel(), "census")
     if data == "synthetic":
-        say("synthetic panel")
+        say("合成面板 synthetic panel")
         panel = datasets.synthetic_counties(seed=0, years=DEMO_YEARS)
-        say("work reports")
-        with_text_attention(panel)
+        say("工作报告 work reports")
+        n = with_text_attention(panel)
+        panel.source += (f"; {ATTENTION}：{n} 个地区年份由 ronghe.text 从生成的示例工作报告测得 / "
+                         f"{n} region-years measured by ronghe.text from the generated demo work "
+                         "reports")
         return Study(panel, "seed")
     if data == "provinces":
-        return Study(datasets.provinces(), datasets.provinces_framework())
-    raise InputError(f"unknown demo data {data!r} (use census, synthetic or provinces)")
+        say("省级面板 provinces panel")
+        # by id, so the settings the outputs record name the framework and reproduce the run
+        return Study(datasets.provinces(), FRAMEWORK_ID)
+    raise InputError(f"演示数据须为 census、synthetic 或 provinces / unknown demo data {data!r} "
+                     "(use census, synthetic or provinces)")
 
 
 def run_demo(
@@ -84,16 +93,16 @@ def run_demo(
     say = progress or (lambda _s: None)
     out = Path(out_dir)
     result = demo_study(data, say).evaluate(progress=say)
-    say("workbook")
+    say("工作簿 workbook")
     xlsx = result.to_excel(out / f"ronghe-demo-{data}.xlsx")
-    say("summary")
+    say("摘要 summary")
     html = write_summary(result, out / f"ronghe-demo-{data}.html")
     extra = []
     if data == "census":
         from ronghe.analysis.decade import write_decade
 
-        say("2010-2020")
+        say("2010–2020 十年变化 decade")
         extra.append(write_decade(result, out / "ronghe-demo-census-decade.xlsx"))
-    say("report")
+    say("报告 report")
     report = write_html(result, out / f"ronghe-demo-{data}-report.html", draws=DEMO_DRAWS)
     return [xlsx, html, *extra, report]

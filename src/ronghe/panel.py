@@ -41,6 +41,8 @@ class Panel:
     units : unit of each variable where known.
     source : where the numbers come from (shown in every output).
     synthetic : True for generated data; every output then says so.
+    shipped : True for a dataset shipped with ronghe (:mod:`ronghe.datasets`); outputs then name it
+        by its source, not as the user's data.
     """
 
     data: pd.DataFrame
@@ -48,6 +50,7 @@ class Panel:
     units: dict[str, str] = field(default_factory=dict)
     source: str = ""
     synthetic: bool = False
+    shipped: bool = False
 
     def __post_init__(self) -> None:
         if list(self.data.index.names) != ["region", "year"]:
@@ -100,6 +103,7 @@ class Panel:
             dict(self.units),
             self.source,
             self.synthetic,
+            self.shipped,
         )
 
     def to_long(self) -> pd.DataFrame:

@@ -285,6 +285,8 @@ class Result:
         kind = (
             "合成数据（演示用，非真实统计）/ synthetic data (demo, not real statistics)"
             if p.synthetic
+            else "随 ronghe 发布的数据集 / dataset shipped with ronghe"
+            if p.shipped
             else "用户数据 / user data"
         )
         return [

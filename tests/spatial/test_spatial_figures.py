@@ -1,4 +1,5 @@
-"""Figures: LISA map, Markov heatmap, kernel density ridges; CJK font fallback; PNG/SVG output."""
+"""Figures: LISA map, Markov heatmap, kernel density ridges; CJK font fallback; PNG/SVG output.
+The maps on real county boundaries and census data are in test_spatial_national_maps.py."""
 
 from __future__ import annotations
 
@@ -53,10 +54,11 @@ def test_lisa_cluster_map(language: str, tmp_path) -> None:
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     if language == "zh":
         assert ax.get_title() == "2020 年 LISA 集聚图"
-        assert labels[0] == "高高 (2)" and labels[-1] == "无数据 (1)"
+        assert labels[0] == "高高 (2)" and labels[-1] == "无数据（含 1 个无结果的分析地区）"
     else:
         assert ax.get_title() == "LISA clusters, 2020"
         assert labels[0] == "High-High (2)" and labels[1] == "Low-Low (1)"
+        assert labels[-1] == "No data (1 analysed regions without a result)"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(InputError, match="no LISA results for 1999"):
         figures.lisa_cluster_map(squares(), clusters, 1999)
@@ -107,3 +109,33 @@ def test_cjk_font_lookup_reads_installed_fonts(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(font_manager.fontManager, "ttflist", [Entry("DejaVu Sans")])
     monkeypatch.setattr(fonts, "_register_cjk_files", lambda: None)  # no CJK file on disk either
     assert figures.cjk_font() is None
+
+
+def test_synthetic_data_and_result_names_are_said(language: str) -> None:
+    clusters = pd.DataFrame({"region": ["r0", "r1"], "year": 2020, "cluster": ["HH", "ns"]})
+    fig = _draw(language, lambda: figures.lisa_cluster_map(squares(), clusters, 2020,
+                                                            variable="index", synthetic=True))
+    title = fig.axes[0].get_title()
+    notes = [t.get_text() for t in fig.texts]
+    if language == "zh":
+        assert "综合指数" in title and notes == ["合成数据，仅用于演示，不代表任何真实地区"]
+    else:
+        assert "Composite index" in title and notes[0].startswith("Synthetic data")
+    plain = _draw(language, lambda: figures.lisa_cluster_map(squares(), clusters, 2020))
+    assert not plain.texts
+    heat = _draw(language, lambda: figures.markov_heatmap(
+        pd.DataFrame([[0.5, 0.5], [0.5, 0.5]]), synthetic=True))
+    assert len(heat.texts) == 1
+    grid = np.linspace(0, 1, 5)
+    kde = _draw(language, lambda: figures.kernel_density_lines({2020: (grid, grid)}, xlabel="D"))
+    assert kde.axes[0].get_xlabel() == ("耦合协调度 D" if language == "zh"
+                                        else "Coupling coordination degree D")
+
+
+def test_english_on_request_without_warning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(figures, "cjk_font", lambda: "DejaVu Sans")
+    clusters = pd.DataFrame({"region": ["r0", "r1"], "year": 2020, "cluster": ["LL", "ns"]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RongheWarning)
+        fig = figures.lisa_cluster_map(squares(), clusters, 2020, lang="en")
+    assert fig.axes[0].get_title() == "LISA clusters, 2020"

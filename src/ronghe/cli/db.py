@@ -70,11 +70,30 @@ def status(db: DbOption = "ronghe.duckdb") -> None:
     for line in store.status().lines():
         out.print(line, markup=False)
     if store.revision() is not None:
+        from ronghe.store.store import SYNTHETIC_SOURCE
+
         batches = store.batches()
+        if (batches["source"].fillna("") == SYNTHETIC_SOURCE).any():  # as the panel it yields
+            out.print("合成数据：库中有合成演示批次，读出的面板标为合成数据，不是真实统计 / synthetic: "
+                      "the database holds synthetic demo batches; its panel is marked synthetic, "
+                      "not statistics", markup=False)
         for b in batches.tail(10).itertuples(index=False):
-            out.print(f"  #{b.id} {b.imported_at:%Y-%m-%d %H:%M} {b.file_name}: {b.n_values} 值 "
+            out.print(f"  #{b.id} {utc_second(b.imported_at)} {b.file_name}: {b.n_values} 值 "
                       f"values, {b.n_rejected} 拒绝 rejected, {b.n_superseded} 替换 superseded"
                       + (f" — {b.source}" if b.source else ""), markup=False)
+
+
+def utc_second(at: object) -> str:
+    """A stored time (naive UTC, see :mod:`ronghe.store`) to the second with its zone stated:
+    ``2026-12-05 06:40:12 UTC``; an empty value shows as ``-``."""
+    import pandas as pd
+
+    stamp = pd.Timestamp(at)
+    if pd.isna(stamp):
+        return "-"
+    if stamp.tzinfo is not None:
+        stamp = stamp.tz_convert("UTC")
+    return f"{stamp:%Y-%m-%d %H:%M:%S} UTC"
 
 
 @db_app.command("export")
@@ -116,7 +135,8 @@ def import_files(
     from ronghe.store import Store
 
     store = Store(db)
-    results = store.import_files(files, layout=layout, source=source, dry_run=dry_run,
+    paths: list[str | Path] = list(files)
+    results = store.import_files(paths, layout=layout, source=source, dry_run=dry_run,
                                  mappings=mapping)
     combined = ValidationReport()
     for r in results:

@@ -81,7 +81,7 @@ def census_raw() -> Panel:
 
     catalogue = builtin_catalogue()
     units = {v: str(catalogue.at[v, "unit"]) for v in data.columns if v in catalogue.index}
-    return Panel(data.astype(float), regions, units, SOURCE, synthetic=False)
+    return Panel(data.astype(float), regions, units, SOURCE, synthetic=False, shipped=True)
 
 
 def census_counties(vintage: int = SHIPPED_VINTAGE) -> Panel:
@@ -149,4 +149,5 @@ def _shipped() -> Panel:
     variables = sorted(raw["variable"].unique())
     units = {v: str(catalogue.at[v, "unit"]) for v in variables if v in catalogue.index}
     return Panel(data.set_index(["region", "year"]).astype(float), regions.set_index("region"),
-                 units, f"{SOURCE} (codes harmonised to {SHIPPED_VINTAGE})", synthetic=False)
+                 units, f"{SOURCE} (codes harmonised to {SHIPPED_VINTAGE})", synthetic=False,
+                 shipped=True)

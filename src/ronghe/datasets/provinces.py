@@ -7,6 +7,10 @@ urban disposable income is near-complete only in 2016–2018, all-resident incom
 only in 2017, other series are single provinces. Every value names its source
 (:func:`provinces_sources`). The pre-2013 old-basis table is not included: it is not comparable.
 
+The panel records what it is: its source names the shipped file and the SHA-256 of its bytes
+(:func:`data_hash`), and the demo framework is loaded by its id ``provinces-demo``
+(:data:`ronghe.frameworks.DATASET_FRAMEWORKS`), so the settings a run records reproduce it.
+
 Region codes are six-digit (``110000`` for Beijing), consistent with
 :func:`ronghe.regions.divisions`; the file itself stores two-digit GB/T 2260 codes.
 Variable names and units are those of the file (e.g. ``urban_disposable_income`` in yuan,
@@ -15,6 +19,7 @@ Variable names and units are those of the file (e.g. ``urban_disposable_income``
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from importlib.resources import files
 
@@ -28,10 +33,23 @@ SOURCE = ("国家统计局分省年度数据等，见 SOURCES.md / NBS provincia
           "provinces_sources())")
 
 
+FILE = "provpanel_long.csv"
+FRAMEWORK_ID = "provinces-demo"
+
+
+def _path():
+    return files("ronghe.datasets") / "data" / "provinces" / FILE
+
+
+@cache
+def data_hash() -> str:
+    """SHA-256 (hex) of the shipped ``provpanel_long.csv``: which data a result was computed on."""
+    return hashlib.sha256(_path().read_bytes()).hexdigest()
+
+
 @cache
 def _long() -> pd.DataFrame:
-    path = files("ronghe.datasets") / "data" / "provinces" / "provpanel_long.csv"
-    with path.open("rb") as fh:
+    with _path().open("rb") as fh:
         df = pd.read_csv(fh, dtype={"province_code": str}, encoding="utf-8")
     df["region"] = df["province_code"].str.zfill(2) + "0000"
     return df.rename(columns={"indicator": "variable"})
@@ -48,7 +66,9 @@ def provinces() -> Panel:
                             "level": "province", "parent": ""},
                            index=first.index.rename("region"))
     units = dict(zip(long["variable"], long["unit"], strict=True))
-    return Panel(data.astype(float), regions.sort_index(), units, SOURCE, synthetic=False)
+    source = f"{SOURCE}; {FILE} sha256 {data_hash()[:16]}"
+    return Panel(data.astype(float), regions.sort_index(), units, source, synthetic=False,
+                 shipped=True)
 
 
 def provinces_sources() -> pd.DataFrame:
@@ -60,6 +80,6 @@ def provinces_sources() -> pd.DataFrame:
 
 def provinces_framework() -> Framework:
     """The small framework the provincial demo runs on: population urbanisation and economic
-    development, the two complete real series (not an urban-rural integration index)."""
-    path = files("ronghe.datasets") / "data" / "provinces" / "framework.yaml"
-    return load_framework(str(path))
+    development, the two complete real series (not an urban-rural integration index); its id
+    ``provinces-demo`` loads it too."""
+    return load_framework(FRAMEWORK_ID)

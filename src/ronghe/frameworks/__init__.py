@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 _BUILTIN = files("ronghe.frameworks") / "builtin"
+#: Frameworks shipped beside a dataset of :mod:`ronghe.datasets`: loaded by id like the built-ins,
+#: so settings that name them reproduce a run, but not listed among them (each fits its dataset).
+DATASET_FRAMEWORKS = {"provinces-demo": ("data", "provinces", "framework.yaml")}
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ~20x faster
 
 
@@ -83,10 +86,13 @@ def framework_from_yaml(text: str, file: str = "<text>") -> Framework:
 
 
 def load_framework(name_or_path: str | Path) -> Framework:
-    """A built-in framework by id (``seed``, ``county``, ``urban-rural``) or a YAML file by path."""
+    """A built-in framework by id (``seed``, ``county``, ``urban-rural``), a dataset's framework by
+    id (:data:`DATASET_FRAMEWORKS`) or a YAML file by path."""
     name = str(name_or_path)
     if name in list_frameworks():
         path = builtin_path(name)
+    elif name in DATASET_FRAMEWORKS:
+        path = Path(str(files("ronghe.datasets").joinpath(*DATASET_FRAMEWORKS[name])))
     else:
         path = Path(name)
         if not path.is_file():

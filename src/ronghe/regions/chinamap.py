@@ -30,7 +30,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,8 @@ INSET_BOX = (106.0, 2.8, 123.5, 24.8)
 #: Southern limit of the main map of the whole country (the islands further south are in the inset).
 MAIN_SOUTH = 17.6
 SIMPLIFY_KM = 2.0
+#: Width of the South China Sea inset as a share of the main map's width.
+INSET_WIDTH = 0.16
 NO_DATA = "#d9d9d9"
 BORDER = "#ffffff"
 PROVINCE_BORDER = "#7a7a7a"
@@ -98,7 +100,7 @@ class Classes:
             return np.asarray([lookup.get(v, -1) if not _isna(v) else -1 for v in values], int)
         v = np.asarray(values, dtype=float)
         inner = np.asarray(self.edges[1:-1], dtype=float)
-        side = "left" if self.closed == "right" else "right"
+        side: Literal["left", "right"] = "left" if self.closed == "right" else "right"
         k = np.searchsorted(inner, v, side=side)
         return np.where(np.isfinite(v), k, -1).astype(int)
 
@@ -244,12 +246,35 @@ def china_map(
     if national is None:
         national = len(provinces_of) != 1 or "46" in provinces_of
     if national:
-        extent = pad(main_extent(layers))
         inset = pad(box_extent(INSET_BOX), 0.0)
+        extent = clear_of_inset(pad(main_extent(layers)), inset, land)
     else:
         extent = pad(provinces[provinces.index.str[:2].isin(provinces_of)].total_bounds)
         inset = None
     return ChinaMap(units, land, provinces, maritime, extent, inset, classes, missing)
+
+
+def clear_of_inset(extent: tuple[float, float, float, float],
+                   inset: tuple[float, float, float, float], land: gpd.GeoDataFrame,
+                   gap: float = 0.01) -> tuple[float, float, float, float]:
+    """``extent`` widened eastward until the inset (:data:`INSET_WIDTH` of the map's width, in the
+    lower right corner, as tall as the inset's own aspect makes it) covers no land: otherwise it
+    hides the south of Taiwan. ``land`` is projected; ``gap`` is the share of the width left
+    between the land and the inset's frame."""
+    import shapely
+
+    x0, y0, x1, y1 = extent
+    ratio = (inset[3] - inset[1]) / (inset[2] - inset[0])
+    geom = land.geometry.iloc[0]
+    for _ in range(5):  # the band grows with the width: a few rounds settle it
+        width = x1 - x0
+        band = shapely.box(x0, y0, x1, y0 + INSET_WIDTH * width * ratio)
+        east = shapely.intersection(geom, band).bounds[2] if geom.intersects(band) else x0
+        need = (east - (INSET_WIDTH + gap) * x0) / (1.0 - INSET_WIDTH - gap)
+        if need <= x1:
+            break
+        x1 = need
+    return (x0, y0, x1, y1)
 
 
 def main_extent(layers: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
@@ -287,7 +312,7 @@ def draw(m: ChinaMap, fig: Figure, *, title: str = "", no_data: str = "无数据
     ax.set_aspect("equal")
     if m.inset is not None:
         ix0, iy0, ix1, iy1 = m.inset
-        w = 0.16
+        w = INSET_WIDTH
         h = w * (iy1 - iy0) / (ix1 - ix0) * (x1 - x0) / (y1 - y0)
         sub = ax.inset_axes((1.0 - w, 0.0, w, h))
         _layers_on(sub, m, 0.6)
@@ -378,7 +403,7 @@ def svg(m: ChinaMap, *, titles: Mapping[str, str] | None = None, label: str = ""
              _layers_svg(m, titles, stroke)]
     if m.inset is not None:
         ix0, iy0, ix1, iy1 = (v / 1000.0 for v in m.inset)
-        iw = 0.16 * width
+        iw = INSET_WIDTH * width
         ih = iw * (iy1 - iy0) / (ix1 - ix0)
         px, py = x1 - iw, -y0 - ih
         parts.append(

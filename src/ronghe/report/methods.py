@@ -20,6 +20,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ronghe.errors import RongheError
+from ronghe.words.figures import CLUSTER_LABELS, SIGNIFICANCE_LABELS
 
 if TYPE_CHECKING:
     from ronghe.report.content import ReportContent
@@ -132,15 +133,18 @@ _SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c4
 
 
 def _categorical_map(c: ReportContent, style: Style, frame: pd.DataFrame, column: str,
-                     colours: dict[str, str], title: str) -> str:
+                     colours: dict[str, str], words: dict[str, tuple[str, str]],
+                     title: str) -> str:
     """A LISA category map on the national map of :mod:`ronghe.regions.chinamap` (whole territory,
     South China Sea inset, Albers), one class per category with its count in the legend."""
     from ronghe.regions.chinamap import categorical_classes, china_map, svg
 
-    classes = categorical_classes({cat: (cat, colour) for cat, colour in colours.items()})
+    classes = categorical_classes({cat: (style.t(*words[cat]), colour)
+                                   for cat, colour in colours.items()})
     values = frame.set_index("region")[column]
     m = china_map(c.boundaries, values, classes=classes)
-    titles = {code: f"{row['name']}（{code}）{row['value']}" for code, row in m.units.iterrows()}
+    titles = {code: f"{row['name']}（{code}）{style.t(*words[row['value']])}"
+              for code, row in m.units.iterrows()}
     return (f'<h3 class="map-title">{title}</h3>'
             + svg(m, titles=titles, label=title, no_data=style.t("无数据", "No data"),
                   missing_text=style.t("无边界、未绘制的地区", "Regions without a boundary, not drawn"),
@@ -160,7 +164,8 @@ def _lisa_charts(c: ReportContent, style: Style, lisa: Lisa) -> dict[str, str]:
     for cat, colour in _CLUSTER_COLOURS.items():
         part = f[f["cluster"] == cat]
         if not part.empty:
-            fig.add_scatter(x=part["z"], y=part["lag"], mode="markers", name=f"{cat} ({len(part)})",
+            fig.add_scatter(x=part["z"], y=part["lag"], mode="markers",
+                            name=f"{style.t(*CLUSTER_LABELS[cat])} ({len(part)})",
                             marker={"color": colour if cat != "ns" else "#bbbbbb", "size": 4},
                             text=part["region"], hovertemplate="%{text}<extra></extra>")
     x = np.array([f["z"].min(), f["z"].max()])
@@ -173,10 +178,10 @@ def _lisa_charts(c: ReportContent, style: Style, lisa: Lisa) -> dict[str, str]:
         yaxis_title=style.t("空间滞后 Wz", "Spatial lag Wz"))
     return {
         "scatter": _div(fig, style, 440),
-        "cluster": _categorical_map(c, style, f, "cluster", _CLUSTER_COLOURS,
+        "cluster": _categorical_map(c, style, f, "cluster", _CLUSTER_COLOURS, CLUSTER_LABELS,
                                     style.t(f"LISA 集聚图：{what}", f"LISA clusters: {what}")),
         "significance": _categorical_map(
-            c, style, f, "significance", _SIGNIFICANCE_COLOURS,
+            c, style, f, "significance", _SIGNIFICANCE_COLOURS, SIGNIFICANCE_LABELS,
             style.t(f"LISA 显著性图：{what}", f"LISA significance: {what}")),
     }
 

@@ -139,6 +139,8 @@ def profile(
         "degree": ind.to_numpy(dtype=float),
     })
     categories = _category_shares(result, region, year, cat_names)
+    from ronghe.diagnosis import has_obstacle_tags
+
     diag = _diagnosis(result, region, year, lang)
     paths = _diagnosis_paths(diag, lang) if diag and "error" not in diag else []
     source = "diagnosis"
@@ -150,6 +152,12 @@ def profile(
         peers_note = ("未加载诊断模块，未列出同类地区；以上仅依据障碍度。" if lang == "zh" else
                       "No diagnosis is available, so no peer regions are listed; the above rests "
                       "on the obstacle degrees only.")
+    elif "error" in diag and not has_obstacle_tags(result.framework):  # why, not the exception
+        peers_note = ("框架未把指标标注到障碍类别（O1–O4），不作诊断，未列出同类地区；以上仅依据障碍度。"
+                      if lang == "zh" else
+                      "The framework tags no indicator with an obstacle category (O1–O4), so there "
+                      "is no diagnosis and no peer regions are listed; the above rests on the "
+                      "obstacle degrees only.")
     elif "error" in diag:
         peers_note = (f"无法诊断（{diag['error']}），未列出同类地区；以上仅依据障碍度。" if lang == "zh"
                       else f"No diagnosis ({diag['error']}), so no peer regions are listed; the "

@@ -1,7 +1,17 @@
-"""Publication figures for the spatio-temporal chain: LISA cluster map, Markov heatmap, kernel density
-evolution. Each function returns a matplotlib ``Figure`` built with the object API (no pyplot, no
-display needed) and, given ``path``, saves it as PNG or SVG by the path's suffix.
+"""Publication figures for the spatio-temporal chain: LISA cluster and significance maps, the Gi*
+hot spot map, the Moran scatterplot, Markov heatmap, kernel density evolution. Each function returns a
+matplotlib ``Figure`` built with the object API (no pyplot, no display needed) and, given ``path``,
+saves it as PNG or SVG by the path's suffix.
 
+The maps are drawn on the map of China the reports and the web platform use
+(:mod:`ronghe.regions.chinamap`): the whole national territory with Taiwan, Hong Kong, Macao and the
+South China Sea islands (inset, with the maritime line), Albers equal-area projection, grey where
+there is no result, one colour per class and the number of regions per class in the legend. A map
+that left part of the territory out, or drew plain longitude/latitude, could not be published.
+
+Labels are in ``lang`` (``zh`` default, or ``en``); their words are in :mod:`ronghe.words.figures`;
+the chain's own results are named (``index`` -> 综合指数), an indicator as the caller names it.
+``synthetic=True`` (generated data) writes under every figure that the data are synthetic.
 Chinese labels need a CJK font. The first installed one of Noto Sans/Serif CJK, Source Han Sans/Serif,
 WenQuanYi, Microsoft YaHei, SimHei or PingFang is used; without any, labels fall back to English (no
 empty boxes) and a :class:`~ronghe.errors.RongheWarning` names the fix
@@ -11,7 +21,7 @@ empty boxes) and a :class:`~ronghe.errors.RongheWarning` names the fix
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +31,15 @@ import pandas as pd
 from ronghe.errors import InputError, RongheError, RongheWarning
 from ronghe.fonts import cjk_family as cjk_font
 from ronghe.regions.boundaries import MAPS_EXTRA_MESSAGE
+from ronghe.words import lang_index
+from ronghe.words.figures import (
+    CLUSTER_LABELS,
+    CORRECTION_TEXT,
+    HOTSPOT_LABELS,
+    SIGNIFICANCE_LABELS,
+    TEXT,
+    VARIABLE_LABELS,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -28,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "cjk_font",
+    "hotspot_map",
     "kernel_density_lines",
     "lisa_cluster_map",
     "lisa_significance_map",
@@ -38,40 +58,20 @@ __all__ = [
 
 
 # Cluster colours follow GeoDa's LISA map.
-_CLUSTER_STYLE = {
-    "HH": ("#d7191c", "高高", "High-High"),
-    "LL": ("#2c7bb6", "低低", "Low-Low"),
-    "LH": ("#abd9e9", "低高", "Low-High"),
-    "HL": ("#fdae61", "高低", "High-Low"),
-    "ns": ("#eeeeee", "不显著", "Not significant"),
-}
+_CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61",
+                    "ns": "#eeeeee"}
 # GeoDa's significance-map greens, darker for smaller p
-_SIGNIFICANCE_STYLE = {
-    "0.0001": ("#006d2c", "p < 0.0001", "p < 0.0001"),
-    "0.001": ("#31a354", "p < 0.001", "p < 0.001"),
-    "0.01": ("#74c476", "p < 0.01", "p < 0.01"),
-    "0.05": ("#c7e9c0", "p < 0.05", "p < 0.05"),
-    "ns": ("#eeeeee", "不显著", "Not significant"),
-}
-_CORRECTION_TEXT = {"fdr": ("FDR 校正", "FDR"), "bonferroni": ("Bonferroni 校正", "Bonferroni"),
-                    "none": ("未校正", "uncorrected")}
-_TEXT = {
-    "lisa": ("{year} 年 LISA 集聚图", "LISA clusters, {year}"),
-    "significance": ("{year} 年 LISA 显著性图", "LISA significance, {year}"),
-    "moran": ("{year} 年 Moran 散点图", "Moran scatterplot, {year}"),
-    "detail": ("{variable}，{permutations} 次置换，{correction}",
-               "{variable}, {permutations} permutations, {correction}"),
-    "z": ("标准化值 z", "Standardised value z"),
-    "lag": ("空间滞后 Wz", "Spatial lag Wz"),
-    "slope": ("斜率（Moran's I）= {slope:.4f}", "slope (Moran's I) = {slope:.4f}"),
-    "no_data": ("无数据", "No data"),
-    "markov": ("马尔可夫转移概率矩阵", "Markov transition probabilities"),
-    "from": ("期初类型", "Class at t"),
-    "to": ("期末类型", "Class at t+1"),
-    "kde": ("核密度演进", "Kernel density over years"),
-    "density": ("密度", "Density"),
-    "value": ("取值", "Value"),
-    "year": ("年份", "Year"),
+_SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c476",
+                         "0.05": "#c7e9c0", "ns": "#eeeeee"}
+# Gi* hot (reds) and cold (blues) spots, darker for higher confidence (ArcGIS's hot spot colours)
+_HOTSPOT_COLOURS = {"hot_99": "#d62f27", "hot_95": "#ed7551", "hot_90": "#fab984",
+                    "cold_99": "#4575b5", "cold_95": "#849eba", "cold_90": "#c0ccbe",
+                    "ns": "#eeeeee"}
+#: What each map draws: result column, colours, legend words, title key.
+_MAPS = {
+    "cluster": ("cluster", _CLUSTER_COLOURS, CLUSTER_LABELS, "lisa"),
+    "significance": ("significance", _SIGNIFICANCE_COLOURS, SIGNIFICANCE_LABELS, "significance"),
+    "spot": ("spot", _HOTSPOT_COLOURS, HOTSPOT_LABELS, "hotspot"),
 }
 
 
@@ -81,25 +81,22 @@ def _matplotlib():
     try:
         import matplotlib
         from matplotlib.figure import Figure
-        from matplotlib.patches import Rectangle
     except ImportError as exc:
         raise RongheError(f"{MAPS_EXTRA_MESSAGE} (missing: {exc.name})") from exc
-    return matplotlib, Figure, Rectangle
+    return matplotlib, Figure
 
 
-def _language() -> tuple[int, dict]:
-    """Label language (0 = zh, 1 = en) and the rcParams that go with it."""
+def _language(lang: str = "zh") -> tuple[int, dict]:
+    """Label language (0 = zh, 1 = en) and the rcParams that go with it. Labels are in ``lang``;
+    Chinese falls back to English, with a warning, when no CJK font is installed. The CJK font is
+    set for English labels too, so Chinese region names (the list under a map) still show."""
+    index = lang_index(lang)
     family = cjk_font()
     if family is None:
-        warnings.warn(
-            "未找到中文字体，图中标签改用英文；安装字体：apt-get install fonts-noto-cjk / "
-            "no CJK font found, figure labels fall back to English; install one with "
-            "apt-get install fonts-noto-cjk",
-            RongheWarning,
-            stacklevel=3,
-        )
+        if index == 0:
+            warnings.warn(" / ".join(TEXT["no_font"]), RongheWarning, stacklevel=3)
         return 1, {}
-    return 0, {"font.family": [family, "DejaVu Sans"], "axes.unicode_minus": False}
+    return index, {"font.family": [family, "DejaVu Sans"], "axes.unicode_minus": False}
 
 
 def save_figure(fig: Figure, path: str | Path) -> Path:
@@ -116,13 +113,33 @@ def save_figure(fig: Figure, path: str | Path) -> Path:
     return path
 
 
-def _subtitle(lang: int, variable: str | None, permutations: int | None,
+def _variable(variable: str | None, li: int) -> str:
+    """A variable as a reader knows it: the chain's own results by name (``index`` -> 综合指数),
+    anything else as the caller gave it."""
+    if variable is None:
+        return "-"
+    return VARIABLE_LABELS[variable][li] if variable in VARIABLE_LABELS else variable
+
+
+def _finish(fig: Figure, li: int, synthetic: bool, path: str | Path | None) -> None:
+    """Say under the figure that its data are synthetic (every output of generated data says
+    so), then save it when ``path`` is given."""
+    if synthetic:
+        ax = fig.axes[0]
+        ax.apply_aspect()  # where an equal-aspect map really ends
+        fig.text(0.5, max(ax.get_position().y0 - 0.015, 0.0), TEXT["synthetic"][li], ha="center",
+                 va="top", fontsize=8, color="#b00020")
+    if path is not None:
+        save_figure(fig, path)
+
+
+def _subtitle(li: int, variable: str | None, permutations: int | None,
               correction: str | None) -> str:
     if variable is None and permutations is None and correction is None:
         return ""
-    return "\n" + _TEXT["detail"][lang].format(
-        variable=variable or "-", permutations=permutations or "-",
-        correction=_CORRECTION_TEXT.get(correction or "none", (correction, correction))[lang])
+    return "\n" + TEXT["detail"][li].format(
+        variable=_variable(variable, li), permutations=permutations or "-",
+        correction=CORRECTION_TEXT.get(correction or "none", (correction, correction))[li])
 
 
 def lisa_cluster_map(
@@ -135,75 +152,67 @@ def lisa_cluster_map(
     permutations: int | None = None,
     correction: str | None = None,
     column: str = "cluster",
+    lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
-    """Map of local Moran clusters for one year.
+    """Map of local Moran clusters for one year on the map of China of
+    :mod:`ronghe.regions.chinamap`: the whole national territory (Taiwan, Hong Kong, Macao, the
+    South China Sea islands in an inset with the maritime line) in the Albers equal-area
+    projection, grey where there is no result, the analysed regions coloured by class on top, a
+    legend with the number of regions per class. A map of regions in one province other than
+    Hainan shows that province (:func:`~ronghe.regions.chinamap.china_map`).
 
-    ``regions``: boundaries indexed by region code (e.g. :func:`ronghe.regions.boundaries.boundaries`);
-    ``clusters``: the frame of :func:`ronghe.spatial.autocorrelation.local_moran`. Regions of the
-    map without a result are drawn hatched as "no data". ``variable``, ``permutations`` and
+    ``regions``: boundaries in WGS84 indexed by region code (e.g.
+    :func:`ronghe.regions.boundaries.boundaries`); ``clusters``: the frame of
+    :func:`ronghe.spatial.autocorrelation.local_moran`. Regions of ``regions`` without a result
+    stay grey and are counted in the "no data" legend entry. ``variable``, ``permutations`` and
     ``correction`` (multiple-testing control) go into the title, as GeoDa prints them.
-    ``column="significance"`` draws the significance map instead (:func:`lisa_significance_map`).
+    ``column="significance"`` draws the significance map (:func:`lisa_significance_map`),
+    ``column="spot"`` the Gi* map of :func:`ronghe.spatial.autocorrelation.getis_ord`
+    (:func:`hotspot_map`). Labels are in ``lang`` (``zh`` or ``en``); Chinese falls back to
+    English when no CJK font is installed. ``synthetic=True`` (a panel of generated data) puts
+    the statement that the data are synthetic under the map.
     """
-    mpl, Figure, Rectangle = _matplotlib()
-    rows = clusters[clusters["year"] == year]
+    if column not in _MAPS:
+        raise InputError(f"地图列须为 {'、'.join(_MAPS)} / map column must be one of "
+                         f"{', '.join(_MAPS)}, got {column!r}", column=column)
+    return _national_map(regions, clusters, year, column, lang, path, synthetic,
+                         lambda li: _subtitle(li, variable, permutations, correction))
+
+
+def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, column: str,
+                  lang: str, path: str | Path | None, synthetic: bool,
+                  subtitle: Callable[[int], str]) -> Figure:
+    """The categories of ``frame[column]`` in ``year`` on the map of China (see
+    :func:`lisa_cluster_map`); ``subtitle(language index)`` is appended to the title."""
+    from ronghe.regions.chinamap import categorical_classes, china_map, draw
+
+    mpl, Figure = _matplotlib()
+    rows = frame[frame["year"] == year]
     if rows.empty:
-        raise InputError(f"没有 {year} 年的 LISA 结果 / no LISA results for {year}", column="year")
-    by_region = rows.set_index(rows["region"].astype(str))[column]
-    styles = _CLUSTER_STYLE if column == "cluster" else _SIGNIFICANCE_STYLE
-    unknown = sorted(set(by_region.index) - {str(c) for c in regions.index})
+        what = "Gi*" if column == "spot" else "LISA"
+        raise InputError(f"没有 {year} 年的 {what} 结果 / no {what} results for {year}",
+                         column="year")
+    key, colours, words, title = _MAPS[column]
+    by_region = rows.set_index(rows["region"].astype(str))[key]
+    codes = [str(c) for c in regions.index]
+    unknown = sorted(set(by_region.index) - set(codes))
     if unknown:
         raise InputError(
             f"{len(unknown)} 个区域不在边界中 / {len(unknown)} regions are not in the boundaries: "
             f"{', '.join(unknown[:5])}",
             column="region",
         )
-    codes = pd.Index([str(c) for c in regions.index])
-    label = by_region.reindex(codes)
-    lang, rc = _language()
+    li, rc = _language(lang)
+    classes = categorical_classes({c: (words[c][li], colours[c]) for c in colours})
+    m = china_map(regions.set_axis(codes), by_region, classes=classes)
+    without = len(set(codes) - set(by_region.dropna().index))
+    no_data = TEXT["no_result"][li].format(n=without) if without else TEXT["no_data"][li]
     with mpl.rc_context(rc):
-        fig = Figure(figsize=(8, 6.5))
-        ax = fig.subplots()
-        frame = regions.set_axis(codes)
-        missing = label.isna().to_numpy()
-        if missing.any():
-            frame[missing].plot(
-                ax=ax, color="white", edgecolor="#999999", hatch="///", linewidth=0.2
-            )
-        handles = []
-        for cluster, (colour, zh, en) in styles.items():
-            mask = (label == cluster).to_numpy()
-            if mask.any():
-                frame[mask].plot(ax=ax, color=colour, edgecolor="#666666", linewidth=0.2)
-            count = int(mask.sum())
-            handles.append(
-                Rectangle(
-                    (0, 0),
-                    1,
-                    1,
-                    facecolor=colour,
-                    edgecolor="#666666",
-                    label=f"{(zh, en)[lang]} ({count})",
-                )
-            )
-        if missing.any():
-            handles.append(
-                Rectangle(
-                    (0, 0),
-                    1,
-                    1,
-                    facecolor="white",
-                    edgecolor="#999999",
-                    hatch="///",
-                    label=f"{_TEXT['no_data'][lang]} ({int(missing.sum())})",
-                )
-            )
-        ax.legend(handles=handles, loc="lower left", frameon=False, fontsize=8)
-        title = "lisa" if column == "cluster" else "significance"
-        ax.set_title(_TEXT[title][lang].format(year=year)
-                     + _subtitle(lang, variable, permutations, correction))
-        ax.set_axis_off()
-        if path is not None:
-            save_figure(fig, path)
+        fig = Figure(figsize=(8, 7))
+        draw(m, fig, title=TEXT[title][li].format(year=year) + subtitle(li), no_data=no_data,
+             missing_text=TEXT["no_polygon"][li], inset_text=TEXT["inset"][li])
+        _finish(fig, li, synthetic, path)
     return fig
 
 
@@ -216,13 +225,35 @@ def lisa_significance_map(
     variable: str | None = None,
     permutations: int | None = None,
     correction: str | None = None,
+    lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """GeoDa's LISA significance map: regions by the smallest level (0.05, 0.01, 0.001, 0.0001)
     whose corrected cut-off their pseudo p-value is below (column ``significance`` of
-    :func:`ronghe.spatial.autocorrelation.local_moran`); drawn beside the cluster map."""
+    :func:`ronghe.spatial.autocorrelation.local_moran`); drawn beside the cluster map, on the same
+    map of China (:func:`lisa_cluster_map`)."""
     return lisa_cluster_map(regions, clusters, year, path=path, variable=variable,
                             permutations=permutations, correction=correction,
-                            column="significance")
+                            column="significance", lang=lang, synthetic=synthetic)
+
+
+def hotspot_map(
+    regions: gpd.GeoDataFrame,
+    hotspots: pd.DataFrame,
+    year: int,
+    *,
+    path: str | Path | None = None,
+    variable: str | None = None,
+    lang: str = "zh",
+    synthetic: bool = False,
+) -> Figure:
+    """Getis-Ord Gi* hot and cold spots of one year (column ``spot`` of
+    :func:`ronghe.spatial.autocorrelation.getis_ord`: 90/95/99 % confidence by |z|) on the same
+    map of China as :func:`lisa_cluster_map`."""
+    return _national_map(
+        regions, hotspots, year, "spot", lang, path, synthetic,
+        lambda li: "" if variable is None else "\n" + TEXT["hotspot_detail"][li].format(
+            variable=_variable(variable, li)))
 
 
 def moran_scatterplot(
@@ -234,13 +265,15 @@ def moran_scatterplot(
     permutations: int | None = None,
     clusters: pd.DataFrame | None = None,
     path: str | Path | None = None,
+    lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """Moran scatterplot of one year: standardised values z against their spatial lag Wz
     (row-standardised ``w``, a libpysal ``W`` whose ``id_order`` the index of ``values``
     follows), with the least-squares line through them; its slope is Moran's I (with
     row-standardised weights). Points are coloured by LISA cluster when ``clusters`` (the frame of
     ``local_moran``) is given."""
-    mpl, Figure, _ = _matplotlib()
+    mpl, Figure = _matplotlib()
     ids = [str(i) for i in w.id_order]  # type: ignore[attr-defined]
     y = values.rename(index=str).reindex(ids).to_numpy(dtype=float)
     if np.isnan(y).any() or y.std() == 0:
@@ -255,44 +288,45 @@ def moran_scatterplot(
     if clusters is not None:
         cur = clusters[clusters["year"] == year].set_index(clusters["region"].astype(str))
         label = cur["cluster"].reindex(ids).fillna("ns").to_numpy()
-    lang, rc = _language()
+    li, rc = _language(lang)
     with mpl.rc_context(rc):
         fig = Figure(figsize=(6.5, 6))
         ax = fig.subplots()
         if label is None:
             ax.scatter(z, lag, s=8, color="#555555", alpha=0.7)
         else:
-            for cluster, (colour, zh, en) in _CLUSTER_STYLE.items():
+            for cluster, colour in _CLUSTER_COLOURS.items():
                 mask = label == cluster
                 if mask.any():
                     ax.scatter(z[mask], lag[mask], s=8, alpha=0.8,
                                color=colour if cluster != "ns" else "#bbbbbb",
-                               label=f"{(zh, en)[lang]} ({int(mask.sum())})")
+                               label=f"{CLUSTER_LABELS[cluster][li]} ({int(mask.sum())})")
             ax.legend(frameon=False, fontsize=8, loc="upper left")
         x = np.array([z.min(), z.max()])
         ax.plot(x, slope * x + (lag.mean() - slope * z.mean()), color="#222222", linewidth=1.2)
         ax.axhline(0, color="#999999", linewidth=0.6)
         ax.axvline(0, color="#999999", linewidth=0.6)
-        ax.set_xlabel(_TEXT["z"][lang])
-        ax.set_ylabel(_TEXT["lag"][lang])
-        detail = f"{variable}" + (f", {permutations} " + ("次置换" if lang == 0 else "permutations")
-                                  if permutations else "")
-        ax.set_title(_TEXT["moran"][lang].format(year=year) + "\n" + detail + "; "
-                     + _TEXT["slope"][lang].format(slope=slope))
-        if path is not None:
-            save_figure(fig, path)
-    fig.slope = slope  # type: ignore[attr-defined]
+        ax.set_xlabel(TEXT["z"][li])
+        ax.set_ylabel(TEXT["lag"][li])
+        name = _variable(variable, li)
+        detail = (TEXT["permutations"][li].format(variable=name, permutations=permutations)
+                  if permutations else name)
+        ax.set_title(TEXT["moran"][li].format(year=year) + "\n" + detail + "; "
+                     + TEXT["slope"][li].format(slope=slope))
+        _finish(fig, li, synthetic, path)
+    fig.slope = slope
     return fig
 
 
-def markov_heatmap(probabilities: pd.DataFrame, *, path: str | Path | None = None) -> Figure:
+def markov_heatmap(probabilities: pd.DataFrame, *, path: str | Path | None = None,
+                   lang: str = "zh", synthetic: bool = False) -> Figure:
     """Heatmap of a transition probability matrix (rows: class at t, columns: class at t+1),
     e.g. ``markov(...).probabilities``; each cell is annotated with its probability."""
-    mpl, Figure, _ = _matplotlib()
+    mpl, Figure = _matplotlib()
     p = probabilities.to_numpy(dtype=float)
     if p.ndim != 2 or p.shape[0] != p.shape[1] or not np.isfinite(p).all():
         raise InputError("转移概率矩阵须为有限值方阵 / transition matrix must be square and finite")
-    lang, rc = _language()
+    li, rc = _language(lang)
     with mpl.rc_context(rc):
         fig = Figure(figsize=(1.1 * p.shape[0] + 2.0, 1.1 * p.shape[0] + 1.2))
         ax = fig.subplots()
@@ -310,12 +344,11 @@ def markov_heatmap(probabilities: pd.DataFrame, *, path: str | Path | None = Non
                 )
         ax.set_xticks(range(p.shape[1]), [str(c) for c in probabilities.columns])
         ax.set_yticks(range(p.shape[0]), [str(r) for r in probabilities.index])
-        ax.set_xlabel(_TEXT["to"][lang])
-        ax.set_ylabel(_TEXT["from"][lang])
-        ax.set_title(_TEXT["markov"][lang])
+        ax.set_xlabel(TEXT["to"][li])
+        ax.set_ylabel(TEXT["from"][li])
+        ax.set_title(TEXT["markov"][li])
         fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
-        if path is not None:
-            save_figure(fig, path)
+        _finish(fig, li, synthetic, path)
     return fig
 
 
@@ -324,6 +357,8 @@ def kernel_density_lines(
     *,
     xlabel: str | None = None,
     path: str | Path | None = None,
+    lang: str = "zh",
+    synthetic: bool = False,
 ) -> Figure:
     """Ridge-line ("3-D") view of kernel density curves, one per year.
 
@@ -331,7 +366,7 @@ def kernel_density_lines(
     baseline, offset upward in year order, and filled, so the shift and spread over time read like a
     3-D surface seen from the front.
     """
-    mpl, Figure, _ = _matplotlib()
+    mpl, Figure = _matplotlib()
     if not densities:
         raise InputError("没有核密度曲线 / no density curves given")
     curves = []
@@ -351,7 +386,7 @@ def kernel_density_lines(
     peak = max(float(d.max()) for _, _, d in curves) or 1.0
     step = 0.6 * peak
     cmap = mpl.colormaps["viridis"]
-    lang, rc = _language()
+    li, rc = _language(lang)
     with mpl.rc_context(rc):
         fig = Figure(figsize=(7, 1.5 + 0.45 * len(curves)))
         ax = fig.subplots()
@@ -361,10 +396,9 @@ def kernel_density_lines(
             ax.fill_between(grid, base, base + density, color=colour, alpha=0.55, linewidth=0)
             ax.plot(grid, base + density, color="black", linewidth=0.8)
         ax.set_yticks([i * step for i in range(len(curves))], [str(y) for y, _, _ in curves])
-        ax.set_ylabel(_TEXT["year"][lang])
-        ax.set_xlabel(xlabel or _TEXT["value"][lang])
-        ax.set_title(_TEXT["kde"][lang])
+        ax.set_ylabel(TEXT["year"][li])
+        ax.set_xlabel(_variable(xlabel, li) if xlabel else TEXT["value"][li])
+        ax.set_title(TEXT["kde"][li])
         ax.spines[["top", "right"]].set_visible(False)
-        if path is not None:
-            save_figure(fig, path)
+        _finish(fig, li, synthetic, path)
     return fig

@@ -136,7 +136,9 @@ def _load_base() -> Base | None:
         land=chinamap.svg_path(land),
         provinces="".join(chinamap.svg_path(g.boundary) for g in prov if g is not None),
         maritime=chinamap.svg_path(layers.loc["maritime", "geometry"]),
-        extent=_bounds_km(chinamap.pad(chinamap.main_extent(wgs))),
+        extent=_bounds_km(chinamap.clear_of_inset(  # the inset must not hide Taiwan
+            chinamap.pad(chinamap.main_extent(wgs)), chinamap.box_extent(chinamap.INSET_BOX),
+            layers.loc[["land"]])),
         inset=_bounds_km(chinamap.box_extent(chinamap.INSET_BOX)),
         province_bounds={str(c)[:2]: _bounds_km(b) for c, b in
                          zip(provinces.index, provinces.geometry.bounds.to_numpy(), strict=True)},
