@@ -75,7 +75,9 @@ values offered (built-in frameworks only: a path would let the form read server 
 
 def defaults() -> Settings:
     """The settings in force while none are stored."""
-    return Settings(framework=FRAMEWORK)
+    # validated from a mapping: mypy without the pydantic plugin does not see the defaults that
+    # Settings declares through Field(...)
+    return Settings.model_validate({"framework": FRAMEWORK})
 
 
 def choose(settings: Settings, choices: Mapping[str, str]) -> Settings:
@@ -177,11 +179,11 @@ class Snapshot:
     tables: dict[str, list[bytes]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def answer(self, key: tuple, build) -> bytes:  # type: ignore[no-untyped-def]
+    def answer(self, key: tuple, build: Callable[[], bytes]) -> bytes:
         """The cached answer for ``key``, built (and the oldest dropped) when missing."""
         return _bounded(self.answers, key, build)
 
-    def encoded(self, name: str, build) -> list[bytes]:  # type: ignore[no-untyped-def]
+    def encoded(self, name: str, build: Callable[[], list[bytes]]) -> list[bytes]:
         """The JSON of every row of result table ``name`` (``build()`` on first use, once)."""
         rows = self.tables.get(name)
         if rows is None:
@@ -302,7 +304,9 @@ class Analysis:
         snap = self._snap
         if snap is not None and time.monotonic() - self._checked < VERSION_TTL:
             return snap
-        if not self._checking.acquire(blocking=snap is None):
+        if snap is None:
+            self._checking.acquire()
+        elif not self._checking.acquire(blocking=False):
             return snap  # another caller is checking
         try:
             key = self.version()
@@ -321,8 +325,7 @@ class Analysis:
             return self._snap
 
 
-
-def _bounded(cache: OrderedDict, key: tuple, build):  # type: ignore[no-untyped-def]
+def _bounded(cache: OrderedDict, key: tuple, build: Callable[[], Any]) -> Any:
     """``cache[key]``, built when missing; beyond ``MAX_ANSWERS`` entries the oldest is dropped.
     Concurrent misses may build twice; the value is the same."""
     value = cache.get(key)

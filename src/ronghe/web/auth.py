@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
@@ -89,7 +90,8 @@ class Accounts:
         self._regions: pd.DataFrame | None = None
         self._cache: dict[tuple[str, object], tuple[float, Principal | None]] = {}
 
-    def _cached(self, key: tuple[str, object], load):  # type: ignore[no-untyped-def]
+    def _cached(self, key: tuple[str, object],
+                load: Callable[[], Principal | None]) -> Principal | None:
         now = time.monotonic()
         hit = self._cache.get(key)
         if hit is not None and hit[0] > now:

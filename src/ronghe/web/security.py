@@ -85,7 +85,9 @@ class Sessions:
 
 def csrf_ok(session: Session | None, token: str | None) -> bool:
     """Whether ``token`` matches the session's CSRF token (constant-time compare)."""
-    return bool(session and token) and hmac.compare_digest(session.csrf, str(token))
+    if session is None or not token:
+        return False
+    return hmac.compare_digest(session.csrf, str(token))
 
 
 class LoginLimiter:

@@ -13,6 +13,7 @@ from fastapi import HTTPException
 from starlette.concurrency import run_in_threadpool
 
 from ronghe.errors import RongheError
+from ronghe.result import Result
 from ronghe.store import StoreConflict
 from ronghe.store.store import EditResult
 from ronghe.web.analysis import Snapshot, records
@@ -53,15 +54,16 @@ def scoped(frame: pd.DataFrame, who: Principal, region: str | None, year: int | 
 async def current(p: Platform) -> Snapshot:
     """The current snapshot without blocking the event loop: the data-version check (at most
     once per second) and any evaluation run in the threadpool."""
-    return p.analysis.current() or await run_in_threadpool(p.analysis.snapshot)
+    snap = p.analysis.current()
+    return snap if snap is not None else await run_in_threadpool(p.analysis.snapshot)
 
 
-def result_or_404(p: Platform) -> Snapshot:
-    """The current snapshot; 404 when the store holds no values."""
+def result_or_404(p: Platform) -> tuple[Snapshot, Result]:
+    """The current snapshot and its result; 404 when the store holds no values."""
     snap = p.analysis.snapshot()
     if snap.result is None:
         raise HTTPException(404, NO_DATA)
-    return snap
+    return snap, snap.result
 
 
 def diagnosis_for(p: Platform, who: Principal, code: str, year: int | None,
@@ -69,7 +71,7 @@ def diagnosis_for(p: Platform, who: Principal, code: str, year: int | None,
     """The diagnosis of an in-scope region with peers outside the scope removed and the data
     source (which may name the database) left out; from ``snap`` (default: the current
     snapshot)."""
-    snap = result_or_404(p) if snap is None else snap
+    snap = result_or_404(p)[0] if snap is None else snap
     if snap.result is None:
         raise HTTPException(404, NO_DATA)
     if year is not None and year not in snap.years:

@@ -128,7 +128,8 @@ def _correction_card(
          + (f" ({unit_label(row['unit'], lang)})" if unit_label(row["unit"]) else ""))
         for vid, row in catalogue.iterrows()
     ]
-    chosen = variable if variable in catalogue.index else str(catalogue.index[0])
+    chosen = (variable if variable is not None and variable in catalogue.index
+              else str(catalogue.index[0]))
     history = records(p.store.history(code, year, chosen).iloc[::-1])
     return {
         "options": options,
@@ -191,14 +192,14 @@ def simulate_for(p: Platform, body: SimulateIn) -> dict[str, Any]:
     404 for a region or year without results, 422 for a change the engine refuses."""
     from ronghe.planning.scenario import simulate as run
 
-    snap = result_or_404(p)
+    snap, result = result_or_404(p)
     year = body.year if body.year is not None else snap.years[-1]
     if year not in snap.years or not (snap.index["region"] == body.region).any():
         raise HTTPException(404, "no results for this region and year / 该地区年份没有结果")
     changes = {k: (v if isinstance(v, str) else ("abs", float(v)))
                for k, v in body.changes.items()}
     try:
-        sc = run(snap.result, body.region, year, changes)
+        sc = run(result, body.region, year, changes)
     except (RongheError, ValueError) as exc:
         raise HTTPException(422, str(exc).splitlines()[0]) from None
     summary = records(sc.summary)
