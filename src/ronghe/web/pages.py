@@ -19,7 +19,7 @@ from ronghe.web.i18n import lang_of, translator
 from ronghe.web.security import Session, csrf_ok
 from ronghe.words import action_label, number, role_label, unit_label
 
-__all__ = ["NeedLogin", "build_pages", "check_csrf", "render", "templates", "text", "user",
+__all__ = ["NeedLogin", "build_pages", "check_csrf", "render", "templates", "ui_text", "user",
            "when"]
 
 
@@ -92,7 +92,7 @@ def check_csrf(request: Request, token: str) -> None:
         raise HTTPException(403, "missing or wrong CSRF token / CSRF 校验失败")
 
 
-def text(request: Request, key: str) -> str:
+def ui_text(request: Request, key: str) -> str:
     """The UI text ``key`` in the request's language."""
     return translator(lang_of(request))(key)
 

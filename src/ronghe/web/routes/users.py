@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from ronghe.errors import RongheError
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, get_platform
-from ronghe.web.pages import check_csrf, text, user
+from ronghe.web.pages import check_csrf, ui_text, user
 from ronghe.web.routes.admin import admin_page, require_admin
 from ronghe.web.security import NO_CONTROL, client_ip
 
@@ -52,7 +52,7 @@ def edit_user(
     check_csrf(request, csrf)
     require_admin(who)
     if user_id == who.id and role != who.role:
-        return admin_page(request, who, error=text(request, "own_role"), status=400)
+        return admin_page(request, who, error=ui_text(request, "own_role"), status=400)
     try:
         p.accounts.edit_user(user_id, role, regions.split(","), by=who.username,
                              ip=client_ip(request))
@@ -73,7 +73,7 @@ def set_active(
     check_csrf(request, csrf)
     require_admin(who)
     if user_id == who.id and not active:
-        return admin_page(request, who, error=text(request, "own_deactivate"), status=400)
+        return admin_page(request, who, error=ui_text(request, "own_deactivate"), status=400)
     try:
         name = p.accounts.set_active(user_id, active)
     except RongheError as exc:
