@@ -108,3 +108,25 @@ def test_admin_audit_times_have_no_microseconds(clients) -> None:  # type: ignor
     stamps = re.findall(r"<td>(\d{4}-\d\d-\d\d [\d:.]+(?: UTC)?)</td>", audit)
     assert stamps, "no audit entry shown"
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", s) for s in stamps), stamps[:3]
+
+
+def test_every_page_word_is_in_the_catalogue() -> None:
+    """The templates' ``t('key')`` and the settings form's labels all have a (zh, en) pair in
+    :mod:`ronghe.words.web` (a missing key would show the key itself on the page), and the
+    catalogue, a ground-floor words module, imports nothing of ronghe."""
+    from ronghe.web.analysis import CHOICES
+    from ronghe.words import web as words
+
+    keys = set()
+    for page in (WEB / "templates").glob("*.html"):
+        keys |= set(re.findall(r"\bt\('([^']+)'\)", page.read_text(encoding="utf-8")))
+    for path, values in CHOICES.items():
+        keys.add(f"set:{path}")
+        keys |= {f"{path}={v}" for v in values if path != "framework"}
+    assert len(keys) > 100
+    assert sorted(keys - set(words.STRINGS)) == []
+    for key, pair in words.STRINGS.items():
+        assert len(pair) == 2 and all(pair), key
+        assert re.search(r"[\u4e00-\u9fff]", pair[0]), key  # Chinese first
+    source = Path(words.__file__).read_text(encoding="utf-8")
+    assert "import ronghe" not in source and "from ronghe" not in source
