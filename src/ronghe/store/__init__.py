@@ -1,4 +1,5 @@
-"""The thematic database (专题数据库): schema, Alembic migrations and the :class:`Store` API."""
+"""The thematic database (专题数据库): schema, Alembic migrations, the :class:`Store` API and the web
+platform's persistence (:mod:`ronghe.store.platform`)."""
 
 from ronghe.store.store import (
     DEFAULT_DB,

@@ -1,5 +1,6 @@
 """Results the web platform serves: the evaluation of the store's current panel under the
-evaluation settings an administrator chose (table ``web_settings``: every change a new row, the
+evaluation settings an administrator chose (table ``web_settings``, kept through
+:mod:`ronghe.store.platform`: every change a new row, the
 newest in force; none means the seed framework with ``Settings()``), computed once per snapshot key
 (the data version, i.e. the number and last id of import batches, and the settings revision, i.e.
 the id of the newest settings row) and shared by all requests. The key is read from the database
@@ -31,7 +32,6 @@ from typing import Any, get_args
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
 from pydantic import BaseModel
 
 from ronghe import diagnosis
@@ -41,7 +41,7 @@ from ronghe.panel import Panel
 from ronghe.result import Result
 from ronghe.settings import Coupling, Normalization, Settings, Treatment, Weighting
 from ronghe.store import Store, StoreError
-from ronghe.store import schema as t
+from ronghe.store import platform as db
 from ronghe.web.security import utcnow
 
 FRAMEWORK = "seed"  # the framework in force while no settings are stored
@@ -75,7 +75,9 @@ values offered (built-in frameworks only: a path would let the form read server 
 
 def defaults() -> Settings:
     """The settings in force while none are stored."""
-    return Settings(framework=FRAMEWORK)
+    # validated from a mapping: mypy without the pydantic plugin does not see the defaults that
+    # Settings declares through Field(...)
+    return Settings.model_validate({"framework": FRAMEWORK})
 
 
 def choose(settings: Settings, choices: Mapping[str, str]) -> Settings:
@@ -125,27 +127,19 @@ class Stored:
 def stored(store: Store, revision: int | None = None) -> Stored:
     """The settings of row ``revision`` (the newest row when None; the defaults when there is no
     row)."""
-    w = t.web_settings
-    query = (sa.select(w).order_by(w.c.id.desc()).limit(1) if revision is None
-             else sa.select(w).where(w.c.id == revision))
-    with store.engine.connect() as conn:
-        row = conn.execute(query).first() if revision != 0 else None
+    row = db.settings_row(store.engine, revision)
     if row is None:
         return Stored(0, defaults())
     try:
         settings, problem = Settings.from_yaml(row.settings_yaml, f"web_settings #{row.id}"), ""
     except InputError as exc:
         settings, problem = defaults(), str(exc)
-    return Stored(int(row.id), settings, row.changed_at, row.changed_by, problem)
+    return Stored(row.id, settings, row.changed_at, row.changed_by, problem)
 
 
 def history(store: Store, limit: int = HISTORY) -> list[dict[str, Any]]:
     """The newest ``limit`` settings changes: id, framework, settings_hash, changed_at, changed_by."""
-    w = t.web_settings.c
-    with store.engine.connect() as conn:
-        rows = conn.execute(sa.select(w.id, w.framework, w.settings_hash, w.changed_at,
-                                      w.changed_by).order_by(w.id.desc()).limit(limit)).mappings()
-        return [dict(r) for r in rows]
+    return db.settings_history(store.engine, limit)
 
 
 def evaluate(panel: Panel, settings: Settings) -> Result:
@@ -185,11 +179,11 @@ class Snapshot:
     tables: dict[str, list[bytes]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def answer(self, key: tuple, build) -> bytes:  # type: ignore[no-untyped-def]
+    def answer(self, key: tuple, build: Callable[[], bytes]) -> bytes:
         """The cached answer for ``key``, built (and the oldest dropped) when missing."""
         return _bounded(self.answers, key, build)
 
-    def encoded(self, name: str, build) -> list[bytes]:  # type: ignore[no-untyped-def]
+    def encoded(self, name: str, build: Callable[[], list[bytes]]) -> list[bytes]:
         """The JSON of every row of result table ``name`` (``build()`` on first use, once)."""
         rows = self.tables.get(name)
         if rows is None:
@@ -253,13 +247,7 @@ class Analysis:
     def version(self) -> tuple[tuple[int, int], int]:
         """The snapshot key in force: the data version (number and last id of import batches) and
         the settings revision (id of the newest settings row, 0 when there is none)."""
-        b, w = t.import_batches, t.web_settings
-        with self.store.engine.connect() as conn:
-            n, last, revision = conn.execute(sa.select(
-                sa.select(sa.func.count()).select_from(b).scalar_subquery(),
-                sa.select(sa.func.max(b.c.id)).scalar_subquery(),
-                sa.select(sa.func.max(w.c.id)).scalar_subquery())).one()
-        return (int(n), int(last or 0)), int(revision or 0)
+        return db.data_version(self.store.engine)
 
     @property
     def problem(self) -> str:
@@ -290,11 +278,8 @@ class Analysis:
                                  f"cannot evaluate the data: {exc}") from None
         elif settings.framework not in CHOICES["framework"]:
             raise InputError(f"framework {settings.framework!r} is not built in / 不是内置指标体系")
-        with self.store.engine.begin() as conn:
-            revision = int(conn.execute(t.web_settings.insert().values(
-                framework=settings.framework, settings_yaml=settings.to_yaml(),
-                settings_hash=settings.hash, changed_at=utcnow(), changed_by=user,
-            ).returning(t.web_settings.c.id)).scalar())
+        revision = db.add_settings(self.store.engine, settings.framework, settings.to_yaml(),
+                                   settings.hash, utcnow(), user)
         new = stored(self.store, revision)
         snap = _snapshot(version, result, new.revision, settings)
         with self._lock:
@@ -319,7 +304,9 @@ class Analysis:
         snap = self._snap
         if snap is not None and time.monotonic() - self._checked < VERSION_TTL:
             return snap
-        if not self._checking.acquire(blocking=snap is None):
+        if snap is None:
+            self._checking.acquire()
+        elif not self._checking.acquire(blocking=False):
             return snap  # another caller is checking
         try:
             key = self.version()
@@ -338,8 +325,7 @@ class Analysis:
             return self._snap
 
 
-
-def _bounded(cache: OrderedDict, key: tuple, build):  # type: ignore[no-untyped-def]
+def _bounded(cache: OrderedDict, key: tuple, build: Callable[[], Any]) -> Any:
     """``cache[key]``, built when missing; beyond ``MAX_ANSWERS`` entries the oldest is dropped.
     Concurrent misses may build twice; the value is the same."""
     value = cache.get(key)

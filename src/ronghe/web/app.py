@@ -20,10 +20,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ronghe.store import Store, StoreConflict
 from ronghe.web.analysis import Analysis
-from ronghe.web.api import build_router, encode_tables
 from ronghe.web.auth import Accounts
 from ronghe.web.context import Platform
-from ronghe.web.pages import NeedLogin, build_pages, render
+from ronghe.web.pages import NeedLogin, render
+from ronghe.web.routes import api_router, page_router
+from ronghe.web.routes.results import encode_tables
 from ronghe.web.security import MAX_UPLOAD, Sessions
 
 HERE = Path(__file__).parent
@@ -88,8 +89,8 @@ def create_app(store_url: str, *, secret_key: str | None = None, demo: bool = Fa
     app.state.platform = platform
     app.state.demo = demo
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    app.include_router(build_router())
-    app.include_router(build_pages())
+    app.include_router(api_router())
+    app.include_router(page_router())
 
     app.add_middleware(LimitsAndHeaders)
 

@@ -1,5 +1,5 @@
 """Users, roles, region scope, API tokens and signed-in sessions of the web platform, kept in the
-store's tables (migrations 0002 and 0003).
+store's tables (migrations 0002 and 0003), read and written through :mod:`ronghe.store.platform`.
 
 Roles: ``admin`` (reads and writes everything, manages users), ``analyst`` (reads everything),
 ``editor`` (reads, imports and edits the data of its assigned regions and their descendants),
@@ -22,18 +22,18 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal
 
 import pandas as pd
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ronghe.errors import InputError
 from ronghe.store import Store
-from ronghe.store import schema as t
+from ronghe.store import platform as db
 from ronghe.web.security import SESSION_AGE, utcnow
 
 ROLES = ("admin", "analyst", "editor", "viewer")
@@ -90,7 +90,8 @@ class Accounts:
         self._regions: pd.DataFrame | None = None
         self._cache: dict[tuple[str, object], tuple[float, Principal | None]] = {}
 
-    def _cached(self, key: tuple[str, object], load):  # type: ignore[no-untyped-def]
+    def _cached(self, key: tuple[str, object],
+                load: Callable[[], Principal | None]) -> Principal | None:
         now = time.monotonic()
         hit = self._cache.get(key)
         if hit is not None and hit[0] > now:
@@ -127,16 +128,10 @@ class Accounts:
             raise InputError("user name must be 1-64 characters / 用户名须为 1-64 个字符")
         _check_password(password)
         codes = self._known_codes(regions or [])
-        with self.engine.begin() as conn:
-            if conn.execute(sa.select(t.users.c.id).where(t.users.c.username == username)
-                            ).scalar() is not None:
-                raise InputError(f"user {username!r} exists / 用户已存在")
-            uid = int(conn.execute(t.users.insert().values(
-                username=username, password_hash=_hasher.hash(password), role=role, active=True,
-                created_at=utcnow()).returning(t.users.c.id)).scalar())
-            _assign(conn, uid, codes)
-            if by is not None:
-                _audit(conn, by, "user-create", [(username, f"{role}; {','.join(codes)}")], ip)
+        audit = None if by is None else db.Audit(
+            by, "user-create", [(username, f"{role}; {','.join(codes)}")], ip)
+        uid = db.create_user(self.engine, username, _hasher.hash(password), role, codes,
+                             utcnow(), audit)
         self._cache.clear()
         return uid
 
@@ -148,15 +143,10 @@ class Accounts:
         if role not in ROLES:
             raise InputError(f"unknown role {role!r} / 角色无效")
         codes = self._known_codes(regions)
-        with self.engine.begin() as conn:
-            row = _user_row(conn, user_id)
-            if row.role != role:
-                conn.execute(t.users.update().where(t.users.c.id == user_id).values(role=role))
-                _end_sessions(conn, user_id)
-            _assign(conn, user_id, codes)
-            _audit(conn, by, "user-edit", [(str(user_id), f"{role}; {','.join(codes)}")], ip)
+        name = db.edit_user(self.engine, user_id, role, codes, utcnow(), db.Audit(
+            by, "user-edit", [(str(user_id), f"{role}; {','.join(codes)}")], ip))
         self._cache.clear()
-        return row.username
+        return name
 
     def _known_codes(self, regions: list[str]) -> list[str]:
         """The distinct non-blank codes of ``regions``, sorted; InputError naming the first one
@@ -170,11 +160,7 @@ class Accounts:
     def set_active(self, user_id: int, active: bool) -> str:
         """Deactivate (ending the user's sessions; tokens stop working as the user is inactive)
         or reactivate a user; returns the user name."""
-        with self.engine.begin() as conn:
-            name = _user_row(conn, user_id).username
-            conn.execute(t.users.update().where(t.users.c.id == user_id).values(active=active))
-            if not active:
-                _end_sessions(conn, user_id)
+        name = db.set_active(self.engine, user_id, active)
         self._cache.clear()
         return name
 
@@ -182,32 +168,17 @@ class Accounts:
         """Replace the user's password and end the user's sessions except ``keep_session`` (the
         caller's own, when users reset their own password); returns the user name."""
         _check_password(password)
-        with self.engine.begin() as conn:
-            name = _user_row(conn, user_id).username
-            conn.execute(t.users.update().where(t.users.c.id == user_id).values(
-                password_hash=_hasher.hash(password)))
-            _end_sessions(conn, user_id, keep_session)
+        name = db.set_password(self.engine, user_id, _hasher.hash(password),
+                               None if keep_session is None else _digest(keep_session))
         self._cache.clear()
         return name
 
     def users(self) -> list[dict]:
         """Every user with role, assigned region codes and number of open sessions."""
-        s = t.web_sessions.c
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.users.c.id, t.users.c.username, t.users.c.role,
-                                          t.users.c.active).order_by(t.users.c.id)).mappings()
-            users = [dict(r) for r in rows]
-            assigned = conn.execute(sa.select(t.user_regions)).all()
-            sessions = dict(conn.execute(sa.select(s.user_id, sa.func.count()).where(
-                s.expires_at > utcnow()).group_by(s.user_id)).all())
-        for u in users:
-            u["regions"] = sorted(r.region for r in assigned if r.user_id == u["id"])
-            u["sessions"] = int(sessions.get(u["id"], 0))
-        return users
+        return db.users(self.engine, utcnow())
 
     def authenticate(self, username: str, password: str) -> Principal | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.users).where(t.users.c.username == username)).first()
+        row = db.user(self.engine, username=username)
         if row is None or not row.active:
             _hasher.hash(password)  # same work either way: no user-name probing by timing
             return None
@@ -215,21 +186,18 @@ class Accounts:
             _hasher.verify(row.password_hash, password)
         except (VerificationError, InvalidHashError):
             return None
-        return self.principal(int(row.id))
+        return self.principal(row.id)
 
     def principal(self, user_id: int) -> Principal | None:
         """The active user ``user_id`` with its scope (cached, see module docstring)."""
         return self._cached(("user", user_id), lambda: self._load_principal(user_id))
 
     def _load_principal(self, user_id: int) -> Principal | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).first()
-            if row is None or not row.active:
-                return None
-            roots = conn.execute(sa.select(t.user_regions.c.region).where(
-                t.user_regions.c.user_id == user_id)).scalars().all()
-        scope = None if row.role in FULL_READ else descendants(self.regions, list(roots))
-        return Principal(int(row.id), row.username, row.role, scope)
+        row = db.user(self.engine, user_id=user_id)
+        if row is None or not row.active:
+            return None
+        scope = None if row.role in FULL_READ else descendants(self.regions, list(row.regions))
+        return Principal(row.id, row.username, row.role, scope)
 
     # -- sessions -------------------------------------------------------------------------------
     def open_session(self, user_id: int) -> str:
@@ -237,11 +205,8 @@ class Accounts:
         its SHA-256 is stored); expired sessions of anyone are deleted on the way."""
         sid = secrets.token_urlsafe(32)
         now = utcnow()
-        with self.engine.begin() as conn:
-            conn.execute(t.web_sessions.delete().where(t.web_sessions.c.expires_at <= now))
-            conn.execute(t.web_sessions.insert().values(
-                id_hash=_digest(sid), user_id=user_id, created_at=now,
-                expires_at=now + timedelta(seconds=SESSION_AGE)))
+        db.open_session(self.engine, _digest(sid), user_id, now,
+                        now + timedelta(seconds=SESSION_AGE))
         return sid
 
     def session_principal(self, sid: str) -> Principal | None:
@@ -249,44 +214,28 @@ class Accounts:
         digest = _digest(sid)
 
         def load() -> Principal | None:
-            s = t.web_sessions.c
-            with self.engine.connect() as conn:
-                uid = conn.execute(sa.select(s.user_id).where(
-                    s.id_hash == digest, s.expires_at > utcnow())).scalar()
-            return None if uid is None else self.principal(int(uid))
+            uid = db.session_user(self.engine, digest, utcnow())
+            return None if uid is None else self.principal(uid)
 
         return self._cached(("session", digest), load)
 
     def end_session(self, sid: str) -> None:
         """Logout: delete the session's row."""
         digest = _digest(sid)
-        with self.engine.begin() as conn:
-            conn.execute(t.web_sessions.delete().where(t.web_sessions.c.id_hash == digest))
+        db.end_session(self.engine, digest)
         self._cache.pop(("session", digest), None)
 
     # -- tokens ---------------------------------------------------------------------------------
     def create_token(self, user_id: int, name: str) -> str:
         """A new API token for the user; the plain token is returned once and never stored."""
         token = "rh_" + secrets.token_urlsafe(32)
-        with self.engine.begin() as conn:
-            conn.execute(t.api_tokens.insert().values(
-                user_id=user_id, name=name or "token", token_hash=_digest(token),
-                created_at=utcnow(), revoked=False))
+        db.create_token(self.engine, user_id, name or "token", _digest(token), utcnow())
         return token
 
     def tokens(self, user_id: int | None = None, token_id: int | None = None) -> list[dict]:
         """API tokens, newest first, of one user or (None) of everyone, optionally only the one
         with id ``token_id``: id, name, user_id, username, created_at, revoked."""
-        a = t.api_tokens.c
-        query = (sa.select(a.id, a.name, a.user_id, t.users.c.username, a.created_at, a.revoked)
-                 .select_from(t.api_tokens.outerjoin(t.users, t.users.c.id == a.user_id))
-                 .order_by(a.id.desc()))
-        if user_id is not None:
-            query = query.where(a.user_id == user_id)
-        if token_id is not None:
-            query = query.where(a.id == token_id)
-        with self.engine.connect() as conn:
-            return [dict(r) for r in conn.execute(query).mappings()]
+        return db.tokens(self.engine, user_id, token_id)
 
     def revoke_token(self, token_id: int, user_id: int | None = None) -> dict | None:
         """Revoke a token (only if it belongs to ``user_id``, when given) and return its row (see
@@ -295,9 +244,7 @@ class Accounts:
         found = self.tokens(user_id, token_id)
         if not found:
             return None
-        with self.engine.begin() as conn:
-            conn.execute(t.api_tokens.update().where(t.api_tokens.c.id == token_id).values(
-                revoked=True))
+        db.revoke_token(self.engine, token_id)
         self._cache.clear()
         return found[0]
 
@@ -306,10 +253,8 @@ class Accounts:
         digest = _digest(token)
 
         def load() -> Principal | None:
-            with self.engine.connect() as conn:
-                uid = conn.execute(sa.select(t.api_tokens.c.user_id).where(
-                    t.api_tokens.c.token_hash == digest, ~t.api_tokens.c.revoked)).scalar()
-            return None if uid is None else self.principal(int(uid))
+            uid = db.token_user(self.engine, digest)
+            return None if uid is None else self.principal(uid)
 
         return self._cached(("token", digest), load)
 
@@ -321,16 +266,11 @@ class Accounts:
     def audit_many(self, username: str | None, action: str, entries: list[tuple[str, str]],
                    ip: str = "") -> None:
         """One audit entry per (target, detail), written in one transaction."""
-        if not entries:
-            return
-        with self.engine.begin() as conn:
-            _audit(conn, username, action, entries, ip)
+        db.write_audit(self.engine, db.Audit(username, action, entries, ip), utcnow())
 
     def audit_entries(self, limit: int = 200) -> list[dict]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(t.audit_log).order_by(t.audit_log.c.id.desc())
-                                .limit(limit)).mappings()
-            return [dict(r) for r in rows]
+        """The newest ``limit`` audit entries, newest first."""
+        return db.audit_entries(self.engine, limit)
 
 
 def _digest(token: str) -> str:
@@ -341,33 +281,3 @@ def _check_password(password: str) -> None:
     if len(password) < 8:
         raise InputError("password must have at least 8 characters / 密码至少 8 位")
 
-
-def _user_row(conn: sa.Connection, user_id: int) -> sa.Row:
-    row = conn.execute(sa.select(t.users).where(t.users.c.id == user_id)).first()
-    if row is None:
-        raise InputError(f"no user with id {user_id} / 用户不存在")
-    return row
-
-
-def _assign(conn: sa.Connection, user_id: int, codes: list[str]) -> None:
-    """Replace the user's region assignments with ``codes`` (checked by the caller)."""
-    conn.execute(t.user_regions.delete().where(t.user_regions.c.user_id == user_id))
-    if codes:
-        conn.execute(t.user_regions.insert(), [{"user_id": user_id, "region": c} for c in codes])
-
-
-def _audit(conn: sa.Connection, username: str | None, action: str,
-           entries: list[tuple[str, str]], ip: str) -> None:
-    """One audit entry per (target, detail), in the caller's transaction."""
-    now = utcnow()
-    conn.execute(t.audit_log.insert(), [
-        {"logged_at": now, "username": username, "action": action, "target": target,
-         "detail": detail, "ip": ip[:64]} for target, detail in entries])
-
-
-def _end_sessions(conn: sa.Connection, user_id: int, keep: str | None = None) -> None:
-    """Delete the user's sessions (except the one with id ``keep``)."""
-    where = [t.web_sessions.c.user_id == user_id]
-    if keep is not None:
-        where.append(t.web_sessions.c.id_hash != _digest(keep))
-    conn.execute(t.web_sessions.delete().where(*where))

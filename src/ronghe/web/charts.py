@@ -10,6 +10,7 @@ font and the ``viewBox`` makes the chart scale with the screen. Bin edges come f
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 import numpy as np
 
@@ -87,13 +88,14 @@ def _classes(v: np.ndarray, grades: bool, lang: str) -> tuple[np.ndarray, list[s
         from ronghe.regions.chinamap import grade_classes
 
         g = grade_classes(lang)
-        return g.assign(v), list(g.colours), list(g.labels)
+        return g.assign(v.tolist()), list(g.colours), list(g.labels)
     cuts = np.quantile(v, [0.2, 0.4, 0.6, 0.8])
     labels = ["≤ " + f"{q:.3f}" for q in cuts] + [f"> {cuts[-1]:.3f}"]
     return np.searchsorted(cuts, v, side="left"), list(BLUES), labels
 
 
-def _view(shapes: dict, codes: list[str], base) -> tuple[tuple[float, ...], tuple[float, ...] | None]:  # type: ignore[no-untyped-def]
+def _view(shapes: dict, codes: list[str], base: Any
+          ) -> tuple[tuple[float, ...], tuple[float, ...] | None]:
     """The extent of the map and of its inset (None): the whole country with the South China Sea
     inset, or the one province (other than Hainan) holding every unit."""
     provinces = {c[:2] for c in codes}
@@ -109,7 +111,7 @@ def _view(shapes: dict, codes: list[str], base) -> tuple[tuple[float, ...], tupl
 
 
 def choropleth(shapes: dict, values: dict[str, float], names: dict[str, str],
-               counts: dict[str, int] | None = None, *, base=None,  # type: ignore[no-untyped-def]
+               counts: dict[str, int] | None = None, *, base: Any = None,
                grades: bool = False, lang: str = "zh", words: dict[str, str] | None = None) -> str:
     """Units (counties, prefectures or provinces) coloured by quintile of ``values`` — by the ten
     grades of D with ``grades`` — with a hover title per unit ("name code: value", plus

@@ -39,6 +39,13 @@ def _staging_root() -> Path:
 
 
 def platform(request: Request) -> Platform:
+    """The platform of the app serving ``request``."""
+    return request.app.state.platform
+
+
+async def get_platform(request: Request) -> Platform:
+    """:func:`platform` as a route dependency (``Depends(get_platform)``); a coroutine, so that
+    FastAPI resolves it on the event loop instead of sending it to the threadpool."""
     return request.app.state.platform
 
 

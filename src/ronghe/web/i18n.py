@@ -1,190 +1,17 @@
-"""UI strings of the web pages in Chinese (default) and English; the language comes from a ``lang``
-query parameter (remembered in a cookie)."""
+"""The language of a web request and the templates' translator; the words themselves are in
+:mod:`ronghe.words.web`. The language comes from a ``lang`` query parameter (remembered in a
+cookie), Chinese by default."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import Request
 
-LANGS = ("zh", "en")
+from ronghe.words import LANGS, lang_index
+from ronghe.words.web import STRINGS
 
-STRINGS: dict[str, tuple[str, str]] = {
-    "app": ("城乡融合数字治理平台", "Urban–rural integration governance platform"),
-    "login": ("登录", "Sign in"),
-    "logout": ("退出", "Sign out"),
-    "username": ("用户名", "User name"),
-    "password": ("密码", "Password"),
-    "bad_login": ("用户名或密码错误", "Wrong user name or password"),
-    "too_many": ("登录失败次数过多，请 5 分钟后再试", "Too many failed sign-ins; try again in 5 minutes"),
-    "overview": ("总览", "Overview"),
-    "data": ("数据", "Data"),
-    "admin": ("管理", "Admin"),
-    "report": ("报告", "Report"),
-    "year": ("年份", "Year"),
-    "metric": ("指标", "Measure"),
-    "show": ("显示", "Show"),
-    "ranking": ("排名", "Ranking"),
-    "rank": ("名次", "Rank"),
-    "rank_index": ("综合指数名次", "Rank by index"),
-    "peer_indicator": ("同类地区改善的指标：", "Peers improved on: "),
-    "region": ("地区", "Region"),
-    "value": ("数值", "Value"),
-    "distribution": ("分布", "Distribution"),
-    "level": ("层级", "Level"),
-    "level_county": ("县级", "Counties"),
-    "level_prefecture": ("地市级", "Prefectures"),
-    "level_province": ("省级", "Provinces"),
-    "level_mean": ("地市级、省级数值为其所辖县（市、区）数值的简单算术平均（不加权），"
-                   "只计入您有权查看且有数值的县；n 为参与平均的县数。",
-                   "Prefecture and province values are unweighted means over their counties "
-                   "that you may see and that have a value; n is the number of counties averaged."),
-    "n_counties": ("县数 n", "Counties n"),
-    "results": ("评价结果", "Results"),
-    "raw_values": ("原始指标", "Indicator values"),
-    "topsis": ("TOPSIS 贴近度", "TOPSIS closeness"),
-    "coupling_c": ("耦合度 C", "Coupling C"),
-    "coordination_t": ("综合协调指数 T", "Coordination index T"),
-    "lower_better": ("该指标越低越好，按从低到高排列。", "Lower is better: ranked from low to high."),
-    "target_better": ("该指标越接近目标值越好，按与目标值的距离排列；目标值：",
-                      "Closer to the target is better: ranked by distance from the target value of "),
-    "no_units": ("您可查看的地区在该年份没有数据。", "No data for the regions you may see in this year."),
-    "no_map": ("未安装地图组件（maps 扩展）或无边界数据，地图未显示。",
-               "Map not shown: the maps extra or boundary data is not installed."),
-    "no_data": ("数据库中还没有数据，请先导入。", "The database holds no data yet; import a file first."),
-    "index": ("综合指数", "Integration index"),
-    "ccd": ("耦合协调度 D", "Coupling coordination D"),
-    "grade": ("协调等级", "Coordination grade"),
-    "obstacles": ("主要障碍因子", "Leading obstacles"),
-    "paths": ("推荐路径", "Recommended paths"),
-    "peers": ("可借鉴地区", "Peer exemplars"),
-    "degree": ("障碍度", "Obstacle degree"),
-    "over_time": ("历年变化", "Over time"),
-    "scenario": ("情景模拟", "Scenario"),
-    "levers": ("调整下列指标（相对变化 %）", "Move these indicators (relative change, %)"),
-    "new_index": ("情景综合指数", "Scenario index"),
-    "baseline": ("基准", "Baseline"),
-    "upload": ("上传数据文件", "Upload a data file"),
-    "upload_hint": ("CSV、XLSX 或 Parquet，最大 20 MB", "CSV, XLSX or Parquet, at most 20 MB"),
-    "source": ("来源说明", "Source note"),
-    "check": ("校验", "Validate"),
-    "validation": ("校验报告", "Validation report"),
-    "confirm": ("确认导入", "Confirm import"),
-    "imported": ("已导入", "Imported"),
-    "unchanged": ("该文件已导入过，未重复导入", "This file was imported before; nothing changed"),
-    "batches": ("导入批次", "Import batches"),
-    "file": ("文件", "File"),
-    "time": ("时间", "Time"),
-    "user": ("用户", "User"),
-    "values": ("数值个数", "Values"),
-    "issues": ("问题", "Issues"),
-    "no_issues": ("未发现问题", "No issues found"),
-    "users": ("用户", "Users"),
-    "role": ("角色", "Role"),
-    "regions": ("负责地区", "Assigned regions"),
-    "regions_hint": ("地区代码，逗号分隔", "Region codes, comma separated"),
-    "create_user": ("新建用户", "Create user"),
-    "save": ("保存", "Save"),
-    "token": ("API 令牌", "API token"),
-    "new_token": ("生成令牌", "Create token"),
-    "token_once": ("请立即复制，此令牌只显示一次：", "Copy it now; the token is shown only once:"),
-    "audit": ("审计日志", "Audit log"),
-    "action": ("操作", "Action"),
-    "user_active": ("已启用", "Active"),
-    "user_inactive": ("已停用", "Deactivated"),
-    "open_sessions": ("在线会话", "Open sessions"),
-    "deactivate": ("停用", "Deactivate"),
-    "reactivate": ("重新启用", "Reactivate"),
-    "new_password": ("新密码（至少 8 位）", "New password (8+ characters)"),
-    "reset_password": ("重置密码", "Reset password"),
-    "own_deactivate": ("不能停用自己的账号", "You cannot deactivate your own account"),
-    "own_role": ("不能修改自己的角色", "You cannot change your own role"),
-    "api_tokens": ("API 令牌", "API tokens"),
-    "token_name": ("名称", "Name"),
-    "token_owner": ("所属用户", "Owner"),
-    "created_at": ("创建时间", "Created"),
-    "token_valid": ("有效", "Valid"),
-    "token_revoked": ("已吊销", "Revoked"),
-    "revoke": ("吊销", "Revoke"),
-    "no_tokens": ("暂无令牌", "No tokens"),
-    "tokens_note": ("在此为自己生成令牌，用于 /api/v1（请求头 Authorization: Bearer 令牌）；"
-                    "令牌与您的账号权限相同，仅在生成时显示一次，吊销后立即失效。",
-                    "Create your own tokens here for /api/v1 (header Authorization: Bearer "
-                    "TOKEN); a token has your account's rights, is shown only once and stops "
-                    "working at once when revoked."),
-    "forbidden": ("无权访问", "Not allowed"),
-    "not_found": ("未找到", "Not found"),
-    "error": ("错误", "Error"),
-    "download_report": ("下载 HTML 报告", "Download the HTML report"),
-    "profile": ("地区画像", "Region profile"),
-    "type": ("类型", "Type"),
-    "demo": ("演示模式：合成数据，仅供体验", "Demo mode: synthetic data, for trying the platform only"),
-    "correct": ("修正数据", "Correct a value"),
-    "variable": ("变量", "Variable"),
-    "current_value": ("当前值", "Current value"),
-    "provenance": ("来源", "Provenance"),
-    "batch": ("批次", "Batch"),
-    "no_value": ("该年份尚无此数据", "No value stored for this year"),
-    "earlier_values": ("历史值", "Earlier values"),
-    "new_value": ("新数值", "New value"),
-    "reason": ("修正理由", "Reason"),
-    "reason_hint": ("必填，如：据 2024 年统计年鉴表 3-1 更正",
-                    "Required, e.g. corrected from the 2024 yearbook, table 3-1"),
-    "save_correction": ("保存修正", "Save correction"),
-    "correct_saved": ("修正已保存，结果已更新", "Correction saved; results updated"),
-    "correct_unchanged": ("该数值已是当前值，未作修改", "This value was already stored; nothing changed"),
-    "time_utc": ("时间（UTC）", "Time (UTC)"),
-    # evaluation settings on the admin page: field labels "set:<path>", options "<path>=<value>"
-    "eval_settings": ("评价设置", "Evaluation settings"),
-    "settings_note": ("保存后立即按新设置重新评价全部数据，各页面与 API 随之更新；"
-                      "无法评价当前数据的设置不会保存。",
-                      "Saving re-evaluates all data under the new settings at once; pages and the "
-                      "API follow. Settings that cannot evaluate the data are not saved."),
-    "settings_problem": ("已保存的设置无法用于当前数据，暂按默认设置计算：",
-                         "The stored settings cannot be applied to the data; the defaults are "
-                         "used meanwhile:"),
-    "settings_hash": ("设置哈希", "Settings hash"),
-    "settings_file": ("当前设置文件（YAML）", "Current settings file (YAML)"),
-    "settings_defaults": ("从未修改，使用默认设置", "Never changed: the defaults are in force"),
-    "settings_history": ("修改历史", "History of changes"),
-    "changed_by": ("修改人", "Changed by"),
-    "set:framework": ("指标体系", "Indicator framework"),
-    "set:weighting.indicators": ("指标赋权方法", "Indicator weighting"),
-    "set:weighting.dimensions": ("维度权重", "Dimension weights"),
-    "set:normalization.method": ("标准化方法", "Normalisation method"),
-    "set:normalization.scope": ("标准化范围", "Normalisation scope"),
-    "set:treatment.imputation": ("缺失值填补", "Missing values"),
-    "set:treatment.outliers": ("异常值处理", "Outliers"),
-    "set:aggregation": ("综合指数合成方式", "Composite aggregation"),
-    "set:coupling.formula": ("耦合度公式", "Coupling formula"),
-    "weighting.indicators=framework": ("按指标体系规定", "As the framework specifies"),
-    "weighting.indicators=entropy": ("熵权法", "Entropy method"),
-    "weighting.indicators=critic": ("CRITIC 法", "CRITIC method"),
-    "weighting.indicators=cv": ("变异系数法", "Coefficient of variation"),
-    "weighting.indicators=equal": ("等权", "Equal weights"),
-    "weighting.indicators=combined": ("组合赋权（默认熵权法 × CRITIC）",
-                                      "Combined (entropy × CRITIC by default)"),
-    "weighting.dimensions=framework": ("按指标体系规定", "As the framework specifies"),
-    "weighting.dimensions=sum": ("所含指标权重之和", "Sum of its indicators' weights"),
-    "weighting.dimensions=equal": ("各维度等权", "Equal for every dimension"),
-    "normalization.method=minmax": ("极差标准化（最小–最大）", "Min–max"),
-    "normalization.method=rank": ("排序百分位", "Percentile rank"),
-    "normalization.scope=global": ("各年份统一标准化（可跨年比较）",
-                                   "All years together (comparable over time)"),
-    "normalization.scope=year": ("逐年分别标准化", "Each year on its own"),
-    "treatment.imputation=linear": ("按年份线性插值，再取上级地区均值",
-                                    "Linear over years, then the parent region's mean"),
-    "treatment.imputation=parent_mean": ("取上级地区同年均值", "Parent region's mean of the year"),
-    "treatment.imputation=none": ("不填补（有缺失即无法评价）",
-                                  "None (a missing value stops the evaluation)"),
-    "treatment.outliers=coinr": ("按偏度与峰度缩尾（COINr 规则）",
-                                 "Winsorise by skewness and kurtosis (COINr rule)"),
-    "treatment.outliers=none": ("不处理", "None"),
-    "aggregation=arithmetic": ("加权算术平均", "Weighted arithmetic mean"),
-    "aggregation=geometric": ("加权几何平均", "Weighted geometric mean"),
-    "aggregation=topsis": ("TOPSIS 贴近度", "TOPSIS closeness"),
-    "coupling.formula=classic": ("传统耦合度模型", "Classic coupling model"),
-    "coupling.formula=corrected": ("修正耦合度模型（王淑佳等，2021）",
-                                   "Corrected model (Wang Shujia et al., 2021)"),
-}
+__all__ = ["LANGS", "STRINGS", "lang_of", "translator"]
 
 
 def lang_of(request: Request) -> str:
@@ -193,7 +20,8 @@ def lang_of(request: Request) -> str:
     return lang if lang in LANGS else "zh"
 
 
-def translator(lang: str):  # type: ignore[no-untyped-def]
-    """A function key -> text in ``lang`` (the key itself when unknown)."""
-    i = LANGS.index(lang)
+def translator(lang: str) -> Callable[[str], str]:
+    """A function key -> text in ``lang`` (the key itself when unknown); InputError for a
+    language other than zh or en."""
+    i = lang_index(lang)
     return lambda key: STRINGS[key][i] if key in STRINGS else key

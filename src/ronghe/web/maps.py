@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,12 +67,12 @@ def _albers_km(xy: np.ndarray) -> np.ndarray:
     return np.column_stack([np.asarray(x) / 1000.0, -np.asarray(y) / 1000.0])
 
 
-def _rings(geom) -> list[np.ndarray]:  # type: ignore[no-untyped-def]
+def _rings(geom: Any) -> list[np.ndarray]:
     polys = getattr(geom, "geoms", [geom])
     return [np.asarray(p.exterior.coords)[:, :2] for p in polys if not p.is_empty]
 
 
-def _shape(geom) -> Shape | None:  # type: ignore[no-untyped-def]
+def _shape(geom: Any) -> Shape | None:
     rings = _rings(geom)
     if not rings:
         return None
@@ -110,7 +111,7 @@ class Shapes:
             return self._base[0]
 
 
-def _bounds_km(bounds) -> tuple[float, float, float, float]:  # type: ignore[no-untyped-def]
+def _bounds_km(bounds: Any) -> tuple[float, float, float, float]:
     x0, y0, x1, y1 = (float(v) / 1000.0 for v in bounds)
     return (x0, -y1, x1, -y0)
 
@@ -193,9 +194,10 @@ def units(regions: pd.DataFrame, counties: Sequence[str], provinces: Sequence[st
     for county, province in zip(counties, provinces, strict=True):
         code, unit = str(county), None
         for _ in range(len(LEVELS)):  # a county is at most two steps below its province
-            code = parent.get(code)
-            if code is None or kind.get(code) == "province":
+            up = parent.get(code)
+            if up is None or kind.get(up) == "province":
                 break
+            code = up
             if kind.get(code) == "prefecture":
                 unit = code
                 break

@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -32,7 +29,7 @@ import sqlalchemy as sa
 from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from ronghe.store import schema as t
+from ronghe.store import platform as db
 
 COOKIE = "ronghe_session"
 SESSION_AGE = 12 * 3600  # seconds a session stays valid
@@ -88,7 +85,9 @@ class Sessions:
 
 def csrf_ok(session: Session | None, token: str | None) -> bool:
     """Whether ``token`` matches the session's CSRF token (constant-time compare)."""
-    return bool(session and token) and hmac.compare_digest(session.csrf, str(token))
+    if session is None or not token:
+        return False
+    return hmac.compare_digest(session.csrf, str(token))
 
 
 class LoginLimiter:
@@ -98,8 +97,8 @@ class LoginLimiter:
 
     Failures are rows of the store's ``login_failures`` table (shared by all workers). An attempt
     is counted *before* its password is checked (:meth:`attempt` checks both limits and records
-    the attempt in one step, serialised per client address: a PostgreSQL transaction-level
-    advisory lock, and on DuckDB, whose file only one process opens, a lock of this process), so
+    the attempt in one step, serialised per client address by
+    :func:`ronghe.store.platform.count_login`), so
     that parallel wrong passwords cannot all pass the check before any of them is counted; a
     successful login then deletes the pair's rows (:meth:`succeeded`). Each attempt also deletes
     the rows older than the window. The address limit bounds what a flood of made-up user names
@@ -113,55 +112,23 @@ class LoginLimiter:
     def _since(self) -> datetime:
         return utcnow() - timedelta(seconds=self.window)
 
-    def _counts(self, conn: sa.Connection, username: str, ip: str) -> tuple[int, int]:
-        """Failures in the window of (user name, address) and of the address."""
-        f = t.login_failures.c
-        pair, address = conn.execute(sa.select(
-            sa.func.count().filter(f.username == username), sa.func.count()).where(
-            f.ip == ip, f.failed_at > self._since())).one()
-        return int(pair or 0), int(address or 0)
-
     def _over(self, counts: tuple[int, int]) -> bool:
         return counts[0] >= self.limit or counts[1] >= self.address_limit
 
     def blocked(self, username: str, ip: str) -> bool:
         """Whether a login of ``username`` from ``ip`` would be refused now."""
-        with self.engine.connect() as conn:
-            return self._over(self._counts(conn, username, ip[:64]))
+        return self._over(db.login_failures(self.engine, username, ip[:64], self._since()))
 
     def attempt(self, username: str, ip: str) -> bool:
         """Count a login attempt as a failure unless a limit is reached; False (nothing counted)
         when the attempt must be refused."""
-        ip = ip[:64]
-        with self._serialised(ip) as conn:
-            conn.execute(t.login_failures.delete().where(
-                t.login_failures.c.failed_at <= self._since()))
-            if self._over(self._counts(conn, username, ip)):
-                return False
-            conn.execute(t.login_failures.insert().values(username=username, ip=ip,
-                                                          failed_at=utcnow()))
-            return True
+        return db.count_login(self.engine, username, ip[:64], utcnow(), self._since(),
+                              self._over)
 
     def succeeded(self, username: str, ip: str) -> None:
-        f = t.login_failures.c
-        with self._serialised(ip[:64]) as conn:
-            conn.execute(t.login_failures.delete().where(f.username == username,
-                                                         f.ip == ip[:64]))
-
-    @contextmanager
-    def _serialised(self, ip: str) -> Iterator[sa.Connection]:
-        """A write transaction that no other limiter transaction for ``ip`` overlaps."""
-        if self.engine.dialect.name == "postgresql":
-            with self.engine.begin() as conn:
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-                             {"key": f"ronghe-login:{ip}"})
-                yield conn
-            return
-        with _LOCAL_LOCK, self.engine.begin() as conn:
-            yield conn
+        db.clear_logins(self.engine, username, ip[:64])
 
 
-_LOCAL_LOCK = threading.Lock()
 
 
 def client_ip(request: Request) -> str:
