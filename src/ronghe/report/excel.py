@@ -10,7 +10,7 @@
   explanation); a name column beside every code (region, province, indicator, dimension, obstacle
   category, the leading obstacle factors), from ``names`` or from the workbook's own tables;
 - obstacle columns in the order O1, O2, O3, O4, then other/untagged;
-- the header row frozen, with the leading key columns (code and name), an autofilter on every table,
+- the header row frozen, with the key columns (code and name) when they lead, an autofilter on every table,
   column widths fitted to the content (a CJK character counts two), number formats that round for
   display only (the cells keep every digit): integers ``0``, shares ``0.0%``, values of 1,000 or
   more ``#,##0.00``, others four decimals.
@@ -49,7 +49,7 @@ _TOP = re.compile(r"^top(\d+)$")
 _TOP_DEGREE = re.compile(r"^top(\d+)_degree$")
 _CATEGORY = re.compile(r"^(.*?)(O\d+|other|untagged)$")
 _CLAUSE = re.compile(r"（|\(|，|；|：|; |: | = |=")
-#: Columns kept in view with the header when they lead a sheet.
+#: Columns kept in view with the header (with those before them) when among a sheet's first three.
 KEYS = ("region", "name_zh", "indicator", "indicator_name")
 SHARE = re.compile(r"^(share|share_.*|.*_share|untagged)$")
 
@@ -237,14 +237,13 @@ def _blocks() -> list[Mapping[str | tuple[str, str], tuple[str, str]]]:
 def _describe(sheet: str, col: str, given: dict[tuple[str, str], tuple[str, str]],
               cols: list[str], names: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
     """zh and en explanation of a column written by this module or missing from ``given``."""
+    if col == "name_zh" and "region" not in cols and "indicator" in cols:
+        return column_words.WORKBOOK_COLUMNS["indicator_name"]
     text = given.get((sheet, col), ("", ""))
     if text[0]:
         return text
-    if col == "name_zh":
-        if "region" in cols:
-            return ("地区名称", "Region name")
-        if "indicator" in cols:
-            return ("指标名称", "Indicator name")
+    if col == "name_zh" and "region" in cols:
+        return ("地区名称", "Region name")
     top = _TOP.match(col[:-5]) if col.endswith("_name") else None
     if top:
         return (f"第 {top.group(1)} 位障碍因子的指标名称",
@@ -327,9 +326,7 @@ def write_workbook(
             formats.append(fmt)
             widths.append(width(df[col], head, fmt))
             rows.append((name, col, zh, en, head))
-        keys = 0
-        while keys < min(len(cols), 2) and cols[keys] in KEYS:
-            keys += 1
+        keys = max((j + 1 for j, c in enumerate(cols[:3]) if c in KEYS), default=0)
         body.append(Sheet(name, df, heads, formats, widths, freeze=(1, keys),
                           autofilter=bool(cols)))
     about_frame = _about(list(notes or []), title or w.TITLES["result"],

@@ -145,7 +145,7 @@ ABOUT: dict[str, str] = {
 }
 
 #: Column sheet headers (zh en), in the order of its columns.
-COLUMN_SHEET: tuple[str, ...] = ("工作表 sheet", "列代码 column", "中文说明", "English",
+COLUMN_SHEET: tuple[str, ...] = ("工作表 sheet", "列代码 column", "中文说明", "英文说明 English",
                                  "表头 header")
 
 #: Titles of the workbooks (zh / en).
