@@ -48,6 +48,28 @@ WORKBOOK_COLUMNS: dict[str | tuple[str, str], tuple[str, str]] = {
     "category_name": ("障碍类别名称", "Obstacle category name"),
     "path_name": ("路径名称", "Path name"),
     "metric_name": ("度量名称", "Metric name"),
+    # the validation report of an import (sheets report and totals)
+    ("report", "file"): ("文件名", "File"),
+    ("report", "sheet"): ("工作表", "Sheet"),
+    ("report", "row"): ("行号（与电子表格显示一致，从 1 起）", "Row (1-based, as the spreadsheet shows)"),
+    ("report", "column"): ("列字母", "Column letter"),
+    ("report", "header"): ("该列的表头", "Heading of the column"),
+    ("report", "raw"): ("单元格原值", "Raw cell text"),
+    ("report", "reason"): ("原因（中文 / 英文）", "Reason (zh / en)"),
+    ("report", "severity"): ("类别：错误（未入库）、警告（已入库，请核查）、缺失",
+                             "Severity: error (not stored), warning (stored, check), missing"),
+    ("totals", "variable"): ("变量", "Variable"),
+    ("totals", "unit"): ("单位", "Unit"),
+    ("totals", "province"): ("省份代码", "Province code"),
+    ("totals", "province_name"): ("省份名称", "Province name"),
+    ("totals", "province_row"): ("表中省份行的数值", "Value of the province row"),
+    ("totals", "county_sum"): ("县级单位合计", "Sum over the county-level units"),
+    ("totals", "n_units"): ("县级单位数", "Number of county-level units"),
+    ("totals", "difference"): ("差额（省份行 − 县级合计）", "Difference (province row - county sum)"),
+    ("totals", "codeless_sum"): ("无代码单位（开发区等）合计", "Sum over code-less units (zones)"),
+    ("totals", "codeless_units"): ("无代码单位", "Code-less units"),
+    ("totals", "remainder"): ("未解释的差额", "Difference left unexplained"),
+    ("totals", "county_equivalents"): ("县级同等单位", "County-equivalent units"),
 }
 
 # ------------------------------------------------------------------------------------ planning

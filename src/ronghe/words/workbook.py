@@ -5,7 +5,7 @@
   first clause of its explanation);
 - :data:`SHEETS` / :data:`SHEET_PREFIXES`: what each sheet holds, listed on the About sheet;
 - :data:`ABOUT`: the keys of the About sheet; :data:`TITLES`: the title of each kind of workbook;
-- :data:`REPORT_HEADERS`, :data:`SEVERITIES`: the validation report of an import.
+- :data:`SEVERITIES`, :data:`REASONS`: the validation report of an import.
 """
 
 from __future__ import annotations
@@ -164,18 +164,6 @@ CITE = ("ronghe {version}（城乡融合测度、诊断与规划开源软件）�
         "{hash}, written {date}")
 
 # ------------------------------------------------------------------ import validation report
-#: Headers of the validation report, by column.
-REPORT_HEADERS: dict[str, str] = {
-    "file": "文件 file",
-    "sheet": "工作表 sheet",
-    "row": "行 row",
-    "column": "列 column",
-    "header": "表头 header",
-    "raw": "原值 raw",
-    "reason": "原因 reason",
-    "severity": "类别 severity",
-}
-
 #: Severity of an issue (zh, en).
 SEVERITIES: dict[str, tuple[str, str]] = {
     "error": ("错误（未入库）", "error (not stored)"),
@@ -183,9 +171,22 @@ SEVERITIES: dict[str, tuple[str, str]] = {
     "missing": ("缺失（无数据标记或空白）", "missing (no-data mark or blank)"),
 }
 
-#: Words of a report line: where an issue is.
-WHERE: dict[str, str] = {
-    "sheet": "工作表 sheet",
-    "row": "第 {row} 行 row {row}",
-    "column": "列 column",
-}
+#: Reasons of the readers (English, as :mod:`ronghe.ingest` records them) -> Chinese: a regular
+#: expression matched against the whole reason, and the zh text with its groups ``{0}``, ``{1}``.
+#: A reason that already carries its Chinese after `` / `` is shown zh first as it is.
+REASONS: tuple[tuple[str, str], ...] = (
+    (r"no data mark", "无数据标记（空白或“…”“—”等）"),
+    (r"not a number", "不是数值"),
+    (r"not a finite number", "不是有限数值"),
+    (r"implausibly large number \(\|x\| >= 1e15\)", "数值大得不合理（|x| ≥ 1e15）"),
+    (r"a true/false cell is not a number", "逻辑值（是/否）不是数值"),
+    (r"a (\w+) cell is not a number", "{0} 类型的单元格不是数值"),
+    (r"formula without a stored result", "公式没有保存计算结果"),
+    (r"spreadsheet error value", "单元格为错误值（如 #DIV/0!）"),
+    (r"malformed thousands separators", "千分位分隔符有误"),
+    (r"row has values but no region code or name; row skipped", "该行有数值但无地区代码或名称，已跳过"),
+    (r"(\S+) outside the valid range \[(.*)\]", "{0} 超出有效范围 [{1}]"),
+    (r"(\S+) must be positive", "{0} 须为正数"),
+    (r"unit (.*) in the cell does not fit the unit '(.*)'", "单元格中的单位 {0} 与指标单位 {1} 不符"),
+    (r"footnote mark '(.*)' removed", "已去掉脚注标记 '{0}'"),
+)
