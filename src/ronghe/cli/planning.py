@@ -8,6 +8,7 @@ workbook with its About and column sheets, written by :mod:`ronghe.planning.work
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -45,9 +46,9 @@ def _said(written: Path) -> None:
     out.print(f"已写入 written: {written}")
 
 
-def _run(fn):  # type: ignore[no-untyped-def]
+def _run(fn: Callable[[], None]) -> None:
     try:
-        return fn()
+        fn()
     except RongheError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         raise typer.Exit(1) from None

@@ -8,7 +8,8 @@
   en explanation and the header shown (codes stay there for researchers);
 - Chinese headers (:data:`ronghe.words.workbook.HEADERS`, else the first clause of the column's
   explanation); a name column beside every code (region, province, indicator, dimension, obstacle
-  category, the leading obstacle factors), from ``names`` or from the workbook's own tables;
+  category, the leading obstacle factors), from ``names`` or from the workbook's own tables; units
+  in Chinese (:func:`ronghe.words.unit_label`: 10^4 persons -> 万人);
 - obstacle columns in the order O1, O2, O3, O4, then other/untagged;
 - the header row frozen, with the key columns (code and name) when they lead, an autofilter on every table,
   column widths fitted to the content (a CJK character counts two), number formats that round for
@@ -29,6 +30,7 @@ import pandas as pd
 
 from ronghe.report.xlsx import FORMULA_START, MAX_SHEET_NAME, Sheet, write_xlsx
 from ronghe.words import columns as column_words
+from ronghe.words import unit_label
 from ronghe.words import workbook as w
 
 __all__ = ["ABOUT_SHEET", "COLUMN_SHEET", "FORMULA_START", "Names", "names_of", "write_workbook"]
@@ -115,7 +117,8 @@ def _category_key(col: str) -> tuple[int, str]:
 
 def arrange(df: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     """``df`` for reading: obstacle-category columns in the order O1..O4, other/untagged (each run
-    of columns with one prefix), and a name column after each code column that has none."""
+    of columns with one prefix), units in Chinese, and a name column after each code column that
+    has none."""
     cols = [str(c) for c in df.columns]
     groups: dict[str, list[int]] = {}
     for j, c in enumerate(cols):
@@ -130,6 +133,8 @@ def arrange(df: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.Data
     out = df.copy(deep=False)
     out.columns = cols
     out = out[order]
+    if "unit" in cols and out["unit"].dtype == object:  # units in Chinese (万人, 万元, 公顷)
+        out["unit"] = [unit_label(u) if isinstance(u, str) else u for u in out["unit"]]
     has_region = "region" in cols
     inserted = 0
     for j, c in enumerate(order):
@@ -161,18 +166,18 @@ def header(col: str, explanation: str, names: Mapping[str, Mapping[str, str]],
         return w.HEADERS[col]
     top = _TOP.match(col) or _TOP_DEGREE.match(col)
     if top:
-        code, name, degree = w.TOP_HEADERS
+        code, _, degree = w.TOP_HEADERS
         text = degree if col.endswith("_degree") else code
         return text.format(k=top.group(1))
     if col.startswith("top") and col.endswith("_name") and _TOP.match(col[:-5]):
         return w.TOP_HEADERS[1].format(k=col[3:-5])
-    for prefix, text in w.PREFIX_HEADERS:
+    for prefix, template in w.PREFIX_HEADERS:
         if col.startswith(prefix):
             code = col[len(prefix):]
             kind = "dimension" if prefix in ("U_", "obs_dim_") else "category"
             name = names.get(kind, {}).get(code)
-            return text.format(name=f"{code} {name}" if name and kind == "category" else
-                               name or code)
+            return template.format(name=f"{code} {name}" if name and kind == "category" else
+                                   name or code)
     if explanation:
         first = _CLAUSE.split(explanation, maxsplit=1)[0].strip()
         if first:
