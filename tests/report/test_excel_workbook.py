@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ronghe.report.excel import write_workbook
+from ronghe.report.excel import read_sheet, write_workbook
 from ronghe.report.tables import write_table
 
 
@@ -127,3 +127,12 @@ def test_data_export_keeps_codes(tmp_path):
     with zipfile.ZipFile(path) as zf:  # the parts every spreadsheet expects
         assert {"[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml",
                 "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"} <= set(zf.namelist())
+
+
+def test_a_program_reads_the_codes_back(result, tmp_path):
+    path = result.to_excel(tmp_path / "r.xlsx")
+    index = read_sheet(path, "index")
+    assert list(index.columns[:2]) == ["region", "name_zh"]
+    assert index["index"].to_numpy() == pytest.approx(result.index["index"].to_numpy(), abs=0)
+    obstacles = read_sheet(path, "obstacles")
+    assert next(c for c in obstacles.columns if c.startswith("obs_cat_")) == "obs_cat_O1"

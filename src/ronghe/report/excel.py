@@ -33,7 +33,8 @@ from ronghe.words import columns as column_words
 from ronghe.words import unit_label
 from ronghe.words import workbook as w
 
-__all__ = ["ABOUT_SHEET", "COLUMN_SHEET", "FORMULA_START", "Names", "names_of", "write_workbook"]
+__all__ = ["ABOUT_SHEET", "COLUMN_SHEET", "FORMULA_START", "Names", "names_of", "read_sheet",
+           "write_workbook"]
 
 ABOUT_SHEET = "说明 About"
 COLUMN_SHEET = "列说明 Columns"
@@ -355,3 +356,15 @@ def write_workbook(
     columns = Sheet(COLUMN_SHEET, col_sheet, list(col_sheet.columns), [None] * 5,
                     [22.0, 24.0, 56.0, 56.0, 20.0], freeze=(1, 2), wrap={2, 3})
     return write_xlsx(path, [about, columns, *body], title=title or w.TITLES["result"])
+
+
+def read_sheet(path: str | Path, sheet: str) -> pd.DataFrame:
+    """A sheet of a workbook written by :func:`write_workbook`, with its column codes as the
+    column names (``index``, ``U_P1``, ``obs_cat_O1`` ...) instead of the Chinese headers: what a
+    program reads back. The codes come from the column sheet."""
+    book = Path(path)
+    columns = pd.read_excel(book, sheet_name=COLUMN_SHEET, dtype=str, engine="calamine")
+    mine = columns[columns.iloc[:, 0] == sheet]
+    code = dict(zip(mine.iloc[:, 4], mine.iloc[:, 1], strict=True))
+    frame = pd.read_excel(book, sheet_name=sheet, engine="calamine")
+    return frame.rename(columns=code)

@@ -33,6 +33,7 @@ from ronghe.errors import InputError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_SHEET_NAME = 31
+MAX_TEXT = 32_767  #: characters Excel keeps in a cell; a longer text is cut there, not "repaired"
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -90,7 +91,7 @@ class _Strings:
     def xml(self) -> str:
         items = []
         for text in self.index:
-            clean = escape(_ILLEGAL.sub("", text))
+            clean = escape(_ILLEGAL.sub("", text)[:MAX_TEXT])
             space = ' xml:space="preserve"' if clean != clean.strip() or "\n" in clean else ""
             items.append(f"<si><t{space}>{clean}</t></si>")
         return (f'{_HEAD}<sst xmlns="{_MAIN}" count="{self.count}" '
