@@ -63,6 +63,12 @@ def test_obstacle_columns_in_order_and_names_beside_codes(book, result):
     assert ws.cell(2, name).value == indicator_names[ws.cell(2, top1).value]
     treatment = _header(book["treatment"])
     assert treatment[:2] == ["地区代码", "地区名称"] and "指标名称" in treatment
+    actions = {r[treatment.index("处理方式")]
+               for r in book["treatment"].iter_rows(min_row=2, values_only=True)}
+    assert actions and all(not a.isascii() for a in actions)  # 插补：线性插值, not imputed: linear
+    units = {r[5] for r in book["weights"].iter_rows(min_row=2, values_only=True)}
+    assert "个百分点" in units and "pp" not in units  # units in Chinese
+    assert _header(book["weights"])[5] == "单位"
 
 
 def test_frozen_panes_filters_widths_and_formats(book):

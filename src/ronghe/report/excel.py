@@ -118,8 +118,8 @@ def _category_key(col: str) -> tuple[int, str]:
 
 def arrange(df: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
     """``df`` for reading: obstacle-category columns in the order O1..O4, other/untagged (each run
-    of columns with one prefix), units in Chinese, and a name column after each code column that
-    has none."""
+    of columns with one prefix), units and treatments in Chinese, and a name column after each
+    code column that has none."""
     cols = [str(c) for c in df.columns]
     groups: dict[str, list[int]] = {}
     for j, c in enumerate(cols):
@@ -134,8 +134,10 @@ def arrange(df: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.Data
     out = df.copy(deep=False)
     out.columns = cols
     out = out[order]
-    if "unit" in cols and out["unit"].dtype == object:  # units in Chinese (万人, 万元, 公顷)
+    if "unit" in cols and out["unit"].dtype.kind not in "biufcmM":  # 万人, 万元, 公顷 ...
         out["unit"] = [unit_label(u) if isinstance(u, str) else u for u in out["unit"]]
+    if "action" in cols and out["action"].dtype.kind not in "biufcmM":  # 插补, 缩尾 ...
+        out["action"] = out["action"].map(lambda a: w.TREATMENTS.get(a, a))
     has_region = "region" in cols
     inserted = 0
     for j, c in enumerate(order):

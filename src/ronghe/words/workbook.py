@@ -84,6 +84,17 @@ PREFIX_HEADERS: tuple[tuple[str, str], ...] = (
 #: Headers of the leading obstacle factors (``top1``, its name and its degree).
 TOP_HEADERS: tuple[str, str, str] = ("第{k}障碍因子代码", "第{k}障碍因子", "第{k}障碍度")
 
+#: Treatments of a cell (the ``action`` column of the treatment log) in Chinese.
+TREATMENTS: dict[str, str] = {
+    "undefined": "无定义（无法计算）",
+    "winsorised": "缩尾",
+    "log": "对数变换",
+    "imputed: linear": "插补：线性插值",
+    "imputed: carry": "插补：沿用最近年份",
+    "imputed: parent_mean": "插补：上级同年均值",
+    "imputed: year_mean": "插补：全样本同年均值",
+}
+
 #: Names of obstacle categories not in the knowledge base.
 CATEGORY_NAMES: dict[str, str] = {"other": "未标注类别", "untagged": "未标注类别"}
 
