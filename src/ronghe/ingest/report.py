@@ -140,6 +140,8 @@ class ValidationReport:
                 self.totals.to_csv(p.with_name(f"{p.stem}-totals.csv"), index=False,
                                    encoding="utf-8-sig")
         elif suffix == ".xlsx":
+            # the report file is an output and takes the workbooks' layout: imported when written,
+            # as Result.to_excel does, so that reading files does not load the front end
             from ronghe import labels
             from ronghe.report.excel import write_workbook
 
