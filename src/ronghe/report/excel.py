@@ -175,8 +175,8 @@ def header(col: str, explanation: str, names: Mapping[str, Mapping[str, str]],
     if col.startswith("top") and col.endswith("_name") and _TOP.match(col[:-5]):
         return w.TOP_HEADERS[1].format(k=col[3:-5])
     for prefix, template in w.PREFIX_HEADERS:
-        if col.startswith(prefix):
-            code = col[len(prefix):]
+        code = col[len(prefix):]
+        if col.startswith(prefix) and (prefix != "share_" or _CATEGORY.fullmatch(code)):
             kind = "dimension" if prefix in ("U_", "obs_dim_") else "category"
             name = names.get(kind, {}).get(code)
             return template.format(name=f"{code} {name}" if name and kind == "category" else
@@ -261,11 +261,10 @@ def _describe(sheet: str, col: str, given: dict[tuple[str, str], tuple[str, str]
         label = column_words.WORKBOOK_COLUMNS.get(f"{kind}_name")
         if label:
             return label
-    for block in _blocks():
-        for key in ((sheet, col), col):
-            if key in block:
-                return block[key]
-    return text
+    for block in _blocks():  # a sheet's own label in any area's block
+        if (sheet, col) in block:
+            return block[(sheet, col)]
+    return column_words.WORKBOOK_COLUMNS.get(col, text)
 
 
 def _about(notes: list[tuple[str, str]], title: str, sheets: list[str]) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """The report workbook: every table of the Result plus the report's own tables (rankings, trends,
 grade shares, obstacle categories, disparity, Moran's I, rank intervals), with the column sheet
-explaining each column in zh and en (labels in :data:`ronghe.words.columns.WORKBOOK_COLUMNS`).
+explaining each column in zh and en: the Result's own (:meth:`ronghe.result.Result.explanations`,
+analyses included) and the report's (:data:`ronghe.words.columns.WORKBOOK_COLUMNS`).
 Written by :func:`ronghe.report.excel.write_workbook`: Chinese headers, names beside codes, frozen
 headers, filters, number formats, text that cannot become a formula."""
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from ronghe import labels
 from ronghe.report.content import ReportContent, build_content
@@ -34,8 +37,10 @@ def write_report_workbook(
     """Write the Result's tables and the report's tables to one workbook (see the module
     docstring); ``content`` reuses an already built report, ``draws`` > 0 adds rank intervals."""
     c = content if content is not None else build_content(result, lang=lang, draws=draws)
-    tables = {**result.tables(), **c.tables()}
+    own, report = result.tables(), c.tables()
     notes = [*result.notes(), *(("报告说明 report note", note) for note in c.notes),
              ("地区画像 profiles", c.profile_rule)]
-    return write_workbook(path, tables, labels.column_sheet(tables, WORKBOOK_COLUMNS), notes,
-                          names=names_of(result), title=TITLES["report"])
+    columns = pd.concat([result.explanations(own), labels.column_sheet(report, WORKBOOK_COLUMNS)],
+                        ignore_index=True)
+    return write_workbook(path, {**own, **report}, columns, notes, names=names_of(result),
+                          title=TITLES["report"])
