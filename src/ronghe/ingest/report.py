@@ -173,8 +173,5 @@ def reason_zh(reason: str) -> str:
         m = re.fullmatch(pattern, text)
         if m:
             return f"{zh.format(*m.groups())} / {text}"
-    m = re.fullmatch(r"year-on-year jump ×(\S+) \((.*)\)", text)
-    if m:
-        return f"同比突变 ×{m.group(1)}（{m.group(2)}） / {text}"
     return text
 
