@@ -37,3 +37,5 @@ def test_sheets_and_inert_formula_text(result, content, renamed, tmp_path) -> No
     dims = {d.id: d.name_zh for d in result.framework.dimensions}
     assert [f"{n}得分" for n in dims.values()] == [h for h in index if h.endswith("得分")]
     assert not any(h.startswith("U_") for h in index)
+    intervals = [c.value for c in wb["rank_intervals"][1]]
+    assert intervals.index("地区名称") == intervals.index("地区代码") + 1  # name beside its code

@@ -131,6 +131,10 @@ def arrange(df: pd.DataFrame, names: Mapping[str, Mapping[str, str]]) -> pd.Data
         ranked = sorted((cols[j] for j in positions), key=_category_key)
         for j, c in zip(positions, ranked, strict=True):
             order[j] = c
+    key = "region" if "region" in order else "indicator" if "indicator" in order else None
+    if key and "name_zh" in order:  # the name right after its code (rank_intervals ends with it)
+        order.remove("name_zh")
+        order.insert(order.index(key) + 1, "name_zh")
     out = df.copy(deep=False)
     out.columns = cols
     out = out[order]
