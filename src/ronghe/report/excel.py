@@ -22,7 +22,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -61,9 +60,9 @@ def _name_column(code: str) -> str:
     return "name_zh" if code == "region" else f"{code}_name"
 
 
-@cache
 def _fixed_names() -> dict[str, dict[str, str]]:
-    """Names that do not depend on the data: provinces, the seeds' obstacle categories, paths."""
+    """Names that do not depend on the data: provinces, the seeds' obstacle categories, paths
+    (both sources keep their tables loaded, so this costs under a millisecond)."""
     from ronghe.knowledge import load_knowledge
     from ronghe.regions.divisions import province_names
 
