@@ -17,10 +17,12 @@ LAYERS: dict[str, int] = {
     # 1 numeric kernels
     "methods": 1,
     # 2 definitions: indicator systems, knowledge, settings, divisions, spatial weights, the Panel
+    # and the column-sheet helpers
     "frameworks": 2, "knowledge": 2, "settings": 2, "regions": 2, "spatial": 2, "panel": 2,
     "labels": 2,
-    # 3 data: reading yearbook files, the thematic database, shipped datasets, policy texts
-    "ingest": 3, "store": 3, "datasets": 3, "text": 3,
+    # 3 data: writing workbooks, reading yearbook files, the thematic database, shipped datasets,
+    # policy texts
+    "excel": 3, "ingest": 3, "store": 3, "datasets": 3, "text": 3,
     # 4 the evaluation chain and its result
     "chain": 4, "study": 4, "result": 4,
     # 5 features on a Result

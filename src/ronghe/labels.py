@@ -8,25 +8,23 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ronghe.words.columns import DIAGNOSIS_COLUMNS, GENERIC_COLUMNS, GENERIC_PREFIXES
+from ronghe.words.columns import (
+    AUDIT_COLUMNS,
+    DIAGNOSIS_COLUMNS,
+    GENERIC_COLUMNS,
+    GENERIC_PREFIXES,
+    METHOD_COLUMNS,
+)
 
-COLUMNS = GENERIC_COLUMNS  # the names this module exported before the labels moved to words
-PREFIXED = GENERIC_PREFIXES
+#: The columns of a Result's own sheets, in the order they are looked up.
+_OWN = (GENERIC_COLUMNS, DIAGNOSIS_COLUMNS, METHOD_COLUMNS, AUDIT_COLUMNS)
 
 
 def explain(column: str) -> tuple[str, str]:
     """zh and en explanation of a column name (prefixed names get the prefix's text)."""
-    if column in GENERIC_COLUMNS:
-        return GENERIC_COLUMNS[column]
-    if column in DIAGNOSIS_COLUMNS:
-        return DIAGNOSIS_COLUMNS[column]
-    from ronghe.method_tables import COLUMN_LABELS as METHOD_COLUMNS
-    from ronghe.words.columns import AUDIT_COLUMNS
-
-    if column in METHOD_COLUMNS:
-        return METHOD_COLUMNS[column]
-    if column in AUDIT_COLUMNS:
-        return AUDIT_COLUMNS[column]
+    for labels in _OWN:
+        if column in labels:
+            return labels[column]
     for prefix, (zh, en) in GENERIC_PREFIXES.items():
         if column.startswith(prefix):
             return zh + column, en + column

@@ -31,32 +31,6 @@ from ronghe.errors import MethodError
 if TYPE_CHECKING:
     from ronghe.result import Result
 
-COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "entropy": ("信息熵 e_j", "Information entropy e_j"),
-    "utility": ("信息效用值（差异系数）d_j = 1 − e_j", "Utility (divergence) d_j = 1 - e_j"),
-    "sd": ("标准差 σ_j（样本，ddof=1）", "Standard deviation sigma_j (sample, ddof=1)"),
-    "conflict": ("冲突性 Σ(1 − r_jk)", "Conflict sum(1 - r_jk)"),
-    "information": ("信息量 C_j = σ_j × 冲突性", "Information C_j = sigma_j x conflict"),
-    "mean": ("均值", "Mean"),
-    "cv": ("变异系数 CV = σ/|均值|", "Coefficient of variation CV = sd / |mean|"),
-    "critic": ("CRITIC 权重", "CRITIC weight"),
-    "equal": ("等权", "Equal weight"),
-    "combined": ("组合权重（封顶前）", "Combined weight (before the cap)"),
-    "capped": ("封顶后的指标权重", "Indicator weight after the cap"),
-    "weight_in_index": ("在综合指数中的权重（含维度权重）",
-                        "Weight in the index (after the dimension weights)"),
-    "d_plus": ("到正理想解的距离 D+", "Distance to the positive ideal D+"),
-    "d_minus": ("到负理想解的距离 D−", "Distance to the negative ideal D-"),
-    "closeness": ("相对贴近度 C = D−/(D+ + D−)", "Closeness C = D- / (D+ + D-)"),
-    "closeness_rank": ("当年贴近度排名（1为最高）", "Rank of the closeness in the year (1 = best)"),
-    "ideal": ("正理想解 v+（加权）", "Positive ideal v+ (weighted)"),
-    "anti_ideal": ("负理想解 v−（加权）", "Negative ideal v- (weighted)"),
-    "lambda_max": ("最大特征根 λmax", "Largest eigenvalue lambda_max"),
-    "CI": ("一致性指标 CI = (λmax − n)/(n − 1)", "Consistency index CI = (lambda_max - n)/(n - 1)"),
-    "RI": ("平均随机一致性指标 RI（Saaty）", "Random index RI (Saaty)"),
-    "CR": ("一致性比率 CR = CI/RI（< 0.1 可接受）", "Consistency ratio CR = CI / RI (< 0.1 acceptable)"),
-}
-"""Bilingual explanations of the columns of the method tables (the workbook's column sheet)."""
 
 
 def _indicator_frame(result: Result) -> pd.DataFrame:

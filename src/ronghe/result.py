@@ -322,7 +322,7 @@ class Result:
     def to_excel(self, path: str | Path, analyses: Sequence[Analysis] = ()) -> Path:
         """Write every table to one workbook, with the settings and a sheet explaining each
         column; ``analyses`` (results of :meth:`disparity`, :meth:`spatial`, ...) join it."""
-        from ronghe.report.excel import write_workbook
+        from ronghe.excel import write_workbook
 
         done = list(analyses)
         tables = self.tables(done)

@@ -23,7 +23,7 @@ def test_import_with_builtin_mappings_stores_both_censuses(census_dir, tmp_path)
     assert "已导入 imported" in result.output
     assert "校核 check: resident_pop 33 浙江省" in result.output
     totals = pd.read_excel(report, sheet_name="totals", engine="calamine")
-    assert set(totals["variable"]) == {"resident_pop", "urban_resident_pop", "rural_resident_pop"}
+    assert set(totals["变量"]) == {"resident_pop", "urban_resident_pop", "rural_resident_pop"}
     from ronghe.store import Store
 
     panel = Store(db).panel(variables=["resident_pop", "urban_resident_pop"])

@@ -72,9 +72,11 @@ def test_every_output_prints_the_same_shares(case):
 
     # workbook: the obstacles sheet carries the shares of every region-year
     book = result.to_excel(out / "r.xlsx")
-    ws = openpyxl.load_workbook(book, read_only=True)["obstacles"]
-    rows = ws.iter_rows(values_only=True)
-    head = list(next(rows))
+    wb = openpyxl.load_workbook(book, read_only=True)
+    rows = wb["obstacles"].iter_rows(values_only=True)
+    code = {r[4]: r[1] for r in wb["列说明 Columns"].iter_rows(min_row=2, values_only=True)
+            if r[0] == "obstacles"}  # header shown -> column code
+    head = [code[h] for h in next(rows)]
     row = next(r for r in rows if str(r[head.index("region")]) == region
                and r[head.index("year")] == YEAR)
     assert {c: row[head.index(f"share_{c}")] for c in OBSTACLES} == pytest.approx(shares)

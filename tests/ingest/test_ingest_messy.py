@@ -81,18 +81,29 @@ def test_yearbook_report(yearbook, sheet, row, column, severity, reason, raw):
 def test_yearbook_report_counts_and_lines(yearbook):
     r = yearbook.report
     assert (r.count("error"), r.count("warning"), r.count("missing")) == (7, 4, 6)
-    lines = r.lines()
+    lines = r.lines(lang="en")
     assert ("error: messy_yearbook.xlsx, sheet '2021年', row 8, column G (常住人口（万人）): "
             "not a number [abc]") in lines
     assert any(line.startswith("warning: messy_yearbook.xlsx, sheet '说明'") for line in lines)
+    zh = r.lines()  # Chinese first by default
+    assert ("错误 error：messy_yearbook.xlsx，工作表 '2021年'，第 8 行，G 列（常住人口（万人））："
+            "不是数值 / not a number [abc]") in zh
+    assert r.lines(severities=("warning",)) == [x for x in zh if x.startswith("警告 warning")]
 
 
 def test_report_written_to_csv_and_xlsx(yearbook, tmp_path):
     back = pd.read_csv(yearbook.report.write(tmp_path / "r.csv"), encoding="utf-8-sig")
     assert len(back) == len(yearbook.report)
     assert "abc" in set(back["raw"].astype(str))
-    x = pd.read_excel(yearbook.report.write(tmp_path / "r.xlsx"), engine="calamine")
-    assert list(x.columns) == list(yearbook.report.issues.columns)
+    assert "不是数值 / not a number" in set(back["reason"])
+    assert set(back["severity"]) >= {"错误（未入库） / error (not stored)"}
+    book = yearbook.report.write(tmp_path / "r.xlsx")
+    x = pd.read_excel(book, sheet_name="report", engine="calamine")
+    assert list(x.columns) == ["文件名", "工作表", "行号", "列字母", "该列的表头", "单元格原值", "原因",
+                               "类别"]
+    assert len(x) == len(yearbook.report)
+    about = pd.read_excel(book, sheet_name=0, engine="calamine")
+    assert "错误（未入库） 7" in " ".join(about.iloc[:, 1].dropna().astype(str))
     with pytest.raises(InputError, match=r"\.csv or \.xlsx"):
         yearbook.report.write(tmp_path / "r.txt")
 
@@ -143,7 +154,7 @@ def test_total_rows_and_serial_columns(tmp_path, messy_regions, messy_catalogue)
     got = read_file(p, catalogue=messy_catalogue, regions=messy_regions)
     assert sorted(got.values["value"]) == [100, 200]
     assert list(got.values["year"].unique()) == [2020]
-    assert got.report.lines() == [
+    assert got.report.lines(lang="en") == [
         "warning: 2020年.csv, sheet '2020年', row 2, column B (地区): total row skipped / 合计行已跳过 "
         "[合计]"]
 

@@ -38,7 +38,7 @@ def test_hidden_sheets_are_skipped_with_a_warning(tmp_path):
                       states={"2021": "hidden", "2022": "veryHidden"})
     got = read_file(path, regions=REGIONS)
     assert got.values["year"].tolist() == [2020]
-    assert [w for w in got.report.lines() if "hidden" in w] == [
+    assert [w for w in got.report.lines(lang="en") if "hidden" in w] == [
         "warning: h.xlsx, sheet '2021': hidden sheet skipped (unhide it to import it) / 隐藏工作表已跳过",
         "warning: h.xlsx, sheet '2022': very hidden sheet skipped (unhide it to import it) / "
         "隐藏工作表已跳过",

@@ -55,8 +55,8 @@ def test_dry_run_and_report_lines(tmp_path):
                                    str(tmp_path / "r.xlsx")])
     assert r.exit_code == 0, r.output
     assert "试运行 dry run; 1 值 values" in r.output
-    assert "error: 2021.csv, sheet '2021', row 2, column B (地区生产总值(万元)): not a number [abc]" \
-        in r.output
+    assert ("错误 error：2021.csv，工作表 '2021'，第 2 行，B 列（地区生产总值(万元)）：不是数值 / "
+            "not a number [abc]") in r.output
     assert not Path(db).exists()  # a dry run on a new database creates nothing
 
 

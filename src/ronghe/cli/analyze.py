@@ -49,7 +49,7 @@ def _result(
 
 def _write(result, analysis, path: Path) -> None:
     """The analysis's sheets alone, with the Result's notes and the analysis's own."""
-    from ronghe.report.excel import write_workbook
+    from ronghe.excel import write_workbook
 
     tables = analysis.tables()
     written = write_workbook(path, tables, result.explanations(tables, [analysis]),

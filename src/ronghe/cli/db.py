@@ -147,9 +147,8 @@ def import_files(
                   f"{r.report.count('error')} 拒绝 rejected, {r.report.count('missing')} 缺失 "
                   f"missing, {r.report.count('warning')} 警告 warnings, {r.n_superseded} 替换 "
                   "superseded", markup=False)
-    for line in combined.lines():
-        if not line.startswith("missing"):
-            out.print("  " + line, markup=False)
+    for line in combined.lines(severities=("error", "warning")):
+        out.print("  " + line, markup=False)
     for line in combined.totals_lines():
         out.print("  校核 check: " + line, markup=False)
     if report is not None:

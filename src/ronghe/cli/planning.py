@@ -3,11 +3,12 @@
 Mount with :func:`register` (``register(app)`` adds the four commands at the top level). Each takes a
 panel file DATA or ``--demo`` (the synthetic demo panel: all county-level units, 2016-2023,
 framework ``seed``; not real statistics), ``--framework``, ``--settings`` and ``--out`` (an Excel
-workbook, written with :func:`ronghe.report.excel.write_workbook`).
+workbook with its About and column sheets, written by :mod:`ronghe.planning.workbook`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,44 +25,16 @@ from ronghe.cli.common import (
     study_from,
 )
 from ronghe.errors import InputError, RongheError
+from ronghe.words.columns import PLANNING_COLUMNS
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from ronghe.result import Result
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
-COLUMNS: dict[str, tuple[str, str]] = {
-    "nominal_rank": ("基准设置下的排名", "Rank under the study's own settings"),
-    "median_rank": ("各次抽样排名的中位数", "Median rank over the draws"),
-    "p05_rank": ("排名第5百分位数", "5th percentile of the rank"),
-    "p95_rank": ("排名第95百分位数", "95th percentile of the rank"),
-    "mean_abs_shift": ("与基准排名的平均绝对偏移", "Mean absolute shift from the nominal rank"),
-    "rank_range_90": ("90% 排名区间宽度（p95 − p05）", "Width of the 90% rank band (p95 - p05)"),
-    "S1": ("一阶 Sobol 指数", "First-order Sobol' index"),
-    "ST": ("总效应 Sobol 指数", "Total-effect Sobol' index"),
-    "S1_conf": ("一阶指数置信区间半宽（95%）", "Half-width of the 95% interval of S1"),
-    "ST_conf": ("总效应指数置信区间半宽（95%）", "Half-width of the 95% interval of ST"),
-    "baseline": ("基准值", "Baseline value"),
-    "scenario": ("情景值", "Scenario value"),
-    "change": ("变化（情景 − 基准）", "Change (scenario - baseline)"),
-    "value_before": ("指标原值（自身单位）", "Indicator value before (own unit)"),
-    "value_after": ("指标新值（自身单位）", "Indicator value after (own unit)"),
-    "z_before": ("标准化得分（前）", "Normalised score before"),
-    "z_after": ("标准化得分（后）", "Normalised score after"),
-    "clipped": ("超出基准锚点而被截断", "Beyond the baseline anchors, clipped"),
-    "current": ("当前值", "Current value"),
-    "required": ("目标所需值", "Value the goal requires"),
-    "compound_rate": ("所需年均复合增长率", "Required compound yearly rate"),
-    "linear_step": ("所需年均线性增量", "Required linear yearly step"),
-    "forecast": ("预测值", "Forecast"),
-    "lower": ("预测区间下限", "Lower prediction limit"),
-    "upper": ("预测区间上限", "Upper prediction limit"),
-    "model": ("所选模型（gm11 灰色模型 / ets 指数平滑）", "Model chosen (gm11 or ets)"),
-}
+COLUMNS = PLANNING_COLUMNS  # the name this module exported before the labels moved to words
 
 
 def _result(data: Path | None, demo: bool, framework: str | None,
@@ -69,19 +42,13 @@ def _result(data: Path | None, demo: bool, framework: str | None,
     return evaluate(study_from(data, demo, framework, settings))
 
 
-def _write(path: Path, sheets: dict[str, pd.DataFrame], result: Result,
-           extra: list[tuple[str, str]] | None = None) -> None:
-    from ronghe import labels
-    from ronghe.report.excel import write_workbook
-
-    columns = labels.column_sheet(sheets, COLUMNS)
-    written = write_workbook(path, sheets, columns, result.notes() + (extra or []))
+def _said(written: Path) -> None:
     out.print(f"已写入 written: {written}")
 
 
-def _run(fn):  # type: ignore[no-untyped-def]
+def _run(fn: Callable[[], None]) -> None:
     try:
-        return fn()
+        fn()
     except RongheError as exc:
         typer.echo(f"错误 error: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -105,6 +72,7 @@ def uncertainty_command(
 ) -> None:
     """不确定性 Rank uncertainty and Sobol' sensitivity over methodological choices -> Excel."""
     from ronghe.planning.uncertainty import uncertainty
+    from ronghe.planning.workbook import write_uncertainty
 
     def go() -> None:
         result = _result(data, demo, framework, settings)
@@ -115,7 +83,7 @@ def uncertainty_command(
             res = uncertainty(result, draws=draws, seed=seed, scheduler=scheduler,
                               progress=lambda done, total: bar.update(task, completed=done,
                                                                       total=total), year=which)
-        _write(out_path, res.tables(), result, res.notes())
+        _said(write_uncertainty(res, result, out_path))
 
     _run(go)
 
@@ -135,6 +103,7 @@ def simulate_command(
 ) -> None:
     """情景模拟 What if: change variables or indicators of a region-year, frozen baseline -> Excel."""
     from ronghe.planning.scenario import simulate
+    from ronghe.planning.workbook import write_scenario
 
     def go() -> None:
         changes = dict(_split_change(c) for c in change)
@@ -143,7 +112,7 @@ def simulate_command(
         scen = simulate(result, region, y, changes)
         for zh, en in scen.explain():
             out.print(f"{zh}\n{en}")
-        _write(out_path, scen.tables(), result)
+        _said(write_scenario(scen, result, out_path))
 
     _run(go)
 
@@ -174,6 +143,7 @@ def target_command(
 ) -> None:
     """目标测算 Yearly change and least-effort plan to reach a goal by a year -> Excel."""
     from ronghe.planning.targets import target
+    from ronghe.planning.workbook import write_target
 
     def go() -> None:
         bounds = dict(_split_bound(b) for b in bound or [])
@@ -181,7 +151,7 @@ def target_command(
         plan = target(result, region, goal, by=by, year=year, bounds=bounds, method=method)
         for zh, en in plan.explanation:
             out.print(f"{zh}\n{en}")
-        _write(out_path, plan.tables(), result)
+        _said(write_target(plan, result, out_path))
 
     _run(go)
 
@@ -214,12 +184,13 @@ def forecast_command(
 ) -> None:
     """趋势预测 Forecast the index and D to a horizon year (GM(1,1) vs ETS) -> Excel."""
     from ronghe.planning.forecasting import forecast
+    from ronghe.planning.workbook import write_forecast
 
     def go() -> None:
         result = _result(data, demo, framework, settings)
         which = regions if regions in (None, "all") else [c.strip() for c in regions.split(",")]
         res = forecast(result, horizon, which, holdout=holdout)
-        _write(out_path, res.tables(), result)
+        _said(write_forecast(res, result, out_path))
 
     _run(go)
 

@@ -4,9 +4,9 @@ formula in a spreadsheet.
 
 Stored text comes from users (file names, sheet names, sources), so a cell such as
 ``=HYPERLINK(...)`` must stay text (CSV injection, OWASP). The workbook is written by
-:func:`ronghe.report.excel.write_workbook`, which keeps such cells text with Excel's quote prefix;
+:func:`ronghe.excel.write_workbook`, which keeps such cells text with Excel's quote prefix;
 a CSV file has no such flag, so a text cell that begins with one of
-:data:`ronghe.report.excel.FORMULA_START` gets a leading apostrophe, OWASP's recommendation (a
+:data:`ronghe.excel.FORMULA_START` gets a leading apostrophe, OWASP's recommendation (a
 spreadsheet shows the text, the apostrophe hidden or visible, and never evaluates it). Parquet
 holds typed columns that no spreadsheet evaluates and is written as it is.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from ronghe.errors import InputError
-from ronghe.report.excel import FORMULA_START, write_workbook
+from ronghe.excel import FORMULA_START, write_workbook
 
 TABLE_SUFFIXES = (".csv", ".xlsx", ".parquet")
 

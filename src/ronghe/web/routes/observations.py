@@ -99,4 +99,4 @@ def correct(request: Request, body: CorrectionIn, who: Principal = Depends(api_p
     return {"status": done.status, "batch_id": done.batch_id, "sha256": done.sha256,
             "n_values": done.n_values, "n_unchanged": done.n_unchanged,
             "n_superseded": done.n_superseded,
-            "warnings": [line for line in done.report.lines() if line.startswith("warning")]}
+            "warnings": done.report.lines(severities=("warning",))}
