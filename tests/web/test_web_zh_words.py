@@ -3,6 +3,7 @@ no indicator id in the visible text of any page an administrator opens, and numb
 
 from __future__ import annotations
 
+import io
 import re
 from html.parser import HTMLParser
 
@@ -82,3 +83,17 @@ def test_demo_database_is_labelled_synthetic(web_app) -> None:
     """Issue 18: the API said "synthetic": false for the demo database."""
     panel = web_app.state.platform.store.panel()
     assert panel.synthetic
+
+
+def test_upload_preview_reads_chinese(clients, csrf) -> None:
+    """A rejected cell in the upload preview: headers, severity and reason in Chinese on a zh page
+    (the preview showed the validation report's English codes and reasons)."""
+    client = clients["admin"]
+    token = csrf(client.get("/data").text)
+    body = b"region,year,variable,value\n330106,2023,gdp,abc\n"
+    r = client.post("/data/upload?lang=zh", data={"csrf": token, "source": "test"},
+                    files={"file": ("bad.csv", io.BytesIO(body), "text/csv")})
+    assert r.status_code == 200
+    table = _visible(r.text.split("<table>", 1)[1].split("</table>", 1)[0])
+    assert "工作表" in table and "类别" in table and "错误" in table
+    assert not re.search(r"\b(sheet|row|column|error)\b", table.split("/")[0]), table

@@ -15,6 +15,7 @@ from ronghe.web.analysis import records
 from ronghe.web.api import ERRORS, ImportOut, Problem
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, api_principal, get_platform
+from ronghe.web.i18n import lang_of
 from ronghe.web.pages import check_csrf, render, user
 from ronghe.web.security import NO_CONTROL, client_ip
 
@@ -53,7 +54,8 @@ async def upload(
         imports.discard(path)
         raise
     key = imports.keep(p, who, path, source)
-    issues = records(preview.report.issues.head(500))
+    shown = preview.report.readable() if lang_of(request) == "zh" else preview.report.issues
+    issues = records(shown.head(500))
     return render(
         request,
         "data.html",
