@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from ronghe.errors import RongheError
+
+if TYPE_CHECKING:
+    from ronghe.frameworks import Framework
 
 app = typer.Typer(help="指标框架 Indicator frameworks: list, show, validate.",
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
@@ -19,7 +22,7 @@ err = Console(stderr=True, highlight=False)
 TAG_ORDER = ("pillar", "mechanism", "value", "obstacle", "subsystem")
 
 
-def _load(name_or_path: str):  # type: ignore[no-untyped-def]
+def _load(name_or_path: str) -> Framework:
     from ronghe.frameworks import load_framework
 
     try:

@@ -30,20 +30,23 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from ronghe.errors import FrameworkError, InputError
 
-_BINARY: dict[type[ast.operator], Callable[[object, object], object]] = {
+Value: TypeAlias = pd.Series | float  #: what a sub-expression evaluates to
+
+_BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: lambda a, b: a + b,
     ast.Sub: lambda a, b: a - b,
     ast.Mult: lambda a, b: a * b,
     ast.Div: lambda a, b: a / b,
     ast.Pow: lambda a, b: a**b,
 }
-_UNARY: dict[type[ast.unaryop], Callable[[object], object]] = {
+_UNARY: dict[type[ast.unaryop], Callable[[Value], Value]] = {
     ast.USub: lambda a: -a,
     ast.UAdd: lambda a: +a,
 }
@@ -155,9 +158,9 @@ class _Evaluator:
     def __init__(self, data: pd.DataFrame) -> None:
         self.data = data
 
-    def visit(self, node: ast.AST) -> pd.Series | float:
+    def visit(self, node: ast.AST) -> Value:
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return float(cast(float, node.value))  # parse admits int and float constants only
         if isinstance(node, ast.Name):
             return self.data[node.id].astype(float)
         if isinstance(node, ast.BinOp):
@@ -177,7 +180,7 @@ class _Evaluator:
         lagged = self._lag(args[0])
         return lagged if name == "lag" else (args[0] / lagged - 1.0) * 100.0
 
-    def _lag(self, value: pd.Series | float) -> pd.Series:
+    def _lag(self, value: Value) -> pd.Series:
         """Previous calendar year's value within each region (NaN when that year is absent)."""
         index = self.data.index
         if not isinstance(value, pd.Series):

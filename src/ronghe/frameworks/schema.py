@@ -28,6 +28,7 @@ Validation errors name the YAML path with 0-based list positions, e.g.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 import pandas as pd
@@ -41,6 +42,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from ronghe.errors import FrameworkError, InputError
 from ronghe.frameworks.formula import Formula, parse
@@ -227,9 +229,9 @@ def check_framework(fw: Framework) -> None:
                 raise FrameworkError(f"{_where(*here, 'weight')}: weighting.indicators is "
                                      "'fixed', so every indicator needs a weight")
             if declared:
-                for var in sorted(ind.raw_variables - declared):
+                for name in sorted(ind.raw_variables - declared):
                     field = "formula" if ind.formula is not None else "id"
-                    raise FrameworkError(f"{_where(*here, field)}: raw variable {var!r} is not "
+                    raise FrameworkError(f"{_where(*here, field)}: raw variable {name!r} is not "
                                          "declared under variables")
     alpha = fw.coupling.alpha
     if alpha is not None and len(alpha) != len(fw.dimensions):
@@ -237,7 +239,7 @@ def check_framework(fw: Framework) -> None:
                              f"{len(fw.dimensions)} dimensions")
 
 
-def format_validation_error(errors: list[dict]) -> str:
+def format_validation_error(errors: Sequence[ErrorDetails]) -> str:
     """One line from pydantic's first error: ``path: message``."""
     err = errors[0]
     msg = re.sub(r"^(Value error|Assertion failed), ", "", str(err["msg"]))
@@ -332,7 +334,7 @@ class Framework(_Model):
         An indicator whose own id is a column needs nothing else (the user supplied it).
         """
         have = set(map(str, columns))
-        out = []
+        out: list[tuple[str, str]] = []
         for ind in self.indicators:
             if ind.id not in have:
                 out.extend((ind.id, var) for var in sorted(ind.raw_variables - have))

@@ -57,7 +57,7 @@ def catalogue_frame(entries: list[dict]) -> pd.DataFrame:
 def builtin_catalogue() -> pd.DataFrame:
     """Union of the ``variables:`` of every built-in framework (first definition of an id wins)."""
     entries: list[dict] = []
-    seen: set[str] = set()
+    seen: set[str | None] = set()
     folder = resources.files("ronghe.frameworks") / "builtin"
     for item in sorted(folder.iterdir(), key=lambda t: t.name):
         if not item.name.endswith((".yaml", ".yml")):

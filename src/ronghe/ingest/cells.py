@@ -138,11 +138,11 @@ def parse_column(cells: Sequence[object]) -> tuple[np.ndarray, dict[int, Cell]]:
     if out is None:
         out = np.full(len(cells), np.nan)
     odd: dict[int, Cell] = {}
-    for k in todo:
+    for k in map(int, todo):
         cell = clean_cell(cells[k])
         out[k] = cell.value if cell.status == "ok" else np.nan
         if cell.status == "rejected" or cell.note or cell.unit:
-            odd[int(k)] = cell
+            odd[k] = cell
     return out, odd
 
 

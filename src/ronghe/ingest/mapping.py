@@ -57,7 +57,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -347,21 +347,22 @@ def read_mapped(path: str | Path, mapping: str | Path | Mapping, *,
                      {normalise_name(a) for a in m.aggregates}, check, reader, sheet.name,
                      header_cells)
     units = [r for r in rows if r.kind == "county"]
+    unit_codes = [cast(str, r.code) for r in units]  # _classify gives every county row its code
     of_year = _year_list(m.year) if reader.matcher.codes else pd.DataFrame()
-    for r in units:
-        if (r.code in reader.matcher.codes or not reader.matcher.codes
-                or r.code in of_year.index):
+    for r, code in zip(units, unit_codes, strict=True):
+        if (code in reader.matcher.codes or not reader.matcher.codes
+                or code in of_year.index):
             continue
-        what = ("statistical zone (fifth digit 7)" if r.code[4] == "7"
+        what = ("statistical zone (fifth digit 7)" if code[4] == "7"
                 else f"code not in the division lists of {m.year}")
-        reader.issue(sheet.name, r.index + 1, code_col, header_cells[0], r.code,
+        reader.issue(sheet.name, r.index + 1, code_col, header_cells[0], code,
                      f"{what}: {r.name} stored under its own code / 区划表中无此代码，按原代码保存",
                      "warning")
     if regions is not None and not regions.empty and "name_zh" in regions:
         listed = pd.concat([regions[["name_zh"]], of_year[["name_zh"]]])
         _check_names(rows, listed, reader, sheet.name, name_col, header_cells[1])
     rows_a = np.array([r.index for r in units], dtype=np.int64)
-    ids = np.array([reader.code_ids.setdefault(r.code, len(reader.code_ids)) for r in units],
+    ids = np.array([reader.code_ids.setdefault(code, len(reader.code_ids)) for code in unit_codes],
                    dtype=np.int64)
     years = np.full(len(units), m.year, dtype=np.int64)
     for c, js in cols:

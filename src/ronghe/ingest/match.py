@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TypedDict, Unpack
 
 import pandas as pd
 
@@ -24,6 +25,20 @@ from ronghe.ingest.cells import FOOTNOTE_CHARS
 
 _PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 _CODE = re.compile(r"\d{6}(?:\d{6})?")
+
+
+class RowWhere(TypedDict, total=False):
+    """Where a row is, as keyword arguments of :class:`~ronghe.errors.InputError`."""
+
+    file: str | None
+    sheet: str | None
+    row: int | None
+
+
+class Where(RowWhere, total=False):
+    """Where a cell is, as keyword arguments of :class:`~ronghe.errors.InputError`."""
+
+    column: str | None
 
 
 def normalise_name(text: object) -> str:
@@ -88,7 +103,7 @@ class RegionMatcher:
     def is_province(self, code: str) -> bool:
         return code in self.provinces or (len(code) == 6 and code.endswith("0000"))
 
-    def province(self, raw: object, **where: object) -> str:
+    def province(self, raw: object, **where: Unpack[Where]) -> str:
         """Two-digit province code of a province cell ('河北', '河北省', '13' or '130000')."""
         key = normalise_name(code_text(raw))
         if key in self.province_codes:
@@ -97,7 +112,7 @@ class RegionMatcher:
             return self.province_codes[_short_province(key)]
         raise InputError(f"unknown province {raw!r} / 无法识别的省份", **where)
 
-    def by_code(self, raw: object, **where: object) -> str:
+    def by_code(self, raw: object, **where: Unpack[Where]) -> str:
         text = code_text(raw)
         if not _CODE.fullmatch(text):
             raise InputError("region code must have 6 (or 12) digits / 区划代码应为 6 位数字",
@@ -122,7 +137,7 @@ class RegionMatcher:
             return None
         return listed
 
-    def by_name(self, raw: object, province: str | None, **where: object) -> str:
+    def by_name(self, raw: object, province: str | None, **where: Unpack[Where]) -> str:
         """Code of a named region; ``province`` (2-digit) separates duplicate names."""
         name = normalise_name(raw)
         found = self.names.get(name, [])

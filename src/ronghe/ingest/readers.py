@@ -30,12 +30,17 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ronghe.errors import InputError
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
 
 SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -90,7 +95,7 @@ class Sheet:
     """
 
     name: str
-    rows: list[list[object]]
+    rows: Sequence[Sequence[object]]
     text: bool = False
     hidden: str = ""
 
@@ -298,7 +303,7 @@ def _check_total(total: int, limits: Limits, file: str) -> None:
                          "文件单元格总数过多，请拆分", file=file)
 
 
-def _visibility(book: object) -> dict[str, str]:
+def _visibility(book: CalamineWorkbook) -> dict[str, str]:
     """Sheet name -> '', 'hidden' or 'very hidden'."""
     out = {}
     for meta in book.sheets_metadata:

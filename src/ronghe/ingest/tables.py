@@ -48,18 +48,23 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Unpack, cast
 
 import numpy as np
 import pandas as pd
 
 from ronghe.errors import InputError
 from ronghe.ingest.cells import MAX_ABS, clean_cell
-from ronghe.ingest.match import RegionMatcher
+from ronghe.ingest.match import RegionMatcher, RowWhere, Where
 from ronghe.ingest.readers import Sheet, read_sheets
 from ronghe.ingest.report import ValidationReport
 from ronghe.ingest.units import UNITS, conversion_factor, normalise_unit, split_header
+
+if TYPE_CHECKING:
+    from ronghe.ingest.mapping import Mapping
 
 LAYOUTS = ("auto", "long", "per-year", "per-variable", "variable-year")
 CODE_HEADERS = {"region", "code", "region_code", "代码", "地区代码", "区划代码", "行政区划代码",
@@ -140,7 +145,7 @@ class _Catalogue:
                         self.lookup.setdefault(_key(k), str(vid))
 
     def resolve(self, header: object, parent: object = None,
-                **where: object) -> tuple[str, str | None]:
+                **where: Unpack[Where]) -> tuple[str, str | None]:
         """Variable id and unit of a column heading; ``parent`` is the heading above it in a
         two-row header (see the module docstring for the names tried)."""
         name, unit = split_header(header)
@@ -285,7 +290,7 @@ def _header_width(grid: np.ndarray, h: _Header) -> int:
     return max(heads, default=-1) + 1
 
 
-def _grid(rows: list[list[object]]) -> np.ndarray:
+def _grid(rows: Sequence[Sequence[object]]) -> np.ndarray:
     width = max((len(r) for r in rows), default=0)
     grid = np.empty((len(rows), width), dtype=object)
     for i, r in enumerate(rows):
@@ -342,7 +347,7 @@ class _Reader:
             if (isinstance(first, str) and first.lstrip()[:1] in FOOTER_STARTS
                     and _key(first).startswith(FOOTER_PREFIXES)):
                 break
-            where = {"file": self.file, "sheet": sheet.name, "row": i + 1}
+            where: RowWhere = {"file": self.file, "sheet": sheet.name, "row": i + 1}
             code_cell = line[h.code] if h.code is not None else None
             name_cell = line[h.name] if h.name is not None else None
             prov_cell = line[h.province] if h.province is not None else None
@@ -415,16 +420,17 @@ class _Reader:
                     self.issue(sheet, int(rows[k]) + 1, col, header, raw, cell.reason,
                                "missing" if cell.status == "missing" else "error")
                     continue
+                value = cast(float, cell.value)  # status "ok" sets the value
                 if cell.unit is not None:
                     try:
-                        x = cell.value * conversion_factor(cell.unit, target or unit or cell.unit)
+                        x = value * conversion_factor(cell.unit, target or unit or cell.unit)
                     except InputError:
                         self.issue(sheet, int(rows[k]) + 1, col, header, raw,
                                    f"unit {cell.unit} in the cell does not fit the unit {target!r}",
                                    "error")
                         continue
                 else:
-                    x = cell.value * factor
+                    x = value * factor
                 if cell.note:
                     self.issue(sheet, int(rows[k]) + 1, col, header, raw, cell.note, "warning")
             if x < lo or x > hi or (positive and x <= 0):
@@ -442,9 +448,9 @@ class _Reader:
         self.parts.append((sheet, vid, unit, column_letter(col),
                            {k: v[keep] for k, v in arrays.items()}))
 
-    def at(self, sheet: str, row: int, col: int | None) -> dict[str, object]:
+    def at(self, sheet: str, row: int | None, col: int | None) -> Where:
         """Where a cell is, for an InputError (grid indices in, 1-based row and letter out)."""
-        return {"file": self.file, "sheet": sheet, "row": row + 1,
+        return {"file": self.file, "sheet": sheet, "row": row + 1 if row is not None else None,
                 "column": column_letter(col) if col is not None else None}
 
     def years(self, sheet: str, grid: np.ndarray, rows: np.ndarray, col: int) -> np.ndarray:
@@ -521,13 +527,14 @@ class _Reader:
                      year=years, value=value, row=rows_a)
 
     def long(self, sheet: Sheet, grid: np.ndarray, h: _Header) -> None:
+        value_col = cast(int, h.value)  # read_file checked that a long sheet has a value column
         rows, codes = self.regions(sheet, grid, h)
         if not rows:
             return
         if h.year is None:
             raise InputError("long layout needs a year column / 长表需要年份列",
                              **self.at(sheet.name, h.row, None))
-        header = grid[h.row, h.value]
+        header = grid[h.row, value_col]
         groups: dict[tuple[str, str | None], list[int]] = {}
         for k, i in enumerate(rows):
             vid, unit = self.catalogue.resolve(grid[i, h.variable],
@@ -541,8 +548,9 @@ class _Reader:
             sel = np.asarray(ks)
             r = rows_a[sel]
             years = self.years(sheet.name, grid, r, h.year)
-            value, keep = self.column(sheet.name, grid[r, h.value], r, h.value, header, vid, unit)
-            self.add(sheet.name, vid, self.stored_unit(vid, unit), h.value, keep,
+            value, keep = self.column(sheet.name, grid[r, value_col], r, value_col, header, vid,
+                                      unit)
+            self.add(sheet.name, vid, self.stored_unit(vid, unit), value_col, keep,
                      region=codes_a[sel], year=years, value=value, row=r)
 
     def stored_unit(self, vid: str, unit: str | None) -> str:
@@ -621,7 +629,7 @@ def flag_jumps(values: pd.DataFrame, factor: float, file: str) -> list[dict]:
 
 def read_file(path: str | Path, *, catalogue: pd.DataFrame | None = None,
               regions: pd.DataFrame | None = None, layout: str = "auto",
-              jump: float = 3.0, mapping: object = None) -> Ingested:
+              jump: float = 3.0, mapping: str | Path | Mapping | None = None) -> Ingested:
     """Read one yearbook file (see module docstring).
 
     Parameters

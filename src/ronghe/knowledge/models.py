@@ -174,9 +174,9 @@ class KnowledgeBase(_Frozen):
             for o in route.obstacles:
                 if o not in obstacle_ids:
                     raise ValueError(f"{route.id} answers unknown obstacle {o}")
-            for t in route.triggers.tags:
-                if t not in tag_ids:
-                    raise ValueError(f"{route.id} is triggered by unknown tag {t}")
+            for tag in route.triggers.tags:
+                if tag not in tag_ids:
+                    raise ValueError(f"{route.id} is triggered by unknown tag {tag}")
         for o in obstacle_ids:
             if not any(o in p.obstacles for p in self.paths):
                 raise ValueError(f"obstacle {o} is answered by no path")

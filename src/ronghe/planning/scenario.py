@@ -217,8 +217,8 @@ def simulate(
     lo, hi = fz.anchors(year)
     clipped = np.zeros(len(fz.ids), dtype=bool)
     clipped[changed] = (x[changed] < lo[changed]) | (x[changed] > hi[changed])
-    for j in changed:
-        t = fz.transforms.get(int(j))
+    for j in map(int, changed):
+        t = fz.transforms.get(j)
         if t is not None:
             clipped[j] = bool(after[j] < t.lo or after[j] > t.hi)
     baseline = fz.score(row, s.X[row])

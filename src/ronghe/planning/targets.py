@@ -37,7 +37,14 @@ from scipy.optimize import minimize
 
 from ronghe import chain
 from ronghe.errors import InputError, MethodError, RongheWarning
-from ronghe.methods.target import CHANGED, EffortPlan, explain, least_effort, required_annual_change
+from ronghe.methods.target import (
+    CHANGED,
+    AnnualChange,
+    EffortPlan,
+    explain,
+    least_effort,
+    required_annual_change,
+)
 from ronghe.planning.frozen import Frozen
 from ronghe.planning.scenario import Scenario, simulate
 from ronghe.result import Result
@@ -96,7 +103,7 @@ class TargetPlan:
                 "target_scenario": self.scenario.summary, "explanation": words}
 
 
-def _rates(current: np.ndarray, required: np.ndarray, years: int):  # type: ignore[no-untyped-def]
+def _rates(current: np.ndarray, required: np.ndarray, years: int) -> AnnualChange:
     """Yearly changes; the compound rate is NaN where a level is not positive (the explanation
     says so in words, so the kernel's positional warning is not passed on)."""
     with warnings.catch_warnings():
@@ -131,8 +138,9 @@ def _score_fn(fz: Frozen, row: int, metric: str) -> Callable[[np.ndarray], float
     return score
 
 
-def _nonlinear_plan(score, z0: np.ndarray, lo: np.ndarray, hi: np.ndarray,  # type: ignore[no-untyped-def]
-                    goal: float, cost: np.ndarray, method: str) -> tuple[np.ndarray, float]:
+def _nonlinear_plan(score: Callable[[np.ndarray], float], z0: np.ndarray, lo: np.ndarray,
+                    hi: np.ndarray, goal: float, cost: np.ndarray,
+                    method: str) -> tuple[np.ndarray, float]:
     """Least effort to reach score(z) >= goal within [lo, hi] (module docstring); (delta, effort)."""
     best = score(hi)
     if best < goal:

@@ -182,9 +182,11 @@ def _reach(g: _Graph, node: int, since: int, until: int, transfers: str
 
 def _path(prev: dict[int, tuple[int, int] | None], node: int) -> list[int]:
     rows = []
-    while prev[node] is not None:
-        node, row = prev[node]
+    step = prev[node]
+    while step is not None:
+        node, row = step
         rows.append(row)
+        step = prev[node]
     return rows[::-1]
 
 

@@ -25,14 +25,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ronghe.errors import InputError, RongheWarning
 from ronghe.fonts import CJK_FAMILIES, cjk_family, font_file
 from ronghe.words import Lang, check_lang
 
 if TYPE_CHECKING:
+    from cycler import Cycler
     from matplotlib.figure import Figure
+    from matplotlib.typing import RcKeyType
 
 __all__ = [
     "CJK_FAMILIES",
@@ -87,7 +89,7 @@ class Style:
 
     lang: Lang
     family: str | None
-    rc: dict[str, object] = field(default_factory=dict, compare=False)
+    rc: dict[RcKeyType, Any] = field(default_factory=dict, compare=False)
 
     def t(self, zh: str, en: str) -> str:
         """The label in the figure language."""
@@ -122,7 +124,7 @@ class Style:
         }
 
 
-def _rc(family: str | None) -> dict[str, object]:
+def _rc(family: str | None) -> dict[RcKeyType, Any]:
     fonts = [family, "DejaVu Sans"] if family else ["DejaVu Sans"]
     return {
         "font.family": "sans-serif",
@@ -151,7 +153,7 @@ def _rc(family: str | None) -> dict[str, object]:
     }
 
 
-def _cycler():  # type: ignore[no-untyped-def]
+def _cycler() -> Cycler[str, str]:
     from cycler import cycler
 
     return cycler(color=list(PALETTE))
@@ -160,12 +162,12 @@ def _cycler():  # type: ignore[no-untyped-def]
 def resolve_style(lang: str = "zh") -> Style:
     """The figure style for ``lang``: Chinese labels need a CJK font; without one, warn and use
     English labels (see the module docstring)."""
-    lang = check_lang(lang)
+    chosen = check_lang(lang)
     family = cjk_family()
     if family is None:
         warnings.warn(NO_CJK_FONT, RongheWarning, stacklevel=2)
-        lang = "en"
-    return Style(lang=lang, family=family, rc=_rc(family))
+        chosen = "en"
+    return Style(lang=chosen, family=family, rc=_rc(family))
 
 
 def save_figure(
