@@ -19,6 +19,7 @@ from ronghe.cli.common import (
     evaluate,
     study_from,
 )
+from ronghe.words import check_lang
 
 app = typer.Typer(
     help="空间格局、区域差异、动态演进与驱动因素 / spatial pattern, regional disparity, dynamics "
@@ -38,6 +39,7 @@ Variable = Annotated[
 Level = Annotated[
     str | None, typer.Option("--level", help="province, prefecture, county (默认自动 auto)")
 ]
+Lang = Annotated[str, typer.Option("--lang", help="图中标签语言 figure labels: zh, en")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 output workbook (.xlsx)")]
 
 
@@ -103,17 +105,19 @@ def spatial(
     seed: Annotated[int, typer.Option(help="随机种子 random seed")] = 12345,
     correction: Annotated[str, typer.Option(
         help="LISA 多重检验校正 multiple testing: fdr (default), bonferroni, none")] = "fdr",
+    lang: Lang = "zh",
 ) -> None:
-    """空间自相关 Global Moran's I, LISA clusters, Gi* hot spots -> Excel (+ LISA maps)."""
+    """空间自相关 Global Moran's I, LISA clusters, Gi* hot spots -> Excel (+ LISA and Gi* maps)."""
     from ronghe.analysis import spatial as run
     from ronghe.analysis import spatial_figures
 
+    check_lang(lang)  # before the evaluation, not after it
     result = _result(data, demo, provinces, framework, settings)
     res = run(result, variable, level=level, kind=weights, permutations=permutations, seed=seed,
               correction=correction)
     _write(result, res, out_path)
     if figures is not None:
-        _figures(spatial_figures(res, figures))
+        _figures(spatial_figures(res, figures, result=result, lang=lang))
 
 
 @app.command()
@@ -135,11 +139,13 @@ def dynamics(
     bandwidth: Annotated[
         str, typer.Option(help="silverman, scott 或数值 or a number")
     ] = "silverman",
+    lang: Lang = "zh",
 ) -> None:
     """动态演进 Classic and spatial Markov chains, kernel density -> Excel (+ figures)."""
     from ronghe.analysis import dynamics as run
     from ronghe.analysis import dynamics_figures
 
+    check_lang(lang)
     result = _result(data, demo, provinces, framework, settings)
     try:
         bw: str | float = float(bandwidth)
@@ -148,7 +154,7 @@ def dynamics(
     res = run(result, variable, k=k, spatial=spatial_chain, level=level, kind=weights, bandwidth=bw)
     _write(result, res, out_path)
     if figures is not None:
-        _figures(dynamics_figures(res, figures))
+        _figures(dynamics_figures(res, figures, result=result, lang=lang))
 
 
 @app.command()

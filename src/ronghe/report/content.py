@@ -51,6 +51,7 @@ from ronghe.report.profiles import (
 )
 from ronghe.result import UNTAGGED
 from ronghe.words import Lang, check_lang, pick
+from ronghe.words.bilingual import in_language
 
 if TYPE_CHECKING:
     from ronghe.regions.boundaries import Level
@@ -106,6 +107,9 @@ class ReportContent:
     notes: list[str] = field(default_factory=list)
     #: method tables, audit, weighting comparison, diagnosis distribution, LISA (report.methods)
     methods: Any = None
+    #: what the report measures, the framework's name in the report language (titles of the page
+    #: and of the brief name it)
+    subject: str = ""
     _d_map: Any = field(default=None, repr=False, compare=False)
 
     def d_map(self) -> Any:
@@ -458,6 +462,7 @@ def build_content(
         lang=lang,
         # titled for what the framework measures (the provinces demo is not an integration index)
         title=t(f"{fw.name_zh}评价报告", f"Evaluation report: {fw.name_en}"),
+        subject=t(fw.name_zh, fw.name_en),
         data_note=data_note,
         synthetic=bool(panel.synthetic),
         years=years,
@@ -485,4 +490,6 @@ def build_content(
 
         content.methods = build_methods(result, content, spatial=spatial)
         notes.extend(content.methods.notes)
+    # notes quoting a bilingual message (an exception, a warning) show the report's language only
+    notes[:] = [in_language(n, lang) for n in notes]
     return content
