@@ -5,7 +5,7 @@ to one workbook (--out) and, for spatial and dynamics, figures as PNG and SVG (-
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 from rich.console import Console
@@ -20,6 +20,9 @@ from ronghe.cli.common import (
     study_from,
 )
 from ronghe.words import check_lang
+
+if TYPE_CHECKING:
+    from ronghe.regions.boundaries import Level as DivisionLevel
 
 app = typer.Typer(
     help="空间格局、区域差异、动态演进与驱动因素 / spatial pattern, regional disparity, dynamics "
@@ -113,7 +116,8 @@ def spatial(
 
     check_lang(lang)  # before the evaluation, not after it
     result = _result(data, demo, provinces, framework, settings)
-    res = run(result, variable, level=level, kind=weights, permutations=permutations, seed=seed,
+    res = run(result, variable, level=cast("DivisionLevel | None", level), kind=weights,
+              permutations=permutations, seed=seed,
               correction=correction)
     _write(result, res, out_path)
     if figures is not None:
@@ -151,7 +155,8 @@ def dynamics(
         bw: str | float = float(bandwidth)
     except ValueError:
         bw = bandwidth
-    res = run(result, variable, k=k, spatial=spatial_chain, level=level, kind=weights, bandwidth=bw)
+    res = run(result, variable, k=k, spatial=spatial_chain, level=cast("DivisionLevel | None", level),
+              kind=weights, bandwidth=bw)
     _write(result, res, out_path)
     if figures is not None:
         _figures(dynamics_figures(res, figures, result=result, lang=lang))
@@ -190,6 +195,8 @@ def drivers(
     result = _result(data, demo, provinces, framework, settings)
     names = [f.strip() for f in factors.split(",") if f.strip()] or None
     res = run(
-        result, y, names, year=year, discretize=discretize, variance=variance, singletons=singletons
+        result, y, names, year=year, discretize=discretize,
+        variance=cast("Literal['population', 'sample']", variance),  # checked by drivers
+        singletons=cast("Literal['keep', 'drop']", singletons),
     )
     _write(result, res, out_path)

@@ -62,7 +62,7 @@ def render(d: Diagnosis, lang: str) -> str:
         lines.append(f"{title}:" + ("" if recs else f" {t('none')}"))
         for k, r in enumerate(recs[:SHOWN_ROUTES], 1):
             why = [f"{c} {m:.2f}" for c, m in r.categories]
-            why += [f"{e.indicator} {e.degree:.2f}" for e in r.indicators]
+            why += [f"{name.get(e.indicator, e.indicator)} {e.degree:.2f}" for e in r.indicators]
             lines.append(f"  {k}. {r.route} {r.name_zh if zh else r.name_en} ({r.score:.2f}): "
                          + "; ".join(why))
     if d.peer_years is None:

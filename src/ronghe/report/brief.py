@@ -40,7 +40,7 @@ FIGURE_WIDTH_CM = 14.0
 FIGURE_DPI = 200
 
 
-def _font(style, east_asian: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _font(style, east_asian: str, size: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
@@ -71,7 +71,7 @@ def _fonts(doc: Document) -> None:
     _font(doc.styles["Heading 1"], HEADING_FONT, 16)
 
 
-def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
+def _page_numbers(section) -> None:
     """"— n —" centred in the footer (a PAGE field, so Word numbers every page)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement

@@ -88,7 +88,7 @@ class ReportContent:
     synthetic: bool
     years: list[int]
     last: int
-    level: str | None
+    level: Level | None
     dimension_names: dict[str, str]
     values: pd.DataFrame  #: every region-year: region, name_zh, province, macro_region, index, D, grade
     rankings: pd.DataFrame
@@ -452,7 +452,7 @@ def build_content(
         t("本报告数据为合成数据，仅用于演示，不代表任何真实地区。",
           "The data in this report are synthetic, for demonstration only; they describe no real "
           "region.")
-        if panel.synthetic else t(f"数据来源：{panel.source}", f"Data source: {panel.source}")
+        if panel.synthetic else t("数据来源：", "Data source: ") + in_language(panel.source, lang)
     )
     fw = result.framework.info
     coverage = t(fw.description_zh, fw.description_en)

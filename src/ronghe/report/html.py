@@ -80,7 +80,7 @@ def _trends(c: ReportContent, style: Style) -> str:
     fig.add_scatter(x=tr["year"], y=tr["D"], name=style.t("耦合协调度 D", "Coordination D"),
                     line={"width": 3})
     for dim, name in c.dimension_names.items():
-        fig.add_scatter(x=tr["year"], y=tr[f"U_{dim}"], name=f"{dim} {name}",
+        fig.add_scatter(x=tr["year"], y=tr[f"U_{dim}"], name=name,
                         line={"dash": "dot"})
     fig.update_layout(title=style.t("年度均值", "Yearly means"), xaxis_dtick=1,
                       legend={"orientation": "h", "y": -0.2})

@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ronghe.errors import RongheError
 from ronghe.spatial.figures import CLUSTER_COLOURS, SIGNIFICANCE_COLOURS
+from ronghe.report.profiles import name_in
 from ronghe.words.audit import flag_label
 from ronghe.words.figures import CLUSTER_LABELS, SIGNIFICANCE_LABELS, TEXT, VARIABLE_LABELS
 
@@ -229,6 +230,8 @@ def render_methods(result: Result, c: ReportContent, style: Style) -> str:
         ahp=None if ahp is None else ahp.to_dict("records"),
         ahp_dims=[] if ahp is None else [d.id for d in result.framework.dimensions],
         dim_names=c.dimension_names, flag_label=flag_label,
+        ind_names={i.id: name_in(c.lang, i.name_zh, i.name_en)
+                   for i in result.framework.indicators},
         audit=audit, eff=max(audit.threshold, EFFECTIVE_LIMIT),
         dims=audit.dimensions.to_dict("records"), inds=inds.to_dict("records"),
         n_pairs=int((audit.pairs["flag"] != "").sum()),
