@@ -171,3 +171,22 @@ def test_names_not_ids_in_profiles_audit_and_notes(result, content) -> None:
     assert table.set_index("dimension").loc["all", "dimension_zh"] == "全部指标"
     first = table.iloc[0]
     assert first["dimension_zh"] == dims[first["dimension"]].name_zh
+
+
+def test_county_panel_with_cities_without_counties_is_a_county_panel(result) -> None:
+    """The census panel holds 东莞 (441900) among its counties: still a county panel, so the report
+    draws its map (it drew none)."""
+    from dataclasses import replace
+
+    from ronghe.report.content import _level
+
+    regions = result.state.panel.regions
+    assert _level(result) == "county"
+    city = regions.iloc[:1].set_axis(["441900"]).assign(level="prefecture", name_zh="东莞市")
+    with_city = replace(result.state.panel, regions=pd.concat([regions, city]))
+    fake = type("R", (), {"state": type("S", (), {"panel": with_city})()})()
+    assert _level(fake) == "county"
+    parent = str(regions.index[0])[:4] + "00"  # a prefecture whose counties are in the panel
+    mixed = replace(with_city, regions=pd.concat([regions, city.set_axis([parent])]))
+    fake.state.panel = mixed
+    assert _level(fake) is None

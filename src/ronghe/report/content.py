@@ -270,12 +270,22 @@ def _boundaries(level: Level | None, codes: list[str], notes: list[str], lang: L
 
 
 def _level(result: Result) -> Level | None:
+    """The one division level of the panel's regions, else None. Prefecture-level cities without
+    counties (东莞, 中山, 儋州, 嘉峪关) sit among counties as county-level units: a county panel
+    with such cities, none of whose counties is in the panel as well, is a county panel."""
     meta = result.state.panel.regions
     if "level" not in meta.columns:
         return None
-    levels = meta["level"].dropna().astype(str).unique()
-    return cast("Level", str(levels[0])) if len(levels) == 1 and levels[0] in (
-        "province", "prefecture", "county") else None
+    level = meta["level"].astype(str)
+    levels = set(level.dropna().unique())
+    if levels == {"county", "prefecture"}:
+        codes = meta.index.astype(str)
+        cities = codes[(level == "prefecture").to_numpy()]
+        counties = set(codes[(level == "county").to_numpy()].str[:4])
+        if not counties & {c[:4] for c in cities}:
+            return "county"
+    return cast("Level", levels.pop()) if len(levels) == 1 and levels <= {
+        "province", "prefecture", "county"} else None
 
 
 def _check_intervals(frame: pd.DataFrame, year: int) -> pd.DataFrame:

@@ -20,8 +20,8 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ronghe.errors import RongheError
-from ronghe.spatial.figures import CLUSTER_COLOURS, SIGNIFICANCE_COLOURS
 from ronghe.report.profiles import name_in
+from ronghe.spatial.figures import CLUSTER_COLOURS, SIGNIFICANCE_COLOURS
 from ronghe.words.audit import flag_label
 from ronghe.words.figures import CLUSTER_LABELS, SIGNIFICANCE_LABELS, TEXT, VARIABLE_LABELS
 
