@@ -313,7 +313,7 @@ def weighting_comparison(result: Result, year: int | None = None) -> WeightingCo
         ("平均位次变化（绝对值）", "mean absolute rank shift", round(float(ranks["shift"].abs().mean()), 2)),
         ("最大位次变化", "largest rank shift", int(ranks["shift"].abs().max())),
         ("位次变化超过 10 位的地区比例", "share of units moving more than 10 places",
-         round(float((ranks["shift"].abs() > 10).mean()), 4)),
+         f"{float((ranks['shift'].abs() > 10).mean()):.1%}"),
         (f"前 {top} 名重合数", f"overlap of the top {top}", overlap),
         ("最大指标权重（本结果 / 对照）", "largest indicator weight (this / alternative)",
          f"{mine[2]:.1%} / {theirs[2]:.1%}"),
