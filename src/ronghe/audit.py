@@ -42,6 +42,7 @@ import pandas as pd
 from scipy.stats import spearmanr
 
 from ronghe.methods import coherence as coh
+from ronghe.words.audit import ALL_DIMENSIONS
 
 if TYPE_CHECKING:
     from ronghe.result import Result
@@ -182,7 +183,8 @@ def audit(result: Result, year: int | None = None) -> Audit:
         return Audit(year, int(rows.size), dominance_threshold(len(s.indicator_ids)),
                      pd.DataFrame(columns=["dimension", "indicator_a", "indicator_b", "r", "flag"]),
                      pd.DataFrame(columns=_INDICATOR_COLUMNS),
-                     pd.DataFrame(columns=["dimension", "indicators", "cronbach_alpha",
+                     pd.DataFrame(columns=["dimension", "dimension_zh", "dimension_en",
+                                           "indicators", "cronbach_alpha",
                                            "first_pc_share", "r_index"]))
     Z, U, y, O = s.Z[rows], s.U[rows], s.composite[rows], s.O[rows]
     ids = list(s.indicator_ids)
@@ -226,6 +228,8 @@ def audit(result: Result, year: int | None = None) -> Audit:
         ",".join(sorted({f for f in (_flag(a, weak=True), _flag(b, weak=True)) if f}))
         for a, b in zip(r_dim, r_index, strict=True)
     ]
+    names = {d.id: (d.name_zh, d.name_en) for d in fw.dimensions}
+    names["all"] = ALL_DIMENSIONS
     dim_rows = [
         {"dimension": dims[d], "indicators": int(idx.size),
          "cronbach_alpha": coh.cronbach_alpha(Z[:, idx]),
@@ -237,7 +241,10 @@ def audit(result: Result, year: int | None = None) -> Audit:
                      "cronbach_alpha": coh.cronbach_alpha(Z),
                      "first_pc_share": coh.first_component_share(Z), "r_index": 1.0})  # the index itself
     tau, dom = dominance(ids, [(i.name_zh, i.name_en) for i in inds], nominal, share, first)
-    return Audit(year, int(rows.size), tau, pairs_df, ind_df, pd.DataFrame(dim_rows), dom)
+    dim_df = pd.DataFrame(dim_rows)
+    for pos, col in enumerate(("dimension_zh", "dimension_en")):  # names beside the codes
+        dim_df.insert(1 + pos, col, dim_df["dimension"].map(lambda d, p=pos: names[d][p]))
+    return Audit(year, int(rows.size), tau, pairs_df, ind_df, dim_df, dom)
 
 
 @dataclass
@@ -248,7 +255,7 @@ class WeightingComparison:
     year: int
     label: str  # zh/en description of the alternative
     ranks: pd.DataFrame  # region, name_zh, rank, rank_alternative, shift
-    summary: pd.DataFrame  # measure, value (zh/en labels)
+    summary: pd.DataFrame  # measure_zh, measure_en, value_zh, value_en (numbers the same in both)
 
 
 def weighting_comparison(result: Result, year: int | None = None) -> WeightingComparison:
@@ -281,12 +288,15 @@ def weighting_comparison(result: Result, year: int | None = None) -> WeightingCo
                   & set(ranks.nsmallest(top, "rank_alternative")["region"]))
     ids = np.asarray(st.indicator_ids, dtype=object)
 
-    def lead(res: Result) -> tuple[str, float, float]:
+    names = {i.id: (i.name_zh, i.name_en) for i in result.framework.indicators}
+
+    def lead(res: Result) -> tuple[tuple[str, str], float, float]:
         rows = res.state.years == year
         first = np.bincount(np.argmax(res.state.O[rows], axis=1), minlength=ids.size)
         j = int(np.argmax(first))
         w = res.state.effective_weights
-        return str(ids[j]), float(first[j] / rows.sum()), float(w.max() / w.sum())
+        name = names.get(str(ids[j]), (str(ids[j]), str(ids[j])))
+        return name, float(first[j] / rows.sum()), float(w.max() / w.sum())
 
     mine, theirs = lead(result), lead(alt)
     label = (f"权重上限 {cap} 倍等权" if cap else "不设权重上限",
@@ -294,20 +304,26 @@ def weighting_comparison(result: Result, year: int | None = None) -> WeightingCo
     alt_label = (f"权重上限 {other_cap} 倍等权" if other_cap else "不设权重上限",
                  f"weights capped at {other_cap} x the equal share" if other_cap
                  else "weights uncapped")
-    summary = pd.DataFrame([
-        ("本结果的赋权", "weighting of this result", f"{label[0]} / {label[1]}"),
-        ("对照的赋权", "alternative weighting", f"{alt_label[0]} / {alt_label[1]}"),
+    rows: list[tuple[str, str, object, object]] = [
+        ("本结果的赋权", "weighting of this result", *label),
+        ("对照的赋权", "alternative weighting", *alt_label),
+    ]
+    for measure_zh, measure_en, value in (
         ("位次斯皮尔曼相关", "Spearman rank correlation", round(rho, 4)),
         ("平均位次变化（绝对值）", "mean absolute rank shift", round(float(ranks["shift"].abs().mean()), 2)),
         ("最大位次变化", "largest rank shift", int(ranks["shift"].abs().max())),
         ("位次变化超过 10 位的地区比例", "share of units moving more than 10 places",
-         round(float((ranks["shift"].abs() > 10).mean()), 4)),
+         f"{float((ranks['shift'].abs() > 10).mean()):.1%}"),
         (f"前 {top} 名重合数", f"overlap of the top {top}", overlap),
         ("最大指标权重（本结果 / 对照）", "largest indicator weight (this / alternative)",
          f"{mine[2]:.1%} / {theirs[2]:.1%}"),
+    ):
+        rows.append((measure_zh, measure_en, value, value))
+    rows += [
         ("最常见首要障碍（本结果）", "most frequent first obstacle (this)",
-         f"{mine[0]} {mine[1]:.1%}"),
+         f"{mine[0][0]} {mine[1]:.1%}", f"{mine[0][1]} {mine[1]:.1%}"),
         ("最常见首要障碍（对照）", "most frequent first obstacle (alternative)",
-         f"{theirs[0]} {theirs[1]:.1%}"),
-    ], columns=["measure_zh", "measure_en", "value"])
+         f"{theirs[0][0]} {theirs[1]:.1%}", f"{theirs[0][1]} {theirs[1]:.1%}"),
+    ]
+    summary = pd.DataFrame(rows, columns=["measure_zh", "measure_en", "value_zh", "value_en"])
     return WeightingComparison(year, f"{alt_label[0]} / {alt_label[1]}", ranks, summary)

@@ -79,6 +79,8 @@ def test_spatial_with_figures(tmp_path):
             str(out),
             "--figures",
             str(figs),
+            "--lang",
+            "en",
         ]
     )
     assert _sheets(out) == [
@@ -89,6 +91,10 @@ def test_spatial_with_figures(tmp_path):
         "spatial_hotspots",
     ]
     assert sorted(p.name for p in figs.iterdir()) == [
+        "hotspots_index_2013.png",
+        "hotspots_index_2013.svg",
+        "hotspots_index_2023.png",
+        "hotspots_index_2023.svg",
         "lisa_index_2013.png",
         "lisa_index_2013.svg",
         "lisa_index_2023.png",
@@ -98,6 +104,16 @@ def test_spatial_with_figures(tmp_path):
         "lisa_significance_index_2023.png",
         "lisa_significance_index_2023.svg",
     ]
+
+
+def test_figure_language_is_checked_before_the_evaluation(tmp_path, monkeypatch):
+    import ronghe.cli.analyze as cli
+
+    monkeypatch.setattr(cli, "_result", lambda *a: pytest.fail("evaluated before checking --lang"))
+    for command in ("spatial", "dynamics"):
+        res = runner.invoke(app, [command, "--provinces", "--lang", "fr", "--out",
+                                  str(tmp_path / "x.xlsx")])
+        assert isinstance(res.exception, InputError) and "lang" in str(res.exception)
 
 
 def test_dynamics_with_figures(tmp_path):

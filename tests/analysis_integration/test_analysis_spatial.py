@@ -107,11 +107,61 @@ def test_without_maps_extra_the_spatial_layer_error(province_result, monkeypatch
 
 def test_figures_png_and_svg(prov_spatial, tmp_path, analysis_cache):
     paths = analysis.spatial_figures(prov_spatial, tmp_path, years=[2023], cache_dir=analysis_cache)
-    assert sorted(p.name for p in paths) == ["lisa_index_2023.png", "lisa_index_2023.svg",
-                                             "lisa_significance_index_2023.png",
-                                             "lisa_significance_index_2023.svg"]
+    maps = ["lisa_index_2023", "lisa_significance_index_2023"]
+    if prov_spatial.hotspots is not None:
+        maps.append("hotspots_index_2023")
+    assert sorted(p.name for p in paths) == sorted(f"{m}.{s}" for m in maps for s in ("png", "svg"))
     assert all(p.stat().st_size > 1000 for p in paths)
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_figures_drawn_once_named_and_flagged(province_result, tmp_path, analysis_cache,
+                                              monkeypatch):
+    """Each map is drawn once for its PNG and SVG, with the Gi* map, the indicator's name in the
+    report language (not its id) and the panel's synthetic flag."""
+    from ronghe.spatial import figures
+
+    indicator = province_result.state.indicator_ids[0]
+    res = analysis.spatial(province_result, indicator, kind="knn", permutations=99,
+                           cache_dir=analysis_cache)
+    assert res.hotspots is not None
+    calls: list[tuple[str, dict]] = []
+
+    def recording(name, real):
+        def draw(*args, **kwargs):
+            calls.append((name, kwargs))
+            return real(*args, **kwargs)
+        return draw
+
+    for name in ("lisa_cluster_map", "lisa_significance_map", "hotspot_map"):
+        monkeypatch.setattr(figures, name, recording(name, getattr(figures, name)))
+    saved: list[int] = []
+
+    def save(fig, path, _real=figures.save_figure):
+        saved.append(id(fig))
+        return _real(fig, path)
+
+    monkeypatch.setattr(figures, "save_figure", save)
+    paths = analysis.spatial_figures(res, tmp_path, result=province_result, lang="en",
+                                     years=[2023], cache_dir=analysis_cache)
+    assert len(paths) == 6 and {p.suffix for p in paths} == {".png", ".svg"}
+    assert len(set(saved)) == 3 and all(saved.count(f) == 2 for f in saved)  # 3 maps, drawn once
+    assert {"hotspot_map", "lisa_cluster_map"} <= {c[0] for c in calls}
+    name_en = province_result.framework.indicator(indicator).name_en
+    assert {c[1]["variable"] for c in calls} == {name_en} != {indicator}
+    assert {c[1]["lang"] for c in calls} == {"en"}
+    assert {c[1]["synthetic"] for c in calls} == {False}
+
+
+def test_variable_names(province_result, small_result):
+    fw = province_result.framework
+    ind, dim = fw.indicators[0], fw.dimensions[0]
+    assert analysis.variable_name(province_result, "index") == "综合指数"
+    assert analysis.variable_name(province_result, "D", "en") == "Coupling coordination degree D"
+    assert analysis.variable_name(province_result, ind.id) == ind.name_zh
+    assert analysis.variable_name(province_result, ind.id, "en") == ind.name_en
+    assert analysis.variable_name(province_result, f"U_{dim.id}") == f"{dim.name_zh}维度得分"
+    assert analysis.variable_name(province_result, "not_a_variable") == "not_a_variable"
 
 
 @pytest.mark.slow

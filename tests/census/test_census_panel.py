@@ -27,6 +27,7 @@ def test_shipped_panel_is_what_the_import_path_reads(raw, ingested):
 
 def test_source_and_licence(raw):
     assert "MIT" in raw.source and not raw.synthetic
+    assert len(datasets.census_data_hash()) == 64
     assert "Lei Dong" in datasets.census_licence()
     assert raw.units["resident_pop"] == "10^4 persons"
 
@@ -126,4 +127,11 @@ def test_shipped_2023_panel_is_the_harmonised_raw_panel():
     pd.testing.assert_frame_equal(loaded.data, fresh.data, check_exact=True)
     pd.testing.assert_frame_equal(loaded.regions, fresh.regions, check_exact=True)
     assert loaded.units == fresh.units and list(loaded.units) == list(fresh.units)
-    assert loaded.source == fresh.source and loaded.synthetic == fresh.synthetic
+    assert loaded.synthetic == fresh.synthetic and loaded.shipped and fresh.shipped
+    # each names the file it was read from by its hash prefix, and the code vintage
+    from ronghe.datasets.census import data_hash
+
+    assert f"census_counties_2023.parquet sha256 {datasets.census_data_hash()[:16]}" in loaded.source
+    assert f"census_counties.parquet sha256 {data_hash(raw=True)[:16]}" in fresh.source
+    for source in (loaded.source, fresh.source):
+        assert "区划代码统一到 2023 年" in source and "codes harmonised to 2023" in source

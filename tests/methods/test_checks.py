@@ -56,7 +56,7 @@ def test_kernels_raise_and_warn_only_through_checks(path):
 def test_converted_kernels_speak_zh_then_en(call, en):
     with pytest.raises(MethodError) as err:
         call()
-    zh, _, tail = str(err.value).partition("；")
+    zh, _, tail = str(err.value).partition(" / ")
     assert en in tail and en not in zh
     assert any("\u4e00" <= ch <= "\u9fff" for ch in zh), str(err.value)
 

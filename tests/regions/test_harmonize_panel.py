@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import warnings
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -54,7 +55,10 @@ def test_merge_by_hand():
     assert out.regions.loc["140404", ["name_zh", "level", "parent", "province"]].tolist() == [
         "上党区", "county", "140400", "14"]
     assert len(out.data) == 3
-    assert "codes harmonised to 2023" in out.source
+    assert "codes harmonised to 2023" in out.source and "区划代码统一到 2023 年" in out.source
+    assert not out.shipped
+    shipped = harmonize(replace(panel, shipped=True), 2023, _catalogue())
+    assert shipped.shipped  # a shipped dataset stays shipped (outputs name it by its source)
 
 
 def test_census_beijing_by_hand():

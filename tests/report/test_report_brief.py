@@ -35,6 +35,10 @@ def test_brief_holds_name_grade_position_and_paths(result, tmp_path, lang) -> No
     row = result.coupling.query("region == @REGION and year == 2023").iloc[0]
     idx = result.index.query("region == @REGION and year == 2023").iloc[0]
     assert "正定县" in text
+    subject = getattr(result.framework.info, f"name_{lang}")
+    assert docx.Document(str(path)).paragraphs[0].text == (
+        f"正定县（{REGION}）{subject}简报" if lang == "zh" else
+        f"{subject}: brief on 正定县 ({REGION})")  # titled for what the framework measures
     assert f"{row['grade']} {row['grade_zh'] if lang == 'zh' else row['grade_en']}" in text
     assert f"{idx['index']:.4f}" in text and f"{row['D']:.4f}" in text
     assert (f"第 {idx['rank']} 位" if lang == "zh" else f"rank {idx['rank']} of") in text

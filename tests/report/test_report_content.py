@@ -150,3 +150,43 @@ def test_report_dagum_and_moran_are_the_analysis_numbers(result, content) -> Non
         shown = content.moran.query("variable == @variable").drop(columns="variable")
         pd.testing.assert_frame_equal(shown.reset_index(drop=True),
                                       done.moran.reset_index(drop=True), check_exact=True)
+
+
+def test_names_not_ids_in_profiles_audit_and_notes(result, content) -> None:
+    """Issue 18: a reader sees dimension names in the report language (ids stay in a code column)
+    and notes in one language."""
+    from ronghe.report.content import build_content
+
+    dims = {d.id: d for d in result.framework.dimensions}
+    for lang, content_ in (("zh", content), ("en", build_content(result, lang="en",
+                                                                 spatial=False, methods=False))):
+        top = content_.profiles[0].top_obstacles
+        assert set(top["dimension"]) <= set(dims)
+        assert list(top["dimension_name"]) == [
+            getattr(dims[d], f"name_{lang}") for d in top["dimension"]]
+        for note in content_.notes:
+            assert " / " not in note
+    table = result.audit.dimensions
+    assert list(table.columns[:3]) == ["dimension", "dimension_zh", "dimension_en"]
+    assert table.set_index("dimension").loc["all", "dimension_zh"] == "全部指标"
+    first = table.iloc[0]
+    assert first["dimension_zh"] == dims[first["dimension"]].name_zh
+
+
+def test_county_panel_with_cities_without_counties_is_a_county_panel(result) -> None:
+    """The census panel holds 东莞 (441900) among its counties: still a county panel, so the report
+    draws its map (it drew none)."""
+    from dataclasses import replace
+
+    from ronghe.report.content import _level
+
+    regions = result.state.panel.regions
+    assert _level(result) == "county"
+    city = regions.iloc[:1].set_axis(["441900"]).assign(level="prefecture", name_zh="东莞市")
+    with_city = replace(result.state.panel, regions=pd.concat([regions, city]))
+    fake = type("R", (), {"state": type("S", (), {"panel": with_city})()})()
+    assert _level(fake) == "county"
+    parent = str(regions.index[0])[:4] + "00"  # a prefecture whose counties are in the panel
+    mixed = replace(with_city, regions=pd.concat([regions, city.set_axis([parent])]))
+    fake.state.panel = mixed
+    assert _level(fake) is None

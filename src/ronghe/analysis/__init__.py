@@ -30,7 +30,7 @@ labels). Their words are in :mod:`ronghe.words.analysis` and :mod:`ronghe.words.
 from __future__ import annotations
 
 from ronghe.analysis.autocorrelation import MoranResult, SpatialResult, moran, spatial
-from ronghe.analysis.common import detect_level, regions, variable_values
+from ronghe.analysis.common import detect_level, regions, variable_name, variable_values
 from ronghe.analysis.disparity import DagumResult, DisparityResult, dagum, disparity
 from ronghe.analysis.drivers import DISCRETIZE_METHODS, DriversResult, drivers
 from ronghe.analysis.dynamics import DynamicsResult, dynamics
@@ -57,5 +57,6 @@ __all__ = [
     "regions",
     "spatial",
     "spatial_figures",
+    "variable_name",
     "variable_values",
 ]

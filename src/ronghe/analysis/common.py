@@ -22,12 +22,33 @@ if TYPE_CHECKING:
     from ronghe.result import Result
     from ronghe.spatial.weights import WeightsKind
 
-__all__ = ["detect_level", "regions", "variable_values"]
+__all__ = ["detect_level", "regions", "variable_name", "variable_values"]
 
 
 def regions(result: Result) -> list[str]:
     """Region codes of the result, sorted (the order group labels given as a sequence follow)."""
     return sorted({str(r) for r in result.state.regions})
+
+
+def variable_name(result: Result, variable: str, lang: str = "zh") -> str:
+    """``variable`` as a reader knows it, in ``lang``: the chain's results by name (``index`` ->
+    综合指数, ``U_economy`` -> 经济维度得分), an indicator or raw variable by its framework name;
+    anything else (a panel column the framework does not declare) as it is."""
+    from ronghe.words import lang_index
+    from ronghe.words.analysis import DIMENSION_SCORE
+    from ronghe.words.figures import VARIABLE_LABELS
+
+    li = lang_index(lang)
+    if variable in VARIABLE_LABELS:
+        return VARIABLE_LABELS[variable][li]
+    fw = result.framework
+    named = {d.id: (d.name_zh, d.name_en) for d in fw.dimensions}
+    if variable.startswith("U_") and variable[2:] in named:
+        return DIMENSION_SCORE[li].format(name=named[variable[2:]][li])
+    named = {i.id: (i.name_zh, i.name_en) for i in fw.indicators}
+    named.update({v.id: (v.name_zh, v.name_en) for v in fw.variables
+                  if v.id not in named})
+    return named[variable][li] if variable in named else variable
 
 
 def variable_values(result: Result, variable: str, *, treated: bool = False) -> pd.Series:

@@ -43,7 +43,9 @@ out = Console(highlight=False)
 
 
 def _progress(status):  # type: ignore[no-untyped-def]
-    return lambda step: status.update(f"[bold]计算 running[/bold]: {step}")
+    from ronghe.cli.common import progress
+
+    return progress(status)
 
 
 @app.command()

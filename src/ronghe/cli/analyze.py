@@ -5,7 +5,7 @@ to one workbook (--out) and, for spatial and dynamics, figures as PNG and SVG (-
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal, cast
 
 import typer
 from rich.console import Console
@@ -19,6 +19,10 @@ from ronghe.cli.common import (
     evaluate,
     study_from,
 )
+from ronghe.words import check_lang
+
+if TYPE_CHECKING:
+    from ronghe.regions.boundaries import Level as DivisionLevel
 
 app = typer.Typer(
     help="空间格局、区域差异、动态演进与驱动因素 / spatial pattern, regional disparity, dynamics "
@@ -38,6 +42,7 @@ Variable = Annotated[
 Level = Annotated[
     str | None, typer.Option("--level", help="province, prefecture, county (默认自动 auto)")
 ]
+Lang = Annotated[str, typer.Option("--lang", help="图中标签语言 figure labels: zh, en")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 output workbook (.xlsx)")]
 
 
@@ -103,17 +108,20 @@ def spatial(
     seed: Annotated[int, typer.Option(help="随机种子 random seed")] = 12345,
     correction: Annotated[str, typer.Option(
         help="LISA 多重检验校正 multiple testing: fdr (default), bonferroni, none")] = "fdr",
+    lang: Lang = "zh",
 ) -> None:
-    """空间自相关 Global Moran's I, LISA clusters, Gi* hot spots -> Excel (+ LISA maps)."""
+    """空间自相关 Global Moran's I, LISA clusters, Gi* hot spots -> Excel (+ LISA and Gi* maps)."""
     from ronghe.analysis import spatial as run
     from ronghe.analysis import spatial_figures
 
+    check_lang(lang)  # before the evaluation, not after it
     result = _result(data, demo, provinces, framework, settings)
-    res = run(result, variable, level=level, kind=weights, permutations=permutations, seed=seed,
+    res = run(result, variable, level=cast("DivisionLevel | None", level), kind=weights,
+              permutations=permutations, seed=seed,
               correction=correction)
     _write(result, res, out_path)
     if figures is not None:
-        _figures(spatial_figures(res, figures))
+        _figures(spatial_figures(res, figures, result=result, lang=lang))
 
 
 @app.command()
@@ -135,20 +143,23 @@ def dynamics(
     bandwidth: Annotated[
         str, typer.Option(help="silverman, scott 或数值 or a number")
     ] = "silverman",
+    lang: Lang = "zh",
 ) -> None:
     """动态演进 Classic and spatial Markov chains, kernel density -> Excel (+ figures)."""
     from ronghe.analysis import dynamics as run
     from ronghe.analysis import dynamics_figures
 
+    check_lang(lang)
     result = _result(data, demo, provinces, framework, settings)
     try:
         bw: str | float = float(bandwidth)
     except ValueError:
         bw = bandwidth
-    res = run(result, variable, k=k, spatial=spatial_chain, level=level, kind=weights, bandwidth=bw)
+    res = run(result, variable, k=k, spatial=spatial_chain, level=cast("DivisionLevel | None", level),
+              kind=weights, bandwidth=bw)
     _write(result, res, out_path)
     if figures is not None:
-        _figures(dynamics_figures(res, figures))
+        _figures(dynamics_figures(res, figures, result=result, lang=lang))
 
 
 @app.command()
@@ -184,6 +195,8 @@ def drivers(
     result = _result(data, demo, provinces, framework, settings)
     names = [f.strip() for f in factors.split(",") if f.strip()] or None
     res = run(
-        result, y, names, year=year, discretize=discretize, variance=variance, singletons=singletons
+        result, y, names, year=year, discretize=discretize,
+        variance=cast("Literal['population', 'sample']", variance),  # checked by drivers
+        singletons=cast("Literal['keep', 'drop']", singletons),
     )
     _write(result, res, out_path)

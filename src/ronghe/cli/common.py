@@ -14,8 +14,13 @@ import typer
 from rich.console import Console
 
 from ronghe.errors import InputError
+from ronghe.words.progress import step_label
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from rich.status import Status
+
     from ronghe.result import Result
     from ronghe.study import Study
 
@@ -64,7 +69,13 @@ def study_from(
     return Study(base.panel, framework or base.framework, settings)
 
 
+def progress(status: Status, what: str = "计算 running") -> Callable[[str], None]:
+    """The ``progress`` callback of ``Study.evaluate`` (and of the demo) for a status line: each
+    step in words, zh and en (:mod:`ronghe.words.progress`), not its id."""
+    return lambda step: status.update(f"[bold]{what}[/bold]: {step_label(step)}")
+
+
 def evaluate(study: Study) -> Result:
     """Evaluate with a status line showing the step."""
     with err.status("计算 running") as status:
-        return study.evaluate(progress=lambda step: status.update(f"[bold]计算 running[/bold]: {step}"))
+        return study.evaluate(progress=progress(status))

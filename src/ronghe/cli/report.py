@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from ronghe.cli.common import study_from
+from ronghe.cli.common import progress, study_from
 from ronghe.errors import InputError
 
 if TYPE_CHECKING:
@@ -68,8 +68,7 @@ def report(
         raise InputError("简报需要 --region / the docx brief needs --region CODE")
     study = study_from(data, demo, framework, settings, layout=layout)
     with err.status("计算 running") as status:
-        result = study.evaluate(progress=lambda step: status.update(
-            f"[bold]计算 running[/bold]: {step}"))
+        result = study.evaluate(progress=progress(status))
         status.update(f"[bold]报告 report[/bold]: {kind}")
         paths = _write(result, out_path, kind, lang, region, draws)
     for p in paths:

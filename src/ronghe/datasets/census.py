@@ -31,6 +31,7 @@ mapped values again and requires exactly the shipped panel; other vintages are h
 
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
 from functools import cache
@@ -43,9 +44,12 @@ import pandas as pd
 from ronghe.errors import RongheWarning
 from ronghe.panel import Panel
 
-SOURCE = ("第六、七次全国人口普查分县资料（leiii/census 整理，MIT 许可）/ 6th (2010) and 7th (2020) "
-          "national census county tables as compiled by leiii/census (MIT licence, Copyright (c) "
-          "2022 Lei Dong); ronghe.datasets.census_counties")
+SOURCE_ZH = "第六、七次全国人口普查分县资料（leiii/census 整理，MIT 许可；ronghe.datasets.census_counties）"
+SOURCE_EN = ("6th (2010) and 7th (2020) national census county tables as compiled by leiii/census "
+             "(MIT licence, Copyright (c) 2022 Lei Dong; ronghe.datasets.census_counties)")
+#: zh / en in one line (:mod:`ronghe.words.bilingual` takes one half for a one-language output)
+SOURCE = f"{SOURCE_ZH} / {SOURCE_EN}"
+RAW_FILE = "census_counties.parquet"
 YEARS = (2010, 2020)
 SHIPPED_VINTAGE = 2023  #: the vintage shipped already harmonised
 _WARNINGS_KEY = b"ronghe_warnings"  #: Parquet metadata: the harmonisation's warnings, re-emitted
@@ -57,11 +61,31 @@ def _folder() -> Traversable:
 
 @cache
 def _long() -> pd.DataFrame:
-    with (_folder() / "census_counties.parquet").open("rb") as fh:
+    with (_folder() / RAW_FILE).open("rb") as fh:
         frame = pd.read_parquet(fh)
     for col in ("region", "variable", "name_zh", "province"):
         frame[col] = frame[col].astype(str)
     return frame
+
+
+def _shipped_file() -> str:
+    return f"census_counties_{SHIPPED_VINTAGE}.parquet"
+
+
+@cache
+def data_hash(raw: bool = False) -> str:
+    """SHA-256 (hex) of the shipped Parquet file the panel is read from (of the raw file, both
+    censuses at their own code vintage, with ``raw=True``): which data a result was computed on."""
+    name = RAW_FILE if raw else _shipped_file()
+    return hashlib.sha256((_folder() / name).read_bytes()).hexdigest()
+
+
+def _source(file: str, digest: str, vintage: int | None = None) -> str:
+    """The panel's source, zh / en, with the file's hash prefix and the code vintage if any."""
+    zh, en = SOURCE_ZH, SOURCE_EN
+    if vintage is not None:
+        zh, en = f"{zh}，区划代码统一到 {vintage} 年", f"{en}, codes harmonised to {vintage}"
+    return f"{zh}；{file} sha256 {digest[:16]} / {en}; {file} sha256 {digest[:16]}"
 
 
 def census_licence() -> str:
@@ -81,7 +105,8 @@ def census_raw() -> Panel:
 
     catalogue = builtin_catalogue()
     units = {v: str(catalogue.at[v, "unit"]) for v in data.columns if v in catalogue.index}
-    return Panel(data.astype(float), regions, units, SOURCE, synthetic=False, shipped=True)
+    return Panel(data.astype(float), regions, units, _source(RAW_FILE, data_hash(raw=True)),
+                 synthetic=False, shipped=True)
 
 
 def census_counties(vintage: int = SHIPPED_VINTAGE) -> Panel:
@@ -130,7 +155,7 @@ def _shipped_frames() -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
     import pyarrow.parquet as pq
 
     folder = _folder()
-    with (folder / f"census_counties_{SHIPPED_VINTAGE}.parquet").open("rb") as fh:
+    with (folder / _shipped_file()).open("rb") as fh:
         table = pq.read_table(fh)
     said = json.loads((table.schema.metadata or {}).get(_WARNINGS_KEY, b"[]"))
     with (folder / f"census_regions_{SHIPPED_VINTAGE}.parquet").open("rb") as fh:
@@ -149,5 +174,5 @@ def _shipped() -> Panel:
     variables = sorted(raw["variable"].unique())
     units = {v: str(catalogue.at[v, "unit"]) for v in variables if v in catalogue.index}
     return Panel(data.set_index(["region", "year"]).astype(float), regions.set_index("region"),
-                 units, f"{SOURCE} (codes harmonised to {SHIPPED_VINTAGE})", synthetic=False,
+                 units, _source(_shipped_file(), data_hash(), SHIPPED_VINTAGE), synthetic=False,
                  shipped=True)

@@ -66,7 +66,9 @@ def provinces() -> Panel:
                             "level": "province", "parent": ""},
                            index=first.index.rename("region"))
     units = dict(zip(long["variable"], long["unit"], strict=True))
-    source = f"{SOURCE}; {FILE} sha256 {data_hash()[:16]}"
+    zh, en = SOURCE.split(" / ", 1)  # the hash in each half (ronghe.words.bilingual)
+    digest = f"{FILE} sha256 {data_hash()[:16]}"
+    source = f"{zh}；{digest} / {en}; {digest}"
     return Panel(data.astype(float), regions.sort_index(), units, source, synthetic=False,
                  shipped=True)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ronghe.words import lang_index
+from ronghe.words import lang_index, unit_label
 from ronghe.words.diagnosis import PEER_SCOPE, TEXT, TREND_STATUS
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def render(d: Diagnosis, lang: str) -> str:
             if tr else t("no_trend")
         )
         value = t("missing") if b.value is None else f"{b.value:.4g}"
-        unit = f" {b.unit}" if b.value is not None and b.unit not in ("", "–", "-") else ""
+        unit = f" {unit_label(b.unit, lang)}" if b.value is not None and unit_label(b.unit) else ""
         cat = f" [{b.category}]" if b.category else ""
         lines.append(
             f"  {k}. {name[b.indicator]} ({b.indicator}){cat}  {b.degree:.3f}; "
@@ -62,7 +62,7 @@ def render(d: Diagnosis, lang: str) -> str:
         lines.append(f"{title}:" + ("" if recs else f" {t('none')}"))
         for k, r in enumerate(recs[:SHOWN_ROUTES], 1):
             why = [f"{c} {m:.2f}" for c, m in r.categories]
-            why += [f"{e.indicator} {e.degree:.2f}" for e in r.indicators]
+            why += [f"{name.get(e.indicator, e.indicator)} {e.degree:.2f}" for e in r.indicators]
             lines.append(f"  {k}. {r.route} {r.name_zh if zh else r.name_en} ({r.score:.2f}): "
                          + "; ".join(why))
     if d.peer_years is None:

@@ -15,13 +15,14 @@ from ronghe.errors import MethodError, RongheWarning
 
 
 def fail(zh: str, en: str) -> MethodError:
-    """Build a bilingual MethodError (zh-CN first, then en)."""
-    return MethodError(f"{zh}；{en}")
+    """Build a bilingual MethodError (zh-CN first, then en, as every message: ``zh / en``, so a
+    one-language output can take its half, :mod:`ronghe.words.bilingual`)."""
+    return MethodError(f"{zh} / {en}")
 
 
 def warn(zh: str, en: str) -> None:
     """Emit a bilingual RongheWarning attributed to the caller of the public kernel."""
-    warnings.warn(f"{zh}；{en}", RongheWarning, stacklevel=3)
+    warnings.warn(f"{zh} / {en}", RongheWarning, stacklevel=3)
 
 
 def as_array(v: object, name: str) -> np.ndarray:

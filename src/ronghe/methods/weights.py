@@ -235,12 +235,13 @@ def cv_weights(X: object, names: Sequence[str] | None = None) -> np.ndarray:
     label = (
         [f"indicator {v!r}" for v in names] if names is not None else [f"column {j}" for j in range(k)]
     )
+    label_zh = [f"指标 {v!r}" for v in names] if names is not None else [f"第 {j} 列" for j in range(k)]
     if len(label) != k:
         raise fail(f"names 须有 {k} 个", f"names must hold {k} entries")
     if (arr < 0).any():
         i, j = np.argwhere(arr < 0)[0]
         raise fail(
-            f"{label[j]} 第 {i} 行为负值 {arr[i, j]:g}，不是比率尺度，变异系数无意义",
+            f"{label_zh[j]} 第 {i} 行为负值 {arr[i, j]:g}，不是比率尺度，变异系数无意义",
             f"{label[j]} is not ratio-scale (row {i} is negative, {arr[i, j]:g}); "
             "the CV depends on the origin of such a scale",
         )
@@ -251,7 +252,7 @@ def cv_weights(X: object, names: Sequence[str] | None = None) -> np.ndarray:
     if sparse.any():
         j = int(np.flatnonzero(sparse)[0])
         raise fail(
-            f"{label[j]} 的标准差超过均值的 {CV_MAX:g} 倍（均值接近 0），变异系数会让它独占权重",
+            f"{label_zh[j]} 的标准差超过均值的 {CV_MAX:g} 倍（均值接近 0），变异系数会让它独占权重",
             f"{label[j]} has a standard deviation above {CV_MAX:g} times its mean "
             "(mean near 0); its CV weight would take almost the whole index",
         )

@@ -38,6 +38,7 @@ from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.regions import history as hist
 from ronghe.regions.crosswalk import SUFFIX, crosswalk, unit_name
+from ronghe.words.bilingual import split_bilingual
 
 UNIT_COLUMNS = ["year", "code", "name_zh", "unit", "unit_name", "kind", "members", "note",
                 "source"]
@@ -112,13 +113,13 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
                              ""))
                 continue
             r = table.loc[code]
-            members = ""
+            joined = ""  # the members of a comparable unit, ";"-joined
             if r["target_code"] in unit_of:
-                unit, uname, members = unit_of[r["target_code"]]
+                unit, uname, joined = unit_of[r["target_code"]]
                 kind = "comparable"
                 note = r["note"] if r["kind"] == "comparable" and r["unit"] == unit else (
-                    f"可比单元 {unit}（{members}），另一年份的拆分或划转所需 / comparable unit "
-                    f"{unit} of {members}, needed by a split or transfer seen from another year")
+                    f"可比单元 {unit}（{joined}），另一年份的拆分或划转所需 / comparable unit "
+                    f"{unit} of {joined}, needed by a split or transfer seen from another year")
             elif r["kind"] == "comparable":  # its group's split concerns codes not in the panel
                 unit, uname = r["target_code"], r["target_name"]
                 kind = "same" if unit == code and uname == r["source_name"] else "recode"
@@ -126,7 +127,7 @@ def unit_map(codes_by_year: Mapping[int, Iterable[str]], vintage: int, *,
                         f"{r['unit']} are not in the panel: kept as one unit")
             else:
                 unit, uname, kind, note = r["unit"], r["unit_name"], r["kind"], r["note"]
-            rows.append((int(year), code, r["source_name"], unit, uname, kind, members, note,
+            rows.append((int(year), code, r["source_name"], unit, uname, kind, joined, note,
                          r["source"]))
     return pd.DataFrame(rows, columns=UNIT_COLUMNS)
 
@@ -165,9 +166,18 @@ def harmonize(panel: Panel, vintage: int, catalogue: pd.DataFrame,
     out = out.sort_index()
     regions = _regions(panel.regions, mapping, vintage)
     regions = regions.loc[out.index.get_level_values("region").unique()]
-    source_text = (f"{panel.source} (codes harmonised to {vintage})" if panel.source
-                   else f"codes harmonised to {vintage}")
-    return Panel(out.astype(float), regions, dict(panel.units), source_text, panel.synthetic)
+    return Panel(out.astype(float), regions, dict(panel.units), _source(panel.source, vintage),
+                 panel.synthetic, panel.shipped)
+
+
+def _source(source: str, vintage: int) -> str:
+    """``source`` saying the codes were harmonised to ``vintage``, in each half of a zh / en
+    source (:mod:`ronghe.words.bilingual`), else as a bilingual note after it."""
+    zh, en = split_bilingual(source)
+    if zh != en:
+        return f"{zh}，区划代码统一到 {vintage} 年 / {en}, codes harmonised to {vintage}"
+    note = f"区划代码统一到 {vintage} 年 / codes harmonised to {vintage}"
+    return f"{source}（{note}）" if source else note
 
 
 def _combine(multi: pd.DataFrame, catalogue: pd.DataFrame, weight: str) -> pd.DataFrame:

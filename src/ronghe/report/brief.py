@@ -40,7 +40,7 @@ FIGURE_WIDTH_CM = 14.0
 FIGURE_DPI = 200
 
 
-def _font(style, east_asian: str, size: float, bold: bool = False) -> None:  # type: ignore[no-untyped-def]
+def _font(style, east_asian: str, size: float, bold: bool = False) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt, RGBColor
 
@@ -71,7 +71,7 @@ def _fonts(doc: Document) -> None:
     _font(doc.styles["Heading 1"], HEADING_FONT, 16)
 
 
-def _page_numbers(section) -> None:  # type: ignore[no-untyped-def]
+def _page_numbers(section) -> None:
     """"— n —" centred in the footer (a PAGE field, so Word numbers every page)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
@@ -133,8 +133,9 @@ def _build(result: Result, c: ReportContent, p: Profile) -> Document:
         _page_numbers(section)
     _fonts(doc)
 
-    doc.add_heading(t(f"{p.name_zh}（{p.region}）城乡融合简报",
-                      f"Urban–rural integration brief: {p.name_zh} ({p.region})"), level=0)
+    # titled, like the report page, for what the framework measures
+    doc.add_heading(t(f"{p.name_zh}（{p.region}）{c.subject}简报",
+                      f"{c.subject}: brief on {p.name_zh} ({p.region})"), level=0)
     fw = result.framework.info
     doc.add_paragraph(t(f"{p.year} 年 · 指标框架：{fw.name_zh} · ", f"{p.year} · framework: "
                         f"{fw.name_en} · ") + c.data_note)
@@ -176,7 +177,7 @@ def _build(result: Result, c: ReportContent, p: Profile) -> Document:
 
     doc.add_heading(t("三、主要障碍", "3. Leading obstacles"), level=1)
     _table(doc, [t("指标", "Indicator"), t("维度", "Dimension"), t("障碍度", "Obstacle degree")],
-           [[o.name, f"{o.dimension} {c.dimension_names.get(o.dimension, '')}", f"{o.degree:.1%}"]
+           [[o.name, o.dimension_name, f"{o.degree:.1%}"]
             for o in p.top_obstacles.itertuples()])
     doc.add_paragraph(t("障碍类别：", "Obstacle categories: ") + t("，", ", ").join(
         f"{r.label} {r.share:.1%}" for r in p.categories.itertuples()))

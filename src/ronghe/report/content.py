@@ -51,6 +51,7 @@ from ronghe.report.profiles import (
 )
 from ronghe.result import UNTAGGED
 from ronghe.words import Lang, check_lang, pick
+from ronghe.words.bilingual import in_language
 
 if TYPE_CHECKING:
     from ronghe.regions.boundaries import Level
@@ -87,7 +88,7 @@ class ReportContent:
     synthetic: bool
     years: list[int]
     last: int
-    level: str | None
+    level: Level | None
     dimension_names: dict[str, str]
     values: pd.DataFrame  #: every region-year: region, name_zh, province, macro_region, index, D, grade
     rankings: pd.DataFrame
@@ -106,6 +107,9 @@ class ReportContent:
     notes: list[str] = field(default_factory=list)
     #: method tables, audit, weighting comparison, diagnosis distribution, LISA (report.methods)
     methods: Any = None
+    #: what the report measures, the framework's name in the report language (titles of the page
+    #: and of the brief name it)
+    subject: str = ""
     _d_map: Any = field(default=None, repr=False, compare=False)
 
     def d_map(self) -> Any:
@@ -266,12 +270,22 @@ def _boundaries(level: Level | None, codes: list[str], notes: list[str], lang: L
 
 
 def _level(result: Result) -> Level | None:
+    """The one division level of the panel's regions, else None. Prefecture-level cities without
+    counties (东莞, 中山, 儋州, 嘉峪关) sit among counties as county-level units: a county panel
+    with such cities, none of whose counties is in the panel as well, is a county panel."""
     meta = result.state.panel.regions
     if "level" not in meta.columns:
         return None
-    levels = meta["level"].dropna().astype(str).unique()
-    return cast("Level", str(levels[0])) if len(levels) == 1 and levels[0] in (
-        "province", "prefecture", "county") else None
+    level = meta["level"].astype(str)
+    levels = set(level.dropna().unique())
+    if levels == {"county", "prefecture"}:
+        codes = meta.index.astype(str)
+        cities = codes[(level == "prefecture").to_numpy()]
+        counties = set(codes[(level == "county").to_numpy()].str[:4])
+        if not counties & {c[:4] for c in cities}:
+            return "county"
+    return cast("Level", levels.pop()) if len(levels) == 1 and levels <= {
+        "province", "prefecture", "county"} else None
 
 
 def _check_intervals(frame: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -448,7 +462,7 @@ def build_content(
         t("本报告数据为合成数据，仅用于演示，不代表任何真实地区。",
           "The data in this report are synthetic, for demonstration only; they describe no real "
           "region.")
-        if panel.synthetic else t(f"数据来源：{panel.source}", f"Data source: {panel.source}")
+        if panel.synthetic else t("数据来源：", "Data source: ") + in_language(panel.source, lang)
     )
     fw = result.framework.info
     coverage = t(fw.description_zh, fw.description_en)
@@ -458,6 +472,7 @@ def build_content(
         lang=lang,
         # titled for what the framework measures (the provinces demo is not an integration index)
         title=t(f"{fw.name_zh}评价报告", f"Evaluation report: {fw.name_en}"),
+        subject=t(fw.name_zh, fw.name_en),
         data_note=data_note,
         synthetic=bool(panel.synthetic),
         years=years,
@@ -485,4 +500,6 @@ def build_content(
 
         content.methods = build_methods(result, content, spatial=spatial)
         notes.extend(content.methods.notes)
+    # notes quoting a bilingual message (an exception, a warning) show the report's language only
+    notes[:] = [in_language(n, lang) for n in notes]
     return content

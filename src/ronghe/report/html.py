@@ -80,9 +80,9 @@ def _trends(c: ReportContent, style: Style) -> str:
     fig.add_scatter(x=tr["year"], y=tr["D"], name=style.t("耦合协调度 D", "Coordination D"),
                     line={"width": 3})
     for dim, name in c.dimension_names.items():
-        fig.add_scatter(x=tr["year"], y=tr[f"U_{dim}"], name=f"{dim} {name}",
+        fig.add_scatter(x=tr["year"], y=tr[f"U_{dim}"], name=name,
                         line={"dash": "dot"})
-    fig.update_layout(title=style.t("年度均值", "Yearly means"), xaxis_dtick=1,
+    fig.update_layout(title=style.t("年度均值", "Yearly means"), xaxis=_year_axis(c.years),
                       legend={"orientation": "h", "y": -0.2})
     return _div(fig, style, 420)
 
@@ -94,7 +94,7 @@ def _group_trends(c: ReportContent, style: Style) -> str:
     for name, part in c.trends_by_group.groupby("group_name", sort=False):
         fig.add_scatter(x=part["year"], y=part["D"], name=str(name), mode="lines+markers")
     fig.update_layout(title=style.t("分区域耦合协调度 D 均值", "Mean D by region group"),
-                      xaxis_dtick=1)
+                      xaxis=_year_axis(c.years))
     return _div(fig, style, 340)
 
 
@@ -107,7 +107,7 @@ def _grades(c: ReportContent, style: Style) -> str:
         fig.add_bar(x=part["year"], y=part["share"] * 100, name=f"{grade} {part['grade_label'].iloc[0]}",
                     marker_color=colours[int(grade) - 1])
     fig.update_layout(barmode="stack", title=style.t("协调等级构成", "Grade composition"),
-                      yaxis_title="%", xaxis_dtick=1)
+                      yaxis_title="%", xaxis=_year_axis(c.years))
     return _div(fig, style, 360)
 
 
@@ -136,7 +136,7 @@ def _disparity(c: ReportContent, style: Style) -> str | None:
                         ("Gt", "超变密度 Gt", "Transvariation Gt")):
         fig.add_scatter(x=d["year"], y=d[col], name=style.t(zh, en), mode="lines+markers")
     fig.update_layout(title=style.t("耦合协调度 D 的 Dagum 基尼系数分解",
-                                    "Dagum Gini decomposition of D"), xaxis_dtick=1)
+                                    "Dagum Gini decomposition of D"), xaxis=_year_axis(c.years))
     return _div(fig, style, 340)
 
 
@@ -149,7 +149,8 @@ def _moran(c: ReportContent, style: Style) -> str | None:
     for variable, part in c.moran.groupby("variable", sort=True):
         label = style.t("综合指数", "Index") if variable == "index" else "D"
         fig.add_scatter(x=part["year"], y=part["I"], name=label, mode="lines+markers")
-    fig.update_layout(title=style.t("全局 Moran's I", "Global Moran's I"), xaxis_dtick=1)
+    fig.update_layout(title=style.t("全局 Moran's I", "Global Moran's I"),
+                      xaxis=_year_axis(c.years))
     return _div(fig, style, 320)
 
 
@@ -174,6 +175,12 @@ def _intervals(c: ReportContent, style: Style) -> str | None:
     return _div(fig, style, max(320, 18 * len(ri) + 120))
 
 
+def _year_axis(years: Any) -> dict[str, Any]:
+    """An x axis that ticks the years of the data only (a two-census panel shows 2010 and 2020,
+    not the years between, which it has no value for)."""
+    return {"tickmode": "array", "tickvals": [int(y) for y in years]}
+
+
 def _profile_chart(p: Any, style: Style) -> str:
     import plotly.graph_objects as go
 
@@ -187,7 +194,7 @@ def _profile_chart(p: Any, style: Style) -> str:
     fig.add_scatter(x=tr["year"], y=tr["all_mean_index"], name=style.t("全部均值", "All regions"),
                     line={"dash": "dot"})
     fig.add_scatter(x=tr["year"], y=tr["D"], name="D", mode="lines+markers")
-    fig.update_layout(xaxis_dtick=1, legend={"orientation": "h", "y": -0.25},
+    fig.update_layout(xaxis=_year_axis(tr["year"]), legend={"orientation": "h", "y": -0.25},
                       margin={"l": 40, "r": 10, "t": 20, "b": 30})
     return _div(fig, style, 280)
 

@@ -20,7 +20,10 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ronghe.errors import RongheError
-from ronghe.words.figures import CLUSTER_LABELS, SIGNIFICANCE_LABELS
+from ronghe.report.profiles import name_in
+from ronghe.spatial.figures import CLUSTER_COLOURS, SIGNIFICANCE_COLOURS
+from ronghe.words.audit import flag_label
+from ronghe.words.figures import CLUSTER_LABELS, SIGNIFICANCE_LABELS, TEXT, VARIABLE_LABELS
 
 if TYPE_CHECKING:
     from ronghe.report.content import ReportContent
@@ -103,7 +106,7 @@ def _lisa(result: Result, c: ReportContent, notes: list[str]) -> Lisa | None:
     lag = w.sparse @ z
     slope = float(np.polyfit(z, lag, 1)[0])
     frame = frame.drop(columns=["year"]).assign(z=z, lag=lag)
-    return Lisa("index", t("综合指数", "Composite index"), c.last, LISA_PERMUTATIONS,
+    return Lisa("index", t(*VARIABLE_LABELS["index"]), c.last, LISA_PERMUTATIONS,
                 LISA_CORRECTION, LISA_ALPHA, frame, slope)
 
 
@@ -126,11 +129,6 @@ def build_methods(result: Result, content: ReportContent, *, compare: bool = Tru
 
 
 
-_CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61",
-                    "ns": "#eeeeee"}
-_SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c476",
-                         "0.05": "#c7e9c0", "ns": "#eeeeee"}
-
 
 def _categorical_map(c: ReportContent, style: Style, frame: pd.DataFrame, column: str,
                      colours: dict[str, str], words: dict[str, tuple[str, str]],
@@ -146,9 +144,8 @@ def _categorical_map(c: ReportContent, style: Style, frame: pd.DataFrame, column
     titles = {code: f"{row['name']}（{code}）{style.t(*words[row['value']])}"
               for code, row in m.units.iterrows()}
     return (f'<h3 class="map-title">{title}</h3>'
-            + svg(m, titles=titles, label=title, no_data=style.t("无数据", "No data"),
-                  missing_text=style.t("无边界、未绘制的地区", "Regions without a boundary, not drawn"),
-                  inset_text=style.t("南海诸岛", "South China Sea Islands")))
+            + svg(m, titles=titles, label=title, no_data=style.t(*TEXT["no_data"]),
+                  missing_text=style.t(*TEXT["no_polygon"]), inset_text=style.t(*TEXT["inset"])))
 
 
 def _lisa_charts(c: ReportContent, style: Style, lisa: Lisa) -> dict[str, str]:
@@ -161,7 +158,7 @@ def _lisa_charts(c: ReportContent, style: Style, lisa: Lisa) -> dict[str, str]:
             if style.lang == "zh" else
             f"{lisa.label}, {lisa.year}, {lisa.permutations} permutations, FDR")
     fig = go.Figure()
-    for cat, colour in _CLUSTER_COLOURS.items():
+    for cat, colour in CLUSTER_COLOURS.items():
         part = f[f["cluster"] == cat]
         if not part.empty:
             fig.add_scatter(x=part["z"], y=part["lag"], mode="markers",
@@ -178,10 +175,10 @@ def _lisa_charts(c: ReportContent, style: Style, lisa: Lisa) -> dict[str, str]:
         yaxis_title=style.t("空间滞后 Wz", "Spatial lag Wz"))
     return {
         "scatter": _div(fig, style, 440),
-        "cluster": _categorical_map(c, style, f, "cluster", _CLUSTER_COLOURS, CLUSTER_LABELS,
+        "cluster": _categorical_map(c, style, f, "cluster", CLUSTER_COLOURS, CLUSTER_LABELS,
                                     style.t(f"LISA 集聚图：{what}", f"LISA clusters: {what}")),
         "significance": _categorical_map(
-            c, style, f, "significance", _SIGNIFICANCE_COLOURS, SIGNIFICANCE_LABELS,
+            c, style, f, "significance", SIGNIFICANCE_COLOURS, SIGNIFICANCE_LABELS,
             style.t(f"LISA 显著性图：{what}", f"LISA significance: {what}")),
     }
 
@@ -232,6 +229,9 @@ def render_methods(result: Result, c: ReportContent, style: Style) -> str:
         weights=rows.to_dict("records"), topsis=top.to_dict("records"),
         ahp=None if ahp is None else ahp.to_dict("records"),
         ahp_dims=[] if ahp is None else [d.id for d in result.framework.dimensions],
+        dim_names=c.dimension_names, flag_label=flag_label,
+        ind_names={i.id: name_in(c.lang, i.name_zh, i.name_en)
+                   for i in result.framework.indicators},
         audit=audit, eff=max(audit.threshold, EFFECTIVE_LIMIT),
         dims=audit.dimensions.to_dict("records"), inds=inds.to_dict("records"),
         n_pairs=int((audit.pairs["flag"] != "").sum()),

@@ -18,6 +18,7 @@ import pandas as pd
 from ronghe.errors import RongheError
 from ronghe.result import UNTAGGED
 from ronghe.words import Lang
+from ronghe.words.bilingual import in_language
 
 if TYPE_CHECKING:
     from ronghe.result import Result
@@ -53,7 +54,7 @@ class Profile:
     rank_in_province: int
     n_in_province: int
     trend: pd.DataFrame  #: year, index, D, province_mean_index, all_mean_index
-    top_obstacles: pd.DataFrame  #: indicator, name, dimension, degree
+    top_obstacles: pd.DataFrame  #: indicator, name, dimension (id), dimension_name, degree
     categories: pd.DataFrame  #: category, name, share (descending)
     paths: list[tuple[str, str, str]]  #: (id, name, summary)
     paths_source: str  #: "diagnosis" or "knowledge"
@@ -132,12 +133,14 @@ def profile(
     w = result.weights.set_index("indicator")
     obs = result.obstacles.loc[(region, year)]
     ind = obs["indicator"].sort_values(ascending=False).head(result.settings.top_obstacles)
+    dims = {d.id: name_in(lang, d.name_zh, d.name_en) for d in result.framework.dimensions}
     top = pd.DataFrame({
         "indicator": ind.index.astype(str),
         "name": [name_in(lang, w.at[i, "name_zh"], w.at[i, "name_en"]) for i in ind.index],
         "dimension": [str(w.at[i, "dimension"]) for i in ind.index],
         "degree": ind.to_numpy(dtype=float),
     })
+    top.insert(3, "dimension_name", top["dimension"].map(lambda d: dims.get(d, d)))
     categories = _category_shares(result, region, year, cat_names)
     from ronghe.diagnosis import has_obstacle_tags
 
@@ -159,8 +162,9 @@ def profile(
                       "is no diagnosis and no peer regions are listed; the above rests on the "
                       "obstacle degrees only.")
     elif "error" in diag:
-        peers_note = (f"无法诊断（{diag['error']}），未列出同类地区；以上仅依据障碍度。" if lang == "zh"
-                      else f"No diagnosis ({diag['error']}), so no peer regions are listed; the "
+        why = in_language(str(diag["error"]), lang)
+        peers_note = (f"无法诊断（{why}），未列出同类地区；以上仅依据障碍度。" if lang == "zh"
+                      else f"No diagnosis ({why}), so no peer regions are listed; the "
                       "above rests on the obstacle degrees only.")
     elif not peers:
         peers_note = ("未找到在主要障碍指标上改善的相似地区。" if lang == "zh" else

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "CLUSTER_COLOURS",
+    "HOTSPOT_COLOURS",
+    "SIGNIFICANCE_COLOURS",
     "cjk_font",
     "hotspot_map",
     "kernel_density_lines",
@@ -57,21 +60,22 @@ __all__ = [
 ]
 
 
-# Cluster colours follow GeoDa's LISA map.
-_CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61",
+# The one palette of the analysis maps: the report's LISA maps and scatterplot
+# (ronghe.report.methods) use these too. Cluster colours follow GeoDa's LISA map.
+CLUSTER_COLOURS = {"HH": "#d7191c", "LL": "#2c7bb6", "LH": "#abd9e9", "HL": "#fdae61",
                     "ns": "#eeeeee"}
 # GeoDa's significance-map greens, darker for smaller p
-_SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c476",
+SIGNIFICANCE_COLOURS = {"0.0001": "#006d2c", "0.001": "#31a354", "0.01": "#74c476",
                          "0.05": "#c7e9c0", "ns": "#eeeeee"}
 # Gi* hot (reds) and cold (blues) spots, darker for higher confidence (ArcGIS's hot spot colours)
-_HOTSPOT_COLOURS = {"hot_99": "#d62f27", "hot_95": "#ed7551", "hot_90": "#fab984",
+HOTSPOT_COLOURS = {"hot_99": "#d62f27", "hot_95": "#ed7551", "hot_90": "#fab984",
                     "cold_99": "#4575b5", "cold_95": "#849eba", "cold_90": "#c0ccbe",
                     "ns": "#eeeeee"}
 #: What each map draws: result column, colours, legend words, title key.
 _MAPS = {
-    "cluster": ("cluster", _CLUSTER_COLOURS, CLUSTER_LABELS, "lisa"),
-    "significance": ("significance", _SIGNIFICANCE_COLOURS, SIGNIFICANCE_LABELS, "significance"),
-    "spot": ("spot", _HOTSPOT_COLOURS, HOTSPOT_LABELS, "hotspot"),
+    "cluster": ("cluster", CLUSTER_COLOURS, CLUSTER_LABELS, "lisa"),
+    "significance": ("significance", SIGNIFICANCE_COLOURS, SIGNIFICANCE_LABELS, "significance"),
+    "spot": ("spot", HOTSPOT_COLOURS, HOTSPOT_LABELS, "hotspot"),
 }
 
 
@@ -295,7 +299,7 @@ def moran_scatterplot(
         if label is None:
             ax.scatter(z, lag, s=8, color="#555555", alpha=0.7)
         else:
-            for cluster, colour in _CLUSTER_COLOURS.items():
+            for cluster, colour in CLUSTER_COLOURS.items():
                 mask = label == cluster
                 if mask.any():
                     ax.scatter(z[mask], lag[mask], s=8, alpha=0.8,

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["NOTES", "note"]
+__all__ = ["DIMENSION_SCORE", "NOTES", "note"]
+
+#: A dimension score U_<dimension> named in a figure, ``{name}`` the dimension's name.
+DIMENSION_SCORE: tuple[str, str] = ("{name}维度得分", "{name} score")
 
 #: Analysis -> ((title zh, title en), (text zh, text en)).
 NOTES: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {

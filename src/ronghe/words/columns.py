@@ -220,6 +220,12 @@ AUDIT_COLUMNS: dict[str, tuple[str, str]] = {
     "threshold": ("阈值", "Threshold"),
     "message_zh": ("警告（中文）", "Warning (zh)"),
     "message_en": ("警告（英文）", "Warning (en)"),
+    "dimension_zh": ("维度名称", "Dimension name (zh)"),
+    "dimension_en": ("维度英文名称", "Dimension name (en)"),
+    "measure_zh": ("对照指标（中文）", "Measure (zh)"),
+    "measure_en": ("对照指标（英文）", "Measure (en)"),
+    "value_zh": ("数值（中文）", "Value (zh)"),
+    "value_en": ("数值（英文）", "Value (en)"),
 }
 
 
