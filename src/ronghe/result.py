@@ -322,11 +322,12 @@ class Result:
     def to_excel(self, path: str | Path, analyses: Sequence[Analysis] = ()) -> Path:
         """Write every table to one workbook, with the settings and a sheet explaining each
         column; ``analyses`` (results of :meth:`disparity`, :meth:`spatial`, ...) join it."""
-        from ronghe.excel import write_workbook
+        from ronghe.excel import names_of, write_workbook
 
         done = list(analyses)
         tables = self.tables(done)
-        return write_workbook(path, tables, self.explanations(tables, done), self.notes(done))
+        return write_workbook(path, tables, self.explanations(tables, done), self.notes(done),
+                              names=names_of(self))
 
     # ------------------------------------------------------- method tables
     def method_tables(self) -> dict[str, pd.DataFrame]:

@@ -54,11 +54,11 @@ def _result(
 
 def _write(result, analysis, path: Path) -> None:
     """The analysis's sheets alone, with the Result's notes and the analysis's own."""
-    from ronghe.excel import write_workbook
+    from ronghe.excel import names_of, write_workbook
 
     tables = analysis.tables()
     written = write_workbook(path, tables, result.explanations(tables, [analysis]),
-                             result.notes([analysis]))
+                             result.notes([analysis]), names=names_of(result))
     out.print(f"已写入 written: {written}  ({result!r})")
 
 
