@@ -16,11 +16,12 @@ sha256, row = the region-year's 1-based position in the file), one current value
 unique index; a region-year given twice in the file is an :class:`~ronghe.errors.InputError`).
 
 Panel (:func:`wide_frame`, called by :meth:`ronghe.store.Store.panel`): the current values are
-pivoted by the database (``max(value) FILTER (WHERE variable = …)`` grouped by region and year,
-one statement per range of about ``chunk_rows`` region-years), so the long table — 36 times as many
-rows as the panel, with two text columns — is never built in pandas. The frame equals the one the
-long-table pivot gave: rows sorted by (region, year), columns by variable name, NaN where a cell
-has no value.
+pivoted by the database (``max(value) FILTER (WHERE variable = …)`` grouped by region and year;
+on PostgreSQL one statement per range of about ``chunk_rows`` region-years, read through the
+unique index; on DuckDB one statement, its hash aggregate spilling to disk when needed), so the
+long table — 36 times as many rows as the panel, with two text columns — is never built in pandas.
+The frame equals the one the long-table pivot gave: rows sorted by (region, year), columns by
+variable name, NaN where a cell has no value.
 """
 
 from __future__ import annotations
@@ -190,7 +191,7 @@ def write_stage(conn: sa.Connection, name: str, batch_id: int, units: dict[str, 
         '"row", "column", valid, superseded_by, is_current) SELECT :b, s.region, s.year, '
         's.variable, s.value, u.unit, NULL, s."row", NULL, true, NULL, true '
         f"FROM {name} s JOIN (VALUES {unit_rows}) AS u(variable, unit) "
-        "ON u.variable = s.variable ORDER BY s.region, s.year, s.variable"), params)
+        "ON u.variable = s.variable"), params)
     conn.execute(sa.text(f"DROP TABLE {name}"))
     return superseded
 
@@ -223,13 +224,32 @@ def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
     return pd.read_sql(query, conn)
 
 
+def _region_ranges(conn: sa.Connection, where: list[sa.ColumnElement[bool]],
+                   chunk_rows: int) -> list[tuple[str, str]]:
+    """Consecutive (first, last) region codes, in the database's order, of about ``chunk_rows``
+    region-years each."""
+    o = t.observations
+    codes = _fetch(conn, sa.select(o.c.region, sa.func.count(sa.distinct(o.c.year)).label("n"))
+                   .where(*where).group_by(o.c.region).order_by(o.c.region))
+    ends = np.cumsum(codes["n"].to_numpy(dtype="int64"))
+    ranges = []
+    start = 0
+    while start < len(codes):
+        done = int(ends[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(ends, done + chunk_rows, side="right")), start + 1)
+        ranges.append((str(codes["region"].iat[start]), str(codes["region"].iat[stop - 1])))
+        start = stop
+    return ranges
+
+
 def wide_frame(conn: sa.Connection, variables: list[str] | None, years: list[int] | None,
                regions: list[str] | None, chunk_rows: int | None = None
                ) -> tuple[pd.DataFrame, dict[str, str]] | None:
     """The current values as a wide frame indexed by (region, year), and each variable's unit
     (that of its first value in (region, year) order); None when nothing matches."""
     o = t.observations
-    step = CHUNK_ROWS if chunk_rows is None else chunk_rows
+    # DuckDB aggregates out of core in one statement (a range of regions would be a scan of the
+    # whole table, not being sorted by region); PostgreSQL reads each range through the index
     where = _filters(variables, years, regions)
     names = sorted(str(v) for v in conn.execute(
         sa.select(o.c.variable).where(*where).distinct()).scalars())
@@ -239,22 +259,15 @@ def wide_frame(conn: sa.Connection, variables: list[str] | None, years: list[int
                          .distinct(o.c.variable)
                          .order_by(o.c.variable, o.c.region, o.c.year)).all()
     units = {str(v): u or "" for v, u in first}
-    codes = _fetch(conn, sa.select(o.c.region, sa.func.count(sa.distinct(o.c.year)).label("n"))
-                   .where(*where).group_by(o.c.region).order_by(o.c.region))
     cells = [sa.func.max(o.c.value).filter(o.c.variable == v).label(f"c{j}")
              for j, v in enumerate(names)]
-    parts = []
-    ends = np.cumsum(codes["n"].to_numpy())
-    start = 0
-    while start < len(codes):
-        stop = int(np.searchsorted(ends, (ends[start - 1] if start else 0) + step,
-                                   side="right"))
-        stop = max(stop, start + 1)
-        lo, hi = str(codes["region"].iat[start]), str(codes["region"].iat[stop - 1])
-        parts.append(_fetch(conn, sa.select(o.c.region, o.c.year, *cells)
-                            .where(*where, o.c.region >= lo, o.c.region <= hi)
-                            .group_by(o.c.region, o.c.year)))
-        start = stop
+    pivot = (sa.select(o.c.region, o.c.year, *cells).group_by(o.c.region, o.c.year)
+             .order_by(o.c.region, o.c.year))
+    if conn.dialect.name == "duckdb" and chunk_rows is None:
+        parts = [_fetch(conn, pivot.where(*where))]
+    else:
+        parts = [_fetch(conn, pivot.where(*where, o.c.region >= lo, o.c.region <= hi))
+                 for lo, hi in _region_ranges(conn, where, chunk_rows or CHUNK_ROWS)]
     data = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     del parts
     index = pd.MultiIndex.from_arrays(
