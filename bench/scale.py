@@ -51,6 +51,35 @@ in fresh processes, peak RSS from the kernel as ``/usr/bin/time -v`` reports it:
   the peak RSS. Before this work the permutation keys alone were P x n float64 (5 GB at 620,000
   units) plus their argpartition (another 5 GB).
 
+Measured for the store and LISA parts on the 2-core, 23 GB machine (load average 8-10 from other
+agents, so times are several times an idle machine's; RSS does not depend on load):
+
+    store, DuckDB file, 36 variables x 20 years
+    units     values       import (values/s)   RSS      panel    RSS      db file
+    3,000      2,095,682    18 s (114,000)      0.77 GB   3.7 s   0.37 GB   186 MB
+    40,000    27,943,272   377 s  (74,000)      5.50 GB  64 s     1.48 GB   2.4 GB
+    growth exponent 3,000 -> 40,000: import time 1.17, RSS 0.76; panel time 1.10, RSS 0.54
+
+    store, PostgreSQL 15 on the same machine (RSS of the Python client only)
+    3,000      2,095,682    73 s  (29,000)      0.75 GB  20 s     0.38 GB
+
+    before (main at b7eba3d, same 3,000-unit data, one run each): the long table melted in pandas
+    and stored by ``Store.import_frame`` 18 s, 0.94 GB; ``Store.panel()`` (long table in pandas,
+    then pivot) 10.8 s, 1.10 GB, against 3.1 s, 0.41 GB for the pivot in SQL in the same minute.
+
+DuckDB's import memory is its unique index on (region, year, variable, is_current) (the "one
+current value per cell" rule): about 135 bytes and 2/3 of the time per value (2 million values:
+0.19 GB and 6 s without the index, 0.46 GB and 20 s with it), held in memory, not evicted under
+``memory_limit``. So 200,000 units (144 million values) would need about 27 GB and 620,000 (446
+million) about 85 GB: neither was run. The panel read is bounded by the wide result.
+
+    LISA, queen lattice, 999 permutations, one year
+    units     build W   local_moran   peak RSS   b(time)   b(RSS)
+    3,025      5.3 s       3.1 s       0.43 GB
+    40,000     7.8 s      13.6 s       0.55 GB    0.58      0.10
+    199,809   11.8 s      41.6 s       0.99 GB    0.69      0.37
+    619,369   27.5 s     178 s         2.02 GB    1.29      0.63
+
     PYTHONPATH=src python bench/scale.py [--part chain|store|lisa|all] [--large]
         [--sizes 3000 40000] [--repeat 1] [--variables 36] [--db URL]
 """
