@@ -250,7 +250,8 @@ def child(args: list[str]) -> dict[str, float] | str:
     cmd = [*(["/usr/bin/time", "-v"] if timed else []), sys.executable, __file__, *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ)
     if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.strip().splitlines() if not ln.startswith("\t")]
+        lines = [ln for ln in proc.stderr.strip().splitlines()
+                 if not ln.startswith(("\t", "Command exited with"))]
         return f"failed (exit {proc.returncode}: {(lines or ['?'])[-1][:120]})"
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)

@@ -21,6 +21,11 @@ Safety rules an import follows:
 - a correction of single values (:meth:`Store.write_values`) is a batch like any other (layout
   ``edit``, the reason as its source), validated by the same cell rules as a file.
 
+Wide township and village tables go through :meth:`Store.import_wide` and the panel is pivoted in
+SQL (:mod:`ronghe.store.bulk`, which holds the SQL of those two paths). This module is longer than
+600 lines because :class:`Store` is the one facade over import, correction, queries and runs, each
+method sharing the transaction and retry rules above.
+
 Bulk rows go through the engine's native bulk path (DuckDB: a registered DataFrame; PostgreSQL:
 ``COPY``) inside the same transaction, since row-by-row inserts are far too slow for yearbook panels.
 """
@@ -230,7 +235,7 @@ class Store:
         with self._connect() as conn:
             def count(table: sa.Table, *where: sa.ColumnElement) -> int:
                 return int(conn.execute(sa.select(sa.func.count()).select_from(table)
-                                        .where(*where)).scalar())
+                                        .where(*where)).scalar_one())
 
             o = t.observations
             variables = conn.execute(sa.select(o.c.variable).where(o.c.valid).distinct()
@@ -404,7 +409,7 @@ class Store:
                 batch_id = int(conn.execute(t.import_batches.insert().values(
                     file_name=file_name, sha256=sha256, imported_at=_utcnow(),
                     user_name=user or _user(), source=source_text, layout="wide", n_values=0,
-                    ).returning(t.import_batches.c.id)).scalar())
+                    ).returning(t.import_batches.c.id)).scalar_one())
                 stage = bulk.stage_name(batch_id)
                 bulk.create_stage(conn, stage)
                 n_rows = n_values = 0
@@ -449,7 +454,7 @@ class Store:
         batch_id = int(conn.execute(t.import_batches.insert().values(
             file_name=file_name, sha256=sha256, imported_at=_utcnow(),
             user_name=user or _user(), source=source, layout=layout,
-            n_values=len(stage), **(counts or {})).returning(t.import_batches.c.id)).scalar())
+            n_values=len(stage), **(counts or {})).returning(t.import_batches.c.id)).scalar_one())
         _load_stage(conn, stage)
         superseded = max(int(conn.execute(sa.text(
             "UPDATE observations SET valid = false, is_current = NULL, superseded_by = :b "
@@ -656,7 +661,7 @@ class Store:
         with self.engine.begin() as conn:
             return int(conn.execute(t.runs.insert().values(
                 created_at=_utcnow(), settings_yaml=settings_yaml,
-                settings_hash=digest, note=note).returning(t.runs.c.id)).scalar())
+                settings_hash=digest, note=note).returning(t.runs.c.id)).scalar_one())
 
     def runs(self) -> pd.DataFrame:
         self._require()
@@ -725,7 +730,7 @@ def _region_rows(regions: pd.DataFrame) -> list[dict]:
     cols = ("name_zh", "name_en", "level", "parent", "province", "valid_from", "valid_to")
     rows = []
     for code, r in regions.iterrows():
-        row = {"code": str(code)}
+        row: dict[str, object] = {"code": str(code)}
         for c in cols:
             row[c] = _py(r[c]) if c in r.index else None
         if row["province"] is None:
@@ -821,14 +826,14 @@ def _frame(query: sa.Select, conn: sa.Connection) -> pd.DataFrame:
     read_sql is orders of magnitude slower on millions of rows)."""
     if conn.dialect.name == "duckdb":
         sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        return conn.connection.driver_connection.execute(sql).df()
+        return bulk._raw(conn).execute(sql).df()
     return pd.read_sql(query, conn)
 
 
 def _load_stage(conn: sa.Connection, stage: pd.DataFrame) -> None:
     """Put the staged values where SQL in this transaction can see them as table ``ronghe_stage``."""
     if conn.dialect.name == "duckdb":
-        conn.connection.driver_connection.register(STAGE, stage)
+        bulk._raw(conn).register(STAGE, stage)
         return
     conn.execute(sa.text(
         f"CREATE TEMPORARY TABLE {STAGE} (region varchar(12), year integer, variable varchar(64), "
@@ -836,13 +841,13 @@ def _load_stage(conn: sa.Connection, stage: pd.DataFrame) -> None:
         "ON COMMIT DROP"))  # also dropped after each batch: one transaction may hold several
     buf = io.StringIO()
     stage.to_csv(buf, index=False, header=False)
-    with conn.connection.driver_connection.cursor() as cur, cur.copy(
+    with bulk._raw(conn).cursor() as cur, cur.copy(
             f"COPY {STAGE} FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(buf.getvalue())
 
 
 def _drop_stage(conn: sa.Connection) -> None:
     if conn.dialect.name == "duckdb":
-        conn.connection.driver_connection.unregister(STAGE)
+        bulk._raw(conn).unregister(STAGE)
     else:
         conn.execute(sa.text(f"DROP TABLE {STAGE}"))
