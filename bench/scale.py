@@ -80,6 +80,9 @@ million) about 85 GB: neither was run. The panel read is bounded by the wide res
     199,809   11.8 s      41.6 s       0.99 GB    0.69      0.37
     619,369   27.5 s     178 s         2.02 GB    1.29      0.63
 
+    before (main at b7eba3d, whole (P x n) key matrix): 199,809 units 69 s, 3.87 GB; 620,000 units
+    would hold 2 x 4.9 GB of keys and their argpartition (not run on the shared machine).
+
     PYTHONPATH=src python bench/scale.py [--part chain|store|lisa|all] [--large]
         [--sizes 3000 40000] [--repeat 1] [--variables 36] [--db URL]
 """
