@@ -192,13 +192,13 @@ def local_moran(
         _check_variation(y[:, t], year)
         lm = esda.Moran_Local(y[:, t], wr, transformation="r", permutations=0)
         z, scale = lm.z, lm.n_1 / lm.den
+
+        def local_i(i: np.ndarray, lags: np.ndarray, z: np.ndarray = z,
+                    scale: float = scale) -> np.ndarray:
+            return scale * z[i, None] * lags
+
         p_sim = conditional_p_values(
-            z,
-            wr.sparse,
-            lm.Is,
-            lambda i, lags, z=z, scale=scale: scale * z[i, None] * lags,
-            permutations=permutations,
-            seed=seed,
+            z, wr.sparse, lm.Is, local_i, permutations=permutations, seed=seed
         )
         quadrant = np.array([_QUADRANTS.get(int(q), "ns") for q in lm.q], dtype=object)
         cut = p_threshold(p_sim, alpha, correction)
@@ -268,12 +268,15 @@ def getis_ord(
         yt = y[:, t]
         with _quiet_components():
             g = esda.G_Local(yt, ws, transform="B", permutations=0, star=True)
+        def gi_star(i: np.ndarray, lags: np.ndarray, yt: np.ndarray = yt) -> np.ndarray:
+            return (lags + yt[i, None]) / yt.sum()
+
         p_sim = (
             conditional_p_values(
                 yt,
                 ws.sparse,
                 np.asarray(g.Gs, dtype=float),
-                lambda i, lags, yt=yt: (lags + yt[i, None]) / yt.sum(),
+                gi_star,
                 permutations=permutations,
                 seed=seed,
             )

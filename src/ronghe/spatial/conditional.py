@@ -14,6 +14,12 @@ every process and never cached on disk; on this project's machines that compilat
 quadrants, the analytical z-scores) still come from esda; only the draws are done here. One set of
 draws (P × max k_i positions among n − 1) is shared by all regions, as in esda; region i maps
 position j to region j when j < i and to j + 1 otherwise, which skips i itself.
+
+Memory is bounded by a chunk, whatever n: the draws are made ``_CHUNK_ENTRIES // (n − 1)``
+permutations at a time (the same generator stream as one (P × (n − 1)) call, so the same draws), and
+the randomised lags ``_CHUNK_ENTRIES // (P × max k_i)`` regions at a time. Beyond the chunks the
+routine holds O(n × max k_i + P × max k_i) numbers, so 620,000 regions with 999 permutations need
+tens of megabytes where the whole key matrix would need 5 GB.
 """
 
 from __future__ import annotations
@@ -25,18 +31,25 @@ import scipy.sparse as sp
 
 __all__ = ["conditional_p_values", "shared_draws"]
 
-# Entries of the (regions × draws × neighbours) gather array processed at once (about 32 MB).
+# Entries of the (regions × draws × neighbours) gather array, or of the (draws × n − 1) random keys,
+# processed at once (about 32 MB of float64).
 _CHUNK_ENTRIES = 4_000_000
 
 
 def shared_draws(n: int, max_card: int, permutations: int, seed: int | None) -> np.ndarray:
     """(permutations × max_card) positions in 0..n−2, each row a uniform random ordered sample
-    without replacement (the ``max_card`` smallest of n − 1 uniform keys, in key order)."""
+    without replacement (the ``max_card`` smallest of n − 1 uniform keys, in key order). The keys
+    are drawn a chunk of permutations at a time (module docstring); the result does not depend on
+    the chunk size."""
     rng = np.random.default_rng(seed)
-    keys = rng.random((permutations, n - 1))
-    chosen = np.argpartition(keys, max_card - 1, axis=1)[:, :max_card]
-    order = np.argsort(np.take_along_axis(keys, chosen, axis=1), axis=1)
-    return np.take_along_axis(chosen, order, axis=1)
+    draws = np.empty((permutations, max_card), dtype=np.intp)
+    step = max(1, _CHUNK_ENTRIES // max(n - 1, 1))
+    for start in range(0, permutations, step):
+        keys = rng.random((min(step, permutations - start), n - 1))
+        chosen = np.argpartition(keys, max_card - 1, axis=1)[:, :max_card]
+        order = np.argsort(np.take_along_axis(keys, chosen, axis=1), axis=1)
+        draws[start : start + len(keys)] = np.take_along_axis(chosen, order, axis=1)
+    return draws
 
 
 def conditional_p_values(

@@ -21,6 +21,11 @@ Safety rules an import follows:
 - a correction of single values (:meth:`Store.write_values`) is a batch like any other (layout
   ``edit``, the reason as its source), validated by the same cell rules as a file.
 
+Wide township and village tables go through :meth:`Store.import_wide` and the panel is pivoted in
+SQL (:mod:`ronghe.store.bulk`, which holds the SQL of those two paths). This module is longer than
+600 lines because :class:`Store` is the one facade over import, correction, queries and runs, each
+method sharing the transaction and retry rules above.
+
 Bulk rows go through the engine's native bulk path (DuckDB: a registered DataFrame; PostgreSQL:
 ``COPY``) inside the same transaction, since row-by-row inserts are far too slow for yearbook panels.
 """
@@ -48,6 +53,7 @@ from ronghe.errors import InputError, RongheError
 from ronghe.ingest import ValidationReport, read_file
 from ronghe.ingest.tables import column_letter, file_sha256, jump_records, parse_year
 from ronghe.panel import Panel
+from ronghe.store import bulk
 from ronghe.store import schema as t
 
 DEFAULT_DB = "ronghe.duckdb"
@@ -229,7 +235,7 @@ class Store:
         with self._connect() as conn:
             def count(table: sa.Table, *where: sa.ColumnElement) -> int:
                 return int(conn.execute(sa.select(sa.func.count()).select_from(table)
-                                        .where(*where)).scalar())
+                                        .where(*where)).scalar_one())
 
             o = t.observations
             variables = conn.execute(sa.select(o.c.variable).where(o.c.valid).distinct()
@@ -375,6 +381,71 @@ class Store:
             return self._write_batch(conn, values, file_name=file_name, sha256=sha256,
                                      source=source, user=user, layout=layout, counts=counts)
 
+    def import_wide(self, source: str | Path | pd.DataFrame, *, file_name: str | None = None,
+                    sha256: str | None = None, source_text: str = "", user: str | None = None,
+                    units: dict[str, str] | None = None,
+                    chunk_rows: int = bulk.CHUNK_ROWS) -> ImportResult:
+        """Store a wide table (a Parquet file or a DataFrame with columns region, year and one per
+        catalogue variable) as one batch in one transaction, streamed ``chunk_rows`` region-years
+        at a time (:mod:`ronghe.store.bulk`): the bulk path for township and village panels.
+        ``units`` defaults to the catalogue's; a file whose sha256 is already stored is
+        ``unchanged``. A DataFrame needs ``file_name`` and ``sha256`` (its identity)."""
+        if isinstance(source, pd.DataFrame):
+            if file_name is None or sha256 is None:
+                raise InputError("a frame needs a file_name and a sha256 / 数据框须给出名称与哈希")
+        else:
+            file_name = file_name or Path(source).name
+            sha256 = sha256 or file_sha256(Path(source))
+        if self.revision() is None:
+            self.init()
+        known = self._batch_by_sha(sha256)
+        if known is not None:
+            return ImportResult(file_name, sha256, "unchanged", known, "wide", 0, 0)
+        catalogue = self.catalogue()
+        result = ImportResult(file_name, sha256, "imported", None, "wide", 0, 0)
+
+        def write() -> None:
+            with self.engine.begin() as conn:
+                batch_id = int(conn.execute(t.import_batches.insert().values(
+                    file_name=file_name, sha256=sha256, imported_at=_utcnow(),
+                    user_name=user or _user(), source=source_text, layout="wide", n_values=0,
+                    ).returning(t.import_batches.c.id)).scalar_one())
+                stage = bulk.stage_name(batch_id)
+                bulk.create_stage(conn, stage)
+                n_rows = n_values = 0
+                variables: list[str] = []
+                for chunk in bulk.chunks(source, chunk_rows):
+                    if not variables:
+                        variables = bulk.variables_of(chunk.columns, catalogue, file_name)
+                    clean = bulk.checked(chunk, variables, catalogue, file_name, n_rows + 1)
+                    n_values += bulk.append_stage(conn, stage, clean, variables)
+                    n_rows += len(chunk)
+                if not variables:
+                    raise InputError("the table has no rows / 表中没有数据", file=file_name)
+                twice = bulk.repeated_cell(conn, stage)
+                if twice is not None:
+                    raise InputError(f"region {twice[0]} and year {twice[1]} are given more than "
+                                     "once / 同一地区同一年份出现多次", file=file_name)
+                catalogue_units = catalogue["unit"].fillna("")
+                chosen = {v: (units or {}).get(v, str(catalogue_units.get(v, "")))
+                          for v in variables}
+                superseded = bulk.write_stage(conn, stage, batch_id, chosen)
+                conn.execute(t.import_batches.update().where(t.import_batches.c.id == batch_id)
+                             .values(n_values=n_values, n_superseded=superseded,
+                                     n_cells=n_rows * len(variables),
+                                     n_missing=n_rows * len(variables) - n_values))
+                result.batch_id, result.n_values, result.n_superseded = (
+                    batch_id, n_values, superseded)
+
+        def stored_meanwhile() -> bool:
+            batch = self._batch_by_sha(sha256)
+            if batch is not None:
+                result.status, result.batch_id, result.n_values = "unchanged", batch, 0
+            return batch is not None
+
+        _retrying(write, stored_meanwhile, lambda: False)
+        return result
+
     def _write_batch(self, conn: sa.Connection, values: pd.DataFrame, *, file_name: str,
                      sha256: str, source: str, user: str | None, layout: str,
                      counts: dict | None) -> tuple[int, int]:
@@ -383,7 +454,7 @@ class Store:
         batch_id = int(conn.execute(t.import_batches.insert().values(
             file_name=file_name, sha256=sha256, imported_at=_utcnow(),
             user_name=user or _user(), source=source, layout=layout,
-            n_values=len(stage), **(counts or {})).returning(t.import_batches.c.id)).scalar())
+            n_values=len(stage), **(counts or {})).returning(t.import_batches.c.id)).scalar_one())
         _load_stage(conn, stage)
         superseded = max(int(conn.execute(sa.text(
             "UPDATE observations SET valid = false, is_current = NULL, superseded_by = :b "
@@ -519,16 +590,15 @@ class Store:
 
     def panel(self, variables: list[str] | None = None, years: list[int] | None = None,
               regions: list[str] | None = None) -> Panel:
-        """Current values as a :class:`~ronghe.panel.Panel` (wide, indexed by region and year)."""
-        long = self.observations(variables, years, regions,
-                                 columns=["region", "year", "variable", "value", "unit"])
-        if long.empty:
+        """Current values as a :class:`~ronghe.panel.Panel` (wide, indexed by region and year),
+        pivoted by the database a range of regions at a time (:func:`ronghe.store.bulk.wide_frame`),
+        never as a long table in pandas."""
+        self._require()
+        with self._connect() as conn:
+            got = bulk.wide_frame(conn, variables, years, regions)
+        if got is None:
             raise StoreError("no stored values match the selection / 没有符合条件的数据")
-        long["year"] = long["year"].astype(int)
-        data = long.pivot(index=["region", "year"], columns="variable", values="value")
-        data.columns.name = None
-        first = long.drop_duplicates("variable")
-        units = dict(zip(first["variable"], first["unit"].fillna(""), strict=True))
+        data, units = got
         meta = self.regions()
         codes = data.index.get_level_values("region").unique()
         meta = meta.reindex(codes)
@@ -540,7 +610,7 @@ class Store:
         # generated data says so: any batch from ronghe's synthetic generator makes the panel
         # synthetic (corrections on top of invented numbers do not make them real)
         synthetic = bool((batches["source"].fillna("") == SYNTHETIC_SOURCE).any())
-        return Panel(data.astype(float), meta, units, source=source, synthetic=synthetic)
+        return Panel(data, meta, units, source=source, synthetic=synthetic)
 
     def batches(self) -> pd.DataFrame:
         """All import batches, oldest first."""
@@ -591,7 +661,7 @@ class Store:
         with self.engine.begin() as conn:
             return int(conn.execute(t.runs.insert().values(
                 created_at=_utcnow(), settings_yaml=settings_yaml,
-                settings_hash=digest, note=note).returning(t.runs.c.id)).scalar())
+                settings_hash=digest, note=note).returning(t.runs.c.id)).scalar_one())
 
     def runs(self) -> pd.DataFrame:
         self._require()
@@ -660,7 +730,7 @@ def _region_rows(regions: pd.DataFrame) -> list[dict]:
     cols = ("name_zh", "name_en", "level", "parent", "province", "valid_from", "valid_to")
     rows = []
     for code, r in regions.iterrows():
-        row = {"code": str(code)}
+        row: dict[str, object] = {"code": str(code)}
         for c in cols:
             row[c] = _py(r[c]) if c in r.index else None
         if row["province"] is None:
@@ -756,14 +826,14 @@ def _frame(query: sa.Select, conn: sa.Connection) -> pd.DataFrame:
     read_sql is orders of magnitude slower on millions of rows)."""
     if conn.dialect.name == "duckdb":
         sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-        return conn.connection.driver_connection.execute(sql).df()
+        return bulk._raw(conn).execute(sql).df()
     return pd.read_sql(query, conn)
 
 
 def _load_stage(conn: sa.Connection, stage: pd.DataFrame) -> None:
     """Put the staged values where SQL in this transaction can see them as table ``ronghe_stage``."""
     if conn.dialect.name == "duckdb":
-        conn.connection.driver_connection.register(STAGE, stage)
+        bulk._raw(conn).register(STAGE, stage)
         return
     conn.execute(sa.text(
         f"CREATE TEMPORARY TABLE {STAGE} (region varchar(12), year integer, variable varchar(64), "
@@ -771,13 +841,13 @@ def _load_stage(conn: sa.Connection, stage: pd.DataFrame) -> None:
         "ON COMMIT DROP"))  # also dropped after each batch: one transaction may hold several
     buf = io.StringIO()
     stage.to_csv(buf, index=False, header=False)
-    with conn.connection.driver_connection.cursor() as cur, cur.copy(
+    with bulk._raw(conn).cursor() as cur, cur.copy(
             f"COPY {STAGE} FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(buf.getvalue())
 
 
 def _drop_stage(conn: sa.Connection) -> None:
     if conn.dialect.name == "duckdb":
-        conn.connection.driver_connection.unregister(STAGE)
+        bulk._raw(conn).unregister(STAGE)
     else:
         conn.execute(sa.text(f"DROP TABLE {STAGE}"))

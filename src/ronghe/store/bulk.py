@@ -1,0 +1,281 @@
+"""The store at village size: streamed bulk import of a wide table, and the panel pivoted in SQL.
+
+Import (:func:`import_wide`, called by :meth:`ronghe.store.Store.import_wide`): a wide table (a
+Parquet file, or a DataFrame) with columns ``region``, ``year`` and one column per catalogue
+variable is read ``chunk_rows`` region-years at a time (Parquet: pyarrow record batches), so the
+import holds one chunk in Python whatever the file's size. Each chunk is checked (known variables,
+integer years, region codes of at most 12 characters, finite values within the catalogue's
+plausible range, a region-year once in the chunk) and appended to a staging table inside the
+import's single transaction — DuckDB unpivots the registered chunk in SQL into a regular table
+named after the batch, PostgreSQL receives the unpivoted chunk through ``COPY`` into a temporary
+table (``ON COMMIT DROP``) — and the batch is then written by the same two statements as every
+other import: superseding the current values of the staged cells, inserting the staged rows as
+current. Missing cells (NULL or NaN) are not stored. The store's rules hold unchanged: one
+transaction (a failure or a killed process leaves nothing), one batch with provenance (file name,
+sha256, row = the region-year's 1-based position in the file), one current value per cell (the
+unique index; a region-year given twice in the file is an :class:`~ronghe.errors.InputError`).
+
+Panel (:func:`wide_frame`, called by :meth:`ronghe.store.Store.panel`): the current values are
+pivoted by the database (``max(value) FILTER (WHERE variable = …)`` grouped by region and year;
+on PostgreSQL one statement per range of about ``chunk_rows`` region-years, read through the
+unique index; on DuckDB one statement, its hash aggregate spilling to disk when needed), so the
+long table — 36 times as many rows as the panel, with two text columns — is never built in pandas.
+The frame equals the one the long-table pivot gave: rows sorted by (region, year), columns by
+variable name, NaN where a cell has no value.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from ronghe.errors import InputError
+from ronghe.store import schema as t
+
+#: Region-years per chunk of an import or of the panel's pivot (36 variables: about 2 million values).
+CHUNK_ROWS = 50_000
+KEYS = ("region", "year")
+
+
+def chunks(source: str | Path | pd.DataFrame, chunk_rows: int) -> Iterator[pd.DataFrame]:
+    """The wide table ``chunk_rows`` rows at a time, as DataFrames with region and year columns."""
+    if isinstance(source, pd.DataFrame):
+        frame = source.reset_index() if set(KEYS) <= set(source.index.names) else source
+        for start in range(0, len(frame), chunk_rows):
+            yield frame.iloc[start : start + chunk_rows]
+        return
+    import pyarrow.parquet as pq
+
+    try:
+        reader = pq.ParquetFile(source)
+    except Exception as exc:  # not a Parquet file, unreadable
+        raise InputError(f"cannot read Parquet: {exc} / 无法读取 Parquet 文件",
+                         file=Path(source).name) from None
+    for batch in reader.iter_batches(batch_size=chunk_rows):
+        yield batch.to_pandas()
+
+
+def variables_of(columns: pd.Index, catalogue: pd.DataFrame, file: str) -> list[str]:
+    """The value columns of a wide table, each a catalogue variable (else InputError)."""
+    missing = [k for k in KEYS if k not in columns]
+    if missing:
+        raise InputError(f"a wide table needs the columns region and year (missing "
+                         f"{', '.join(missing)}) / 宽表须有 region 与 year 列", file=file)
+    names = [str(c) for c in columns if c not in KEYS]
+    unknown = [c for c in names if c not in catalogue.index]
+    if unknown:
+        raise InputError("unknown variable: use an id of the catalogue / 指标不在目录中",
+                         file=file, column=unknown[0])
+    if not names:
+        raise InputError("no variable columns / 没有指标列", file=file)
+    return names
+
+
+def checked(chunk: pd.DataFrame, variables: list[str], catalogue: pd.DataFrame, file: str,
+            first_row: int) -> pd.DataFrame:
+    """One chunk with text regions, int64 years, float64 values and its 1-based file rows
+    (``row``); raises InputError naming the file row and column of the first bad cell."""
+    rows = np.arange(first_row, first_row + len(chunk))
+    region = chunk["region"].astype(str).str.strip()
+    long_code = (region.str.len() > 12).to_numpy() | region.isna().to_numpy()
+    if long_code.any():
+        i = int(np.argmax(long_code))
+        raise InputError("region code longer than 12 characters / 区划代码过长", file=file,
+                         row=int(rows[i]), column="region", value=chunk["region"].iloc[i])
+    year = pd.to_numeric(chunk["year"], errors="coerce").to_numpy(dtype=float)
+    bad_year = ~np.isfinite(year) | (year != np.round(year))
+    if bad_year.any():
+        i = int(np.argmax(bad_year))
+        raise InputError("year is not a year / 年份无效", file=file, row=int(rows[i]),
+                         column="year", value=chunk["year"].iloc[i])
+    out = pd.DataFrame({"region": region.to_numpy(dtype=object), "year": year.astype("int64"),
+                        "row": rows})
+    twice = out.duplicated(list(KEYS)).to_numpy()
+    if twice.any():
+        i = int(np.argmax(twice))
+        raise InputError("this region and year are given twice / 同一地区同一年份出现两次",
+                         file=file, row=int(rows[i]))
+    for v in variables:
+        try:
+            x = pd.to_numeric(chunk[v], errors="raise").to_numpy(dtype=float, na_value=np.nan)
+        except (TypeError, ValueError):
+            raise InputError("not a number / 不是数值", file=file, column=v) from None
+        lo, hi = (catalogue.at[v, k] for k in ("min_value", "max_value"))
+        bad = np.isinf(x) | (x < (-np.inf if pd.isna(lo) else float(lo))) | (
+            x > (np.inf if pd.isna(hi) else float(hi)))
+        if bad.any():
+            i = int(np.argmax(bad))
+            raise InputError("value outside the catalogue's plausible range / 数值超出合理范围",
+                             file=file, row=int(rows[i]), column=v, value=x[i])
+        out[v] = x
+    return out
+
+
+def _raw(conn: sa.Connection) -> Any:
+    """The DBAPI driver's own connection (duckdb or psycopg) under a SQLAlchemy connection."""
+    raw = conn.connection.driver_connection
+    assert raw is not None  # an open connection always has one
+    return raw
+
+
+def stage_name(batch_id: int) -> str:
+    return f"ronghe_bulk_{batch_id}"
+
+
+def create_stage(conn: sa.Connection, name: str) -> None:
+    """The staging table of one batch, dropped before the transaction ends (temporary on
+    PostgreSQL, a regular table in DuckDB's file so that it need not fit in memory)."""
+    temp = "TEMPORARY " if conn.dialect.name == "postgresql" else ""
+    conn.execute(sa.text(
+        f"CREATE {temp}TABLE {name} (region varchar(12), year integer, variable varchar(64), "
+        'value double precision, "row" bigint)'))
+
+
+def append_stage(conn: sa.Connection, name: str, chunk: pd.DataFrame,
+                 variables: list[str]) -> int:
+    """Append a checked chunk, unpivoted, without its missing cells; returns the values added."""
+    if conn.dialect.name == "duckdb":
+        raw = _raw(conn)
+        view = f"{name}_chunk"
+        wide = chunk.rename(columns={v: f"c{j}" for j, v in enumerate(variables)})
+        raw.register(view, wide)
+        try:
+            cases = " ".join(f"WHEN 'c{j}' THEN '{v}'" for j, v in enumerate(variables))
+            raw.execute(
+                f"INSERT INTO {name} SELECT region, year, CASE variable {cases} END, value, "
+                f'"row" FROM (UNPIVOT {view} ON {", ".join(wide.columns[3:])} INTO NAME variable '
+                "VALUE value) WHERE value IS NOT NULL AND NOT isnan(value)")
+            return int(np.isfinite(chunk[variables].to_numpy()).sum())
+        finally:
+            raw.unregister(view)
+    values = chunk[variables].to_numpy()
+    ok = np.isfinite(values)
+    where = np.nonzero(ok)
+    long = pd.DataFrame({
+        "region": chunk["region"].to_numpy()[where[0]],
+        "year": chunk["year"].to_numpy()[where[0]],
+        "variable": np.asarray(variables, dtype=object)[where[1]],
+        "value": values[where],
+        "row": chunk["row"].to_numpy()[where[0]],
+    })
+    buf = io.StringIO()
+    long.to_csv(buf, index=False, header=False, float_format="%.17g")
+    with _raw(conn).cursor() as cur, cur.copy(
+            f"COPY {name} FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(buf.getvalue())
+    return len(long)
+
+
+def write_stage(conn: sa.Connection, name: str, batch_id: int, units: dict[str, str]) -> int:
+    """Supersede the current values of the staged cells, insert the staged rows as current, drop
+    the stage; returns the number of values superseded."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text(f"ANALYZE {name}"))
+    superseded = max(int(conn.execute(sa.text(
+        "UPDATE observations SET valid = false, is_current = NULL, superseded_by = :b "
+        f"FROM {name} s WHERE observations.valid AND observations.region = s.region "
+        "AND observations.year = s.year AND observations.variable = s.variable"
+    ), {"b": batch_id}).rowcount or 0), 0)
+    unit_rows = ", ".join(f"(:v{j}, :u{j})" for j in range(len(units)))
+    params: dict[str, object] = {"b": batch_id}
+    for j, (v, u) in enumerate(units.items()):
+        params[f"v{j}"], params[f"u{j}"] = v, u
+    conn.execute(sa.text(
+        "INSERT INTO observations (batch_id, region, year, variable, value, unit, sheet, "
+        '"row", "column", valid, superseded_by, is_current) SELECT :b, s.region, s.year, '
+        's.variable, s.value, u.unit, NULL, s."row", NULL, true, NULL, true '
+        f"FROM {name} s JOIN (VALUES {unit_rows}) AS u(variable, unit) "
+        "ON u.variable = s.variable"), params)
+    conn.execute(sa.text(f"DROP TABLE {name}"))
+    return superseded
+
+
+def repeated_cell(conn: sa.Connection, name: str) -> tuple[str, int] | None:
+    """A (region, year) staged more than once (a file that repeats a region-year across chunks)."""
+    row = conn.execute(sa.text(
+        f"SELECT region, year FROM {name} GROUP BY region, year, variable HAVING count(*) > 1 "
+        "LIMIT 1")).first()
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
+def _filters(variables: list[str] | None, years: list[int] | None,
+             regions: list[str] | None) -> list[sa.ColumnElement[bool]]:
+    o = t.observations
+    where: list[sa.ColumnElement[bool]] = [o.c.valid]
+    if variables is not None:
+        where.append(o.c.variable.in_(list(variables)))
+    if years is not None:
+        where.append(o.c.year.in_([int(y) for y in years]))
+    if regions is not None:
+        where.append(o.c.region.in_([str(r) for r in regions]))
+    return where
+
+
+def _fetch(conn: sa.Connection, query: sa.Select) -> pd.DataFrame:
+    if conn.dialect.name == "duckdb":
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        return _raw(conn).execute(sql).df()
+    return pd.read_sql(query, conn)
+
+
+def _region_ranges(conn: sa.Connection, where: list[sa.ColumnElement[bool]],
+                   chunk_rows: int) -> list[tuple[str, str]]:
+    """Consecutive (first, last) region codes, in the database's order, of about ``chunk_rows``
+    region-years each."""
+    o = t.observations
+    codes = _fetch(conn, sa.select(o.c.region, sa.func.count(sa.distinct(o.c.year)).label("n"))
+                   .where(*where).group_by(o.c.region).order_by(o.c.region))
+    ends = np.cumsum(codes["n"].to_numpy(dtype="int64"))
+    ranges = []
+    start = 0
+    while start < len(codes):
+        done = int(ends[start - 1]) if start else 0
+        stop = max(int(np.searchsorted(ends, done + chunk_rows, side="right")), start + 1)
+        ranges.append((str(codes["region"].iat[start]), str(codes["region"].iat[stop - 1])))
+        start = stop
+    return ranges
+
+
+def wide_frame(conn: sa.Connection, variables: list[str] | None, years: list[int] | None,
+               regions: list[str] | None, chunk_rows: int | None = None
+               ) -> tuple[pd.DataFrame, dict[str, str]] | None:
+    """The current values as a wide frame indexed by (region, year), and each variable's unit
+    (that of its first value in (region, year) order); None when nothing matches."""
+    o = t.observations
+    # DuckDB aggregates out of core in one statement (a range of regions would be a scan of the
+    # whole table, not being sorted by region); PostgreSQL reads each range through the index
+    where = _filters(variables, years, regions)
+    names = sorted(str(v) for v in conn.execute(
+        sa.select(o.c.variable).where(*where).distinct()).scalars())
+    if not names:
+        return None
+    first = conn.execute(sa.select(o.c.variable, o.c.unit).where(*where)
+                         .distinct(o.c.variable)
+                         .order_by(o.c.variable, o.c.region, o.c.year)).all()
+    units = {str(v): u or "" for v, u in first}
+    cells = [sa.func.max(o.c.value).filter(o.c.variable == v).label(f"c{j}")
+             for j, v in enumerate(names)]
+    pivot = (sa.select(o.c.region, o.c.year, *cells).group_by(o.c.region, o.c.year)
+             .order_by(o.c.region, o.c.year))
+    if conn.dialect.name == "duckdb" and chunk_rows is None:
+        parts = [_fetch(conn, pivot.where(*where))]
+    else:
+        parts = [_fetch(conn, pivot.where(*where, o.c.region >= lo, o.c.region <= hi))
+                 for lo, hi in _region_ranges(conn, where, chunk_rows or CHUNK_ROWS)]
+    data = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    del parts
+    index = pd.MultiIndex.from_arrays(
+        [data["region"].to_numpy(dtype=object), data["year"].to_numpy(dtype="int64")],
+        names=list(KEYS))
+    frame = pd.DataFrame(data[[f"c{j}" for j in range(len(names))]].to_numpy(dtype=float),
+                         index=index, columns=pd.Index(names))
+    del data
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index()
+    return frame, units
