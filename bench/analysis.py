@@ -4,7 +4,7 @@ Every comparison gives both sides the same data and the same number of runs afte
 interleaved (``bench/timing.py``), and prints what each side computes and how far the results agree.
 
 - Dagum Gini decomposition: ronghe's O(n log n) form on 500,000 units (target < 2 s); against a
-  plain O(n²) NumPy form (``tests/analysis/dagum_naive.py: dagum_gini_pairs``, each pair of units
+  plain O(n²) NumPy form (``tests/methods/dagum_naive.py: dagum_gini_pairs``, each pair of units
   visited once, in blocks) on 2,850 and 30,000 units. (The test oracle ``dagum_gini_naive``, which
   recomputes every double sum separately, is several times slower still and is not the peer.)
 - Geographical detector, 10 factors and all 45 interactions on 2,850 units: ronghe's
@@ -33,7 +33,7 @@ from timing import interleaved, once
 from ronghe.methods.geodetector import factor_detector_many
 from ronghe.methods.inequality import dagum_gini
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "analysis"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "methods"))
 from dagum_naive import dagum_gini_pairs
 
 SEED = 20240501
