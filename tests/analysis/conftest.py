@@ -15,10 +15,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
-def small_result():
-    """Synthetic counties of Hebei (13, east) and Shanxi (14, central), 2018-2023."""
-    panel = datasets.synthetic_counties(seed=0, provinces=["13", "14"], years=range(2018, 2024))
-    return Study(panel, "seed").evaluate()
+def small_result(county_result):
+    """Synthetic counties of Hebei (13, east) and Shanxi (14, central), 2018-2023: the shared
+    ``county_result`` of tests/conftest.py."""
+    return county_result
 
 
 @pytest.fixture(scope="session")
