@@ -105,7 +105,7 @@ def test_every_output_prints_the_same_shares(case):
 
     # API: the serialisation of /results/obstacles and the /diagnosis body
     pytest.importorskip("fastapi")
-    from ronghe.web.api import _obstacle_rows
+    from ronghe.web.routes.results import _obstacle_rows
 
     top = result.top_obstacles
     api_row = next(r for r in _obstacle_rows(top[(top["region"] == region) & (top["year"] == YEAR)]))

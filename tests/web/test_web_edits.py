@@ -148,7 +148,7 @@ def test_correction_supersedes_keeps_history_and_provenance(web_app, tokens) -> 
         got["sha256"], 1, 1)
     entry = next(a for a in p.accounts.audit_entries() if a["action"] == "edit")
     assert (entry["username"], entry["target"]) == ("admin", "330302 2021 villages")
-    assert entry["detail"] == (f"{number(old, 6)} → {number(new, 6)} count; "
+    assert entry["detail"] == (f"{number(old, 6)} → {number(new, 6)} 个; "
                                f"批次 batch {got['batch_id']}; {reason}")
 
     again = _post_api(web_app, tokens["admin"], [{"region": "330302", "year": 2021,

@@ -19,7 +19,7 @@ from ronghe.store.store import EditResult
 from ronghe.web.analysis import Snapshot, records
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform
-from ronghe.words import number
+from ronghe.words import number, unit_label
 
 NO_DATA = "no data in the database / 数据库中没有数据"
 
@@ -116,6 +116,6 @@ def correct_values(p: Platform, who: Principal, values: pd.DataFrame, reason: st
             (f"{c['region']} {c['year']} {c['variable']}",
              # rounded for reading; the exact old and new values stay in the store's history
              f"{number(c['old'], 6)} → {number(c['new'], 6)} "
-             f"{c['unit'] or ''}; 批次 batch {done.batch_id}; {reason.strip()}")
+             f"{unit_label(c['unit'])}; 批次 batch {done.batch_id}; {reason.strip()}")
             for c in records(done.changes)])
     return done
