@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 import pandas as pd
@@ -319,15 +319,17 @@ class Result:
             return explanations(tables)
         return labels.column_sheet(tables)
 
-    def to_excel(self, path: str | Path, analyses: Sequence[Analysis] = ()) -> Path:
+    def to_excel(self, path: str | Path, analyses: Sequence[Analysis] = (),
+                 headers: Literal["zh", "codes"] = "zh") -> Path:
         """Write every table to one workbook, with the settings and a sheet explaining each
-        column; ``analyses`` (results of :meth:`disparity`, :meth:`spatial`, ...) join it."""
+        column; ``analyses`` (results of :meth:`disparity`, :meth:`spatial`, ...) join it.
+        Sheets are headed in Chinese, or by the column codes with ``headers="codes"``."""
         from ronghe.excel import names_of, write_workbook
 
         done = list(analyses)
         tables = self.tables(done)
         return write_workbook(path, tables, self.explanations(tables, done), self.notes(done),
-                              names=names_of(self))
+                              names=names_of(self), headers=headers)
 
     # ------------------------------------------------------- method tables
     def method_tables(self) -> dict[str, pd.DataFrame]:

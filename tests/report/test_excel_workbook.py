@@ -66,9 +66,11 @@ def test_obstacle_columns_in_order_and_names_beside_codes(book, result):
     actions = {r[treatment.index("处理方式")]
                for r in book["treatment"].iter_rows(min_row=2, values_only=True)}
     assert actions and all(not a.isascii() for a in actions)  # 插补：线性插值, not imputed: linear
-    units = {r[5] for r in book["weights"].iter_rows(min_row=2, values_only=True)}
+    weights = _header(book["weights"])
+    unit = weights.index("单位")
+    units = {r[unit] for r in book["weights"].iter_rows(min_row=2, values_only=True)}
     assert "个百分点" in units and "pp" not in units  # units in Chinese
-    assert _header(book["weights"])[5] == "单位"
+    assert weights[weights.index("维度代码") + 1] == "维度"  # the dimension's name beside its code
 
 
 def test_frozen_panes_filters_widths_and_formats(book):
@@ -142,3 +144,16 @@ def test_a_program_reads_the_codes_back(result, tmp_path):
     assert index["index"].to_numpy() == pytest.approx(result.index["index"].to_numpy(), abs=0)
     obstacles = read_sheet(path, "obstacles")
     assert next(c for c in obstacles.columns if c.startswith("obs_cat_")) == "obs_cat_O1"
+
+
+def test_headers_can_be_the_column_codes(tmp_path: Path) -> None:
+    """Issue 18: Chinese headers by default, the codes as an option for scripts."""
+    frame = pd.DataFrame({"region": ["130102"], "year": [2023], "index": [0.5]})
+    zh = write_workbook(tmp_path / "zh.xlsx", {"index": frame}, notes=[("a", "b")])
+    codes = write_workbook(tmp_path / "codes.xlsx", {"index": frame}, notes=[("a", "b")],
+                           headers="codes")
+    head_zh = list(pd.read_excel(zh, sheet_name="index", engine="calamine").columns)
+    head_codes = list(pd.read_excel(codes, sheet_name="index", engine="calamine").columns)
+    assert "index" not in head_zh and "综合指数" in head_zh
+    assert head_codes[:1] == ["region"] and "index" in head_codes and "year" in head_codes
+    assert list(read_sheet(codes, "index").columns) == list(read_sheet(zh, "index").columns)

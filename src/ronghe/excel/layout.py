@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -295,6 +296,7 @@ def write_workbook(
     *,
     names: Names | None = None,
     title: str | None = None,
+    headers: Literal["zh", "codes"] = "zh",
 ) -> Path:
     """Write ``sheets`` (name -> frame) to ``path`` laid out as the module docstring says.
 
@@ -302,6 +304,9 @@ def write_workbook(
     columns it leaves empty are explained from :mod:`ronghe.words.columns`. ``notes`` (key, text)
     go to the About sheet; ``names`` (:data:`Names`, e.g. :func:`names_of`) gives the names
     written beside codes, completed from the tables; ``title`` says what the workbook is.
+    ``headers="codes"`` heads the data sheets with the column codes (``index``, ``U_P1``) instead
+    of the Chinese headers, for researchers who script against the sheets; the column sheet
+    explains them either way.
 
     Without ``explanations`` and ``notes`` the workbook is a data export (``ronghe db export``):
     the sheets as they are, headed by their column codes so a program reads them back, with the
@@ -328,7 +333,7 @@ def write_workbook(
         heads, formats, widths = [], [], []
         for col in cols:
             zh, en = _describe(name, col, given, cols, lookup)
-            head = header(col, zh, lookup, cols)
+            head = col if headers == "codes" else header(col, zh, lookup, cols)
             if head in heads:  # two columns may share a short header: the code tells them apart
                 head = f"{head}（英文）" if col.endswith("_en") else f"{head}（{col}）"
             fmt = number_format(col, df[col])
