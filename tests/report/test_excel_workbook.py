@@ -5,6 +5,7 @@ column described, an About sheet; data exports keep their codes."""
 from __future__ import annotations
 
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import openpyxl
