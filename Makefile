@@ -31,6 +31,7 @@ demo: $(VENV)/.demo
 
 lint: $(VENV)/.all
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
 
 test: lint
 	$(BIN)/python -m pytest
