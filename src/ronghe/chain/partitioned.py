@@ -124,6 +124,7 @@ def _indicators(job: Job, item: tuple[int, str]) -> tuple[list[str], GroupSums, 
     i, path = item
     s = job.settings
     panel = _panel(path, s)
+    panel.regions[["name_zh", "province"]].to_parquet(Path(job.work) / f"meta-{i:05d}.parquet")
     ind = chain.indicators(chain.indicator_values(panel, job.framework, None), Path(path).name)
     parent = panel.regions["province"].reindex(ind.regions).to_numpy()
     X = ind.X
@@ -326,15 +327,8 @@ def _rank(out: str, item: tuple[int, np.ndarray]) -> None:
 
 
 # ------------------------------------------------------------------ driver
-def _meta(job: Job, item: tuple[int, str]) -> None:
-    i, path = item
-    regions = _panel(path, job.settings).regions[["name_zh", "province"]]
-    regions.to_parquet(Path(job.work) / f"meta-{i:05d}.parquet")
-
-
 def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[int, list[int]]:
     """Indicators and imputation of every partition; returns k and the partitions' sizes."""
-    run(partial(_meta, job), items)
     done = run(partial(_indicators, job), items)
     owner: dict[str, int] = {}
     for i, (regions, _, _) in enumerate(done):
