@@ -61,6 +61,19 @@ ACTIONS = ("undefined", "imputed: linear", "imputed: carry", "imputed: parent_me
            "imputed: year_mean", "winsorised", "log")
 
 
+LOG_DTYPE = np.dtype([("row", np.int64), ("col", np.int64), ("code", np.int8), ("old", "f8"),
+                      ("new", "f8")])
+
+
+def _records(dtype: np.dtype, **fields: Any) -> np.ndarray:
+    """A structured array of ``dtype`` from its fields (arrays of one length)."""
+    first = next(iter(fields.values()))
+    out = np.empty(np.size(first), dtype=dtype)
+    for name, values in fields.items():
+        out[name] = values
+    return out
+
+
 def local_map(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     """Run the partitions one after another in this process."""
     return [fn(item) for item in items]
@@ -130,21 +143,28 @@ def _indicators(job: Job, item: tuple[int, str]) -> tuple[list[str], GroupSums, 
     X = ind.X
     rows, cols, codes, old, new = [], [], [], [], []
     for part in ind.log:  # undefined formula values
-        rows.append(part["row"]), cols.append(part["col"]), old.append(part["old"])
-        codes.append(np.full(np.size(part["row"]), 0)), new.append(np.full(np.size(part["row"]),
-                                                                           np.nan))
+        size = np.size(part["row"])
+        rows.append(part["row"])
+        cols.append(part["col"])
+        old.append(part["old"])
+        codes.append(np.zeros(size))
+        new.append(np.full(size, np.nan))
     if np.isnan(X).any():
         if s.treatment.imputation == "none":
             chain.IMPUTATIONS["none"](X, ind, parent, Path(path).name)
         if s.treatment.imputation == "linear":
             X, step = _within_regions(X, ind)
             for r, c, code, v in step:
-                rows.append(r), cols.append(c), codes.append(np.full(r.size, code))
-                old.append(np.full(r.size, np.nan)), new.append(v)
+                rows.append(r)
+                cols.append(c)
+                codes.append(np.full(r.size, code))
+                old.append(np.full(r.size, np.nan))
+                new.append(v)
     np.save(job.file(i, "X"), np.ascontiguousarray(X.T))
-    np.save(job.file(i, "keys"), np.rec.fromarrays(
-        [ind.regions.astype(str), ind.years.astype(np.int64), parent.astype(str)],
-        names="region,year,parent"))
+    regions, parents = ind.regions.astype(str), parent.astype(str)
+    np.save(job.file(i, "keys"), _records(
+        np.dtype([("region", regions.dtype), ("year", np.int64), ("parent", parents.dtype)]),
+        region=regions, year=ind.years, parent=parents))
     _save_log(job, i, "log1", rows, cols, codes, old, new)
     return (np.unique(ind.regions.astype(str)).tolist(), GroupSums.of(X, parent, ind.years),
             X.shape[0])
@@ -171,11 +191,10 @@ def _within_regions(X: np.ndarray, ind: chain.Indicators
 
 def _save_log(job: Job, i: int, name: str, rows: list, cols: list, codes: list, old: list,
               new: list) -> None:
-    def cat(parts: list, dtype: type) -> np.ndarray:
-        return np.concatenate(parts).astype(dtype) if parts else np.empty(0, dtype=dtype)
-    np.save(job.file(i, name), np.rec.fromarrays(
-        [cat(rows, np.int64), cat(cols, np.int64), cat(codes, np.int8), cat(old, float),
-         cat(new, float)], names="row,col,code,old,new"))
+    def cat(parts: list) -> np.ndarray:
+        return np.concatenate(parts) if parts else np.empty(0)
+    np.save(job.file(i, name), _records(LOG_DTYPE, row=cat(rows), col=cat(cols),
+                                        code=cat(codes), old=cat(old), new=cat(new)))
 
 
 def _impute(job: Job, means: ImputationMeans, i: int) -> None:
@@ -191,7 +210,9 @@ def _impute(job: Job, means: ImputationMeans, i: int) -> None:
         if np.isnan(X).any():  # a year with no value at all in a column
             filled, last = m.impute_panel(X, keys["region"], keys["year"], method="parent_mean")
             X = filled
-            rows.append(last["row"]), cols.append(last["col"]), new.append(last["value"])
+            rows.append(last["row"])
+            cols.append(last["col"])
+            new.append(last["value"])
             codes.append(np.full(last.size, ACTIONS.index("imputed: carry")))
         _save_log(job, i, "log2", rows, cols, codes, [np.full(r.size, np.nan) for r in rows], new)
         np.save(job.file(i, "X"), np.ascontiguousarray(X.T))
@@ -298,9 +319,9 @@ def _log(job: Job, sc: Scales, i: int, imputed: np.ndarray, X: np.ndarray
         if rule.action:
             r = np.flatnonzero(X[:, j] != imputed[:, j]) if rule.action == "winsorised" else \
                 np.arange(X.shape[0])
-            parts.append(np.rec.fromarrays(
-                [r, np.full(r.size, j), np.full(r.size, ACTIONS.index(rule.action), np.int8),
-                 imputed[r, j], X[r, j]], names="row,col,code,old,new"))
+            parts.append(_records(LOG_DTYPE, row=r, col=np.full(r.size, j),
+                                  code=np.full(r.size, ACTIONS.index(rule.action)),
+                                  old=imputed[r, j], new=X[r, j]))
     names = np.asarray(ACTIONS, dtype=object)
     return [{"row": p["row"], "col": p["col"], "action": names[p["code"]], "old": p["old"],
              "new": p["new"]} for p in parts if p.size]
@@ -322,7 +343,7 @@ def _rank(out: str, item: tuple[int, np.ndarray]) -> None:
     i, rank = item
     path = Path(out) / "index" / f"part-{i:05d}.parquet"
     frame = pd.read_parquet(path)
-    frame.insert(int(frame.columns.get_loc("index")) + 1, "rank", rank)  # type: ignore[arg-type]
+    frame.insert(frame.columns.tolist().index("index") + 1, "rank", rank)
     frame.to_parquet(path, index=False)
 
 
