@@ -25,7 +25,8 @@ Log = list[dict[str, Any]]  # parts of the treatment log: row, col, action, old,
 @dataclass(frozen=True)
 class Indicators:
     """Indicator values per region-year: ``raw`` as the formulas give them, ``X`` with undefined
-    values set to NaN (the input of treatment), and the log of those cells."""
+    values set to NaN (the input of treatment; the same array as ``raw`` when no value is
+    undefined: neither is written to), and the log of those cells."""
 
     ids: list[str]
     regions: np.ndarray
@@ -54,17 +55,18 @@ def indicators(values: pd.DataFrame, source: str | None = None) -> Indicators:
     and weights compare rows."""
     ids = list(values.columns)
     raw = values.to_numpy(dtype=float)
-    X = raw.copy()
     regions = values.index.get_level_values("region").to_numpy()
     years = values.index.get_level_values("year").to_numpy()
-    if X.shape[0] < 2:
+    if raw.shape[0] < 2:
         raise InputError(
             "needs at least two region-years (normalisation and weights compare rows)",
             file=source,
         )
     log: Log = []
-    undefined = np.isinf(X)
+    undefined = np.isinf(raw)
+    X = raw  # shared with ``raw`` (neither is written to) unless a value is undefined
     if undefined.any():
+        X = raw.copy()
         r, c = np.nonzero(undefined)
         log.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
         _warn_cells(
@@ -73,7 +75,7 @@ def indicators(values: pd.DataFrame, source: str | None = None) -> Indicators:
             "missing",
             ids, regions, years, r, c,
         )
-    X[undefined] = np.nan
+        X[undefined] = np.nan
     empty = np.isnan(X).all(axis=0)
     if empty.any():
         raise InputError(
