@@ -50,7 +50,15 @@ from ronghe import methods as m
 from ronghe.chain.pooled import GroupSums, ImputationMeans, Moments, Spread, pooled_weights
 from ronghe.errors import InputError
 from ronghe.frameworks import Framework, load_framework
-from ronghe.panel import Panel, read_panel
+from ronghe.panel import (
+    META_COLUMNS,
+    NAME_ALIASES,
+    PROVINCE_ALIASES,
+    REGION_ALIASES,
+    YEAR_ALIASES,
+    Panel,
+    read_panel,
+)
 from ronghe.result import Result, State
 from ronghe.settings import Settings
 
@@ -125,8 +133,44 @@ def partitions(folder: str | Path) -> list[Path]:
     return files
 
 
+def read_partition(path: str | Path) -> Panel:
+    """One partition as a Panel. A wide table whose region column is text (or integer codes),
+    whose year column is integer and whose other columns (besides name, province and the meta
+    columns of :mod:`ronghe.panel`) are all numeric is taken as typed, column by column; any
+    other file goes through :func:`ronghe.panel.read_panel` and its cell-by-cell rules."""
+    df = pd.read_parquet(path)
+    lower = {str(c).lower(): c for c in df.columns}
+
+    def find(aliases: tuple[str, ...]) -> Any:
+        return next((lower[a] for a in aliases if a in lower), None)
+
+    rcol, ycol = find(REGION_ALIASES), find(YEAR_ALIASES)
+    ncol, pcol = find(NAME_ALIASES), find(PROVINCE_ALIASES)
+    skip = {rcol, ycol, ncol, pcol} | {c for c in df.columns if str(c).lower() in META_COLUMNS}
+    values = [c for c in df.columns if c not in skip]
+    typed = (
+        rcol is not None and ycol is not None and values
+        and (pd.api.types.is_string_dtype(df[rcol]) or pd.api.types.is_integer_dtype(df[rcol]))
+        and pd.api.types.is_integer_dtype(df[ycol]) and not df[rcol].isna().any()
+        and all(pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
+                for c in values)
+    )
+    if not typed:
+        return read_panel(path)
+    region = df[rcol].astype(str).to_numpy()
+    data = df[values].astype(float)
+    data.index = pd.MultiIndex.from_arrays([region, df[ycol].to_numpy()], names=["region", "year"])
+    first = ~pd.Series(region).duplicated().to_numpy()
+    meta = pd.DataFrame(index=pd.Index(region[first], name="region"))
+    if ncol is not None:
+        meta["name_zh"] = df[ncol].to_numpy()[first].astype(str)
+    if pcol is not None:
+        meta["province"] = df[pcol].to_numpy()[first].astype(str)
+    return Panel(data, meta, source=Path(path).name)
+
+
 def _panel(path: str, s: Settings) -> Panel:
-    panel = read_panel(path)
+    panel = read_partition(path)
     return panel.select(years=s.years) if s.years else panel
 
 
