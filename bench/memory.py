@@ -47,7 +47,7 @@ def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # Linux: KB
 
 
-def child_memory(units: int) -> dict[str, float]:
+def child_memory(units: int, tables: int = 1) -> dict[str, float]:
     from scale import tiled_panel
 
     from ronghe import Study
@@ -59,7 +59,7 @@ def child_memory(units: int) -> dict[str, float]:
     res = study.evaluate()
     out["evaluate_s"], out["rss_evaluate_gb"] = time.perf_counter() - start, peak_gb()
     start = time.perf_counter()
-    for name in ("index", "coupling", "obstacles", "treatment"):
+    for name in ("index", "coupling", "obstacles", "treatment") if tables else ():
         getattr(res, name)
     out["tables_s"], out["rss_tables_gb"] = time.perf_counter() - start, peak_gb()
     return out
@@ -127,6 +127,8 @@ def main() -> None:
     ap.add_argument("--paths", nargs="+", default=["memory", "ooc"], choices=["memory", "ooc"])
     ap.add_argument("--regions", type=int, default=2_000, help="regions per Parquet file (ooc)")
     ap.add_argument("--src", help="source tree for the in-memory children (before/after)")
+    ap.add_argument("--no-tables", action="store_true",
+                    help="memory path: evaluate only (for the largest sizes)")
     ap.add_argument("--trace", type=int, help="trace the steps of one size and stop")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -144,7 +146,7 @@ def main() -> None:
           f"source: {args.src or 'this tree'}")
     for units in args.sizes:
         if "memory" in args.paths:
-            r = run(["--child", "memory", str(units)], args.src)
+            r = run(["--child", "memory", str(units), str(int(not args.no_tables))], args.src)
             if isinstance(r, str):
                 print(f"{units:>9,} memory {r}")
             else:

@@ -124,6 +124,20 @@ def test_dask_local_cluster_two_workers(panel, folder, tmp_path):
     assert_same(res, read_tables(tmp_path / "out"))
 
 
+def test_untyped_partition_goes_through_read_panel(panel, folder, tmp_path):
+    """A long-layout file (text columns) is read by the panel reader's rules, with the same
+    results as the typed files."""
+    (tmp_path / "in").mkdir()
+    for i, path in enumerate(sorted(folder.glob("*.parquet"))):
+        frame = pd.read_parquet(path)
+        if i == 0:
+            frame = frame.melt(id_vars=["region", "name_zh", "province", "year"],
+                               var_name="variable", value_name="value")
+        frame.to_parquet(tmp_path / "in" / path.name, index=False)
+    res, tables = _both(panel, tmp_path / "in", tmp_path / "out", "seed")
+    assert_same(res, tables)
+
+
 def test_refuses_settings_needing_all_rows(folder, tmp_path):
     for override, setting in (({"normalization": {"method": "zscore"}}, "normalization.method"),
                               ({"normalization": {"scope": "year"}}, "normalization.scope")):
