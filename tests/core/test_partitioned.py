@@ -14,6 +14,7 @@ import pytest
 from ronghe import Study, datasets
 from ronghe.chain.partitioned import evaluate_partitioned, read_tables, write_partitions
 from ronghe.errors import InputError
+from ronghe.panel import Panel
 from ronghe.settings import Settings
 
 YEARS = range(2019, 2024)
@@ -135,6 +136,26 @@ def test_untyped_partition_goes_through_read_panel(panel, folder, tmp_path):
                                var_name="variable", value_name="value")
         frame.to_parquet(tmp_path / "in" / path.name, index=False)
     res, tables = _both(panel, tmp_path / "in", tmp_path / "out", "seed")
+    assert_same(res, tables)
+
+
+def test_a_file_without_rows_in_the_years_and_an_indicator_missing_in_one_file(panel, folder,
+                                                                                tmp_path):
+    """``years`` may leave a file without rows; an indicator may have no value in one file
+    (the pooled checks look at all files, the imputation at the pooled means)."""
+    other = datasets.synthetic_counties(seed=4, years=range(2016, 2018), provinces=["31"])
+    (tmp_path / "in").mkdir()
+    for path in sorted(folder.glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        if path == sorted(folder.glob("*.parquet"))[0]:
+            frame["digital_finance_index"] = np.nan
+        frame.to_parquet(tmp_path / "in" / path.name, index=False)
+    write_partitions(other, tmp_path / "extra", 1)[0].rename(tmp_path / "in" / "z.parquet")
+    whole = pd.concat([pd.read_parquet(f) for f in sorted((tmp_path / "in").glob("*.parquet"))])
+    merged = Panel(whole.drop(columns=["name_zh", "province"]).set_index(["region", "year"]),
+                   whole.drop_duplicates("region").set_index("region")[["name_zh", "province"]])
+    settings = Settings.from_dict({"years": [2020, 2021, 2022]})
+    res, tables = _both(merged, tmp_path / "in", tmp_path / "out", "seed", settings)
     assert_same(res, tables)
 
 

@@ -182,7 +182,8 @@ def _indicators(job: Job, item: tuple[int, str]) -> tuple[list[str], GroupSums, 
     s = job.settings
     panel = _panel(path, s)
     panel.regions[["name_zh", "province"]].to_parquet(Path(job.work) / f"meta-{i:05d}.parquet")
-    ind = chain.indicators(chain.indicator_values(panel, job.framework, None), Path(path).name)
+    ind = chain.indicators(chain.indicator_values(panel, job.framework, None), Path(path).name,
+                           whole=False)
     parent = panel.regions["province"].reindex(ind.regions).to_numpy()
     X = ind.X
     rows, cols, codes, old, new = [], [], [], [], []
@@ -219,17 +220,22 @@ def _within_regions(X: np.ndarray, ind: chain.Indicators
     """The first step of :func:`ronghe.methods.impute_panel` (``linear``): the kernel run on the
     partition without parents, keeping only what it filled within a region (a region with a value
     in the column); the later steps need the pooled means."""
-    filled, log = m.impute_panel(X, ind.regions, ind.years, parent=None, method="linear")
+    live = np.flatnonzero(~np.isnan(X).all(axis=0))  # a column empty here has nothing to do
     out = X.copy()
+    if live.size == 0:
+        return out, []
+    filled, log = m.impute_panel(X[:, live], ind.regions, ind.years, parent=None,
+                                 method="linear")
     seen = pd.DataFrame(~np.isnan(X)).groupby(np.asarray(ind.regions, dtype=str)).transform(
         "any").to_numpy()
     step = []
     for code, method in ((1, "linear"), (2, "carry")):
         pick = log[log["method"] == method]
-        r, c = pick["row"], pick["col"]
+        r, c = pick["row"], live[pick["col"]]
         keep = seen[r, c]
-        out[r[keep], c[keep]] = filled[r[keep], c[keep]]
-        step.append((r[keep], c[keep], code, filled[r[keep], c[keep]]))
+        r, c, v = r[keep], c[keep], filled[pick["row"][keep], pick["col"][keep]]
+        out[r, c] = v
+        step.append((r, c, code, v))
     return out, step
 
 
@@ -264,18 +270,18 @@ def _impute(job: Job, means: ImputationMeans, i: int) -> None:
         _save_log(job, i, "log2", [], [], [], [], [])
 
 
-def _column(job: Job, n_parts: int, j: int) -> np.ndarray:
-    return np.concatenate([np.load(job.file(i, "X"), mmap_mode="r")[j] for i in range(n_parts)])
+def _column(job: Job, parts: list[int], j: int) -> np.ndarray:
+    return np.concatenate([np.load(job.file(i, "X"), mmap_mode="r")[j] for i in parts])
 
 
-def outlier_rules(job: Job, n_parts: int, k: int
+def outlier_rules(job: Job, parts: list[int], k: int
                   ) -> tuple[list[OutlierRule], tuple[np.ndarray, np.ndarray]]:
     """The outlier rule of each column, from the kernel on the whole column, and the min–max
     anchors of the treated values."""
     spec = job.settings.treatment
     rules, lo, hi = [], np.empty(k), np.empty(k)
     for j in range(k):
-        v = _column(job, n_parts, j)
+        v = _column(job, parts, j)
         rule = OutlierRule("")
         if spec.outliers == "coinr":
             w, log = m.treat_outliers(v[:, None], skew_max=spec.skew_max,
@@ -393,7 +399,8 @@ def _rank(out: str, item: tuple[int, np.ndarray]) -> None:
 
 # ------------------------------------------------------------------ driver
 def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[int, list[int]]:
-    """Indicators and imputation of every partition; returns k and the partitions' sizes."""
+    """Indicators and imputation of every partition; returns k and the partitions with rows
+    (a file may have none in ``settings.years``)."""
     done = run(partial(_indicators, job), items)
     owner: dict[str, int] = {}
     for i, (regions, _, _) in enumerate(done):
@@ -404,8 +411,11 @@ def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[
                     f"{Path(items[i][1]).name}: the out-of-core path needs all years of a region "
                     "in one file (lag/growth and treatment.imputation work within a region)")
     sums = GroupSums.merge([d[1] for d in done])
-    run(partial(_impute, job, ImputationMeans.of(sums, use_parent=True)), [i for i, _ in items])
-    return sums.total.shape[1], [d[2] for d in done]
+    chain.check_pooled(sum(d[2] for d in done), sums.present.sum(axis=0),
+                       list(job.framework.indicator_ids), None)
+    parts = [i for (i, _), d in zip(items, done, strict=True) if d[2]]
+    run(partial(_impute, job, ImputationMeans.of(sums, use_parent=True)), parts)
+    return sums.total.shape[1], parts
 
 
 def evaluate_partitioned(
@@ -436,12 +446,8 @@ def evaluate_partitioned(
     try:
         job = Job(fw, s, str(tmp))
         items = [(i, str(f)) for i, f in enumerate(files)]
-        parts = [i for i, _ in items]
-        k, sizes = _first_pass(job, run, items)
-        if sum(sizes) < 2:
-            raise InputError("needs at least two region-years (normalisation and weights "
-                             "compare rows)", file=str(folder))
-        rules, bounds = outlier_rules(job, len(items), k)
+        k, parts = _first_pass(job, run, items)
+        rules, bounds = outlier_rules(job, parts, k)
         chain.normalise(np.vstack(bounds), fw.directions(), s.normalization, bounds=bounds)
         sc = Scales(rules, bounds)
         mom = Moments.merge(run(partial(_moments, job, sc), parts))
