@@ -165,7 +165,9 @@ class Spread:
         plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0).sum(axis=0)
         dz = Z - mom.z_sum / mom.n
         dx = X - mom.x_sum / mom.n
-        return cls(plogp, dz.T @ dz, (dx * dx).sum(axis=0))
+        # einsum, not BLAS: a (k, n) @ (n, k) product spends most of its time in thread
+        # hand-offs on a busy machine, and one slice is small
+        return cls(plogp, np.einsum("ij,ik->jk", dz, dz), (dx * dx).sum(axis=0))
 
     @staticmethod
     def merge(parts: Sequence[Spread]) -> Spread:
