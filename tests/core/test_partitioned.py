@@ -13,7 +13,7 @@ import pytest
 
 from ronghe import Study, datasets
 from ronghe.chain.partitioned import evaluate_partitioned, read_tables, write_partitions
-from ronghe.errors import InputError
+from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.settings import Settings
 
@@ -121,8 +121,14 @@ def test_dask_local_cluster_two_workers(panel, folder, tmp_path):
                                       dashboard_address=None) as cluster, \
                 distributed.Client(cluster) as client:
             assert len(client.scheduler_info()["workers"]) == 2
-            evaluate_partitioned(folder, tmp_path / "out", "seed", run=dask_map(client))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                evaluate_partitioned(folder, tmp_path / "out", "seed", run=dask_map(client))
     assert_same(res, read_tables(tmp_path / "out"))
+    # the workers' warnings are raised in this process, each distinct one once
+    messages = [str(w.message) for w in caught if issubclass(w.category, RongheWarning)]
+    assert any("filled entirely from province" in msg for msg in messages)
+    assert len(messages) == len(set(messages))
 
 
 def test_untyped_partition_goes_through_read_panel(panel, folder, tmp_path):

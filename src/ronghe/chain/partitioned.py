@@ -398,10 +398,30 @@ def _rank(out: str, item: tuple[int, np.ndarray]) -> None:
 
 
 # ------------------------------------------------------------------ driver
+def _catching(fn: Callable[[Any], Any], item: Any) -> tuple[Any, list[tuple[type, str]]]:
+    """``fn(item)`` and the warnings it raised (a worker process would print them itself)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = fn(item)
+    return out, [(w.category, str(w.message)) for w in caught]
+
+
+def _mapped(run: Executor, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """``run(fn, items)`` with the tasks' warnings raised here, each distinct one once."""
+    done = run(partial(_catching, fn), items)
+    seen: set[tuple[type, str]] = set()
+    for _, caught in done:
+        for category, message in caught:
+            if (category, message) not in seen:
+                seen.add((category, message))
+                warnings.warn(message, category, stacklevel=3)
+    return [out for out, _ in done]
+
+
 def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[int, list[int]]:
     """Indicators and imputation of every partition; returns k and the partitions with rows
     (a file may have none in ``settings.years``)."""
-    done = run(partial(_indicators, job), items)
+    done = _mapped(run, partial(_indicators, job), items)
     owner: dict[str, int] = {}
     for i, (regions, _, _) in enumerate(done):
         for r in regions:
@@ -414,7 +434,7 @@ def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[
     chain.check_pooled(sum(d[2] for d in done), sums.present.sum(axis=0),
                        list(job.framework.indicator_ids), None)
     parts = [i for (i, _), d in zip(items, done, strict=True) if d[2]]
-    run(partial(_impute, job, ImputationMeans.of(sums, use_parent=True)), parts)
+    _mapped(run, partial(_impute, job, ImputationMeans.of(sums, use_parent=True)), parts)
     return sums.total.shape[1], parts
 
 
@@ -450,8 +470,8 @@ def evaluate_partitioned(
         rules, bounds = outlier_rules(job, parts, k)
         chain.normalise(np.vstack(bounds), fw.directions(), s.normalization, bounds=bounds)
         sc = Scales(rules, bounds)
-        mom = Moments.merge(run(partial(_moments, job, sc), parts))
-        spread = Spread.merge(run(partial(_spread, job, sc, mom), parts))
+        mom = Moments.merge(_mapped(run, partial(_moments, job, sc), parts))
+        spread = Spread.merge(_mapped(run, partial(_spread, job, sc, mom), parts))
         w = pooled_weights(mom, spread, list(fw.indicator_ids), chain.WeightSpec.of(s.weighting,
                                                                                     fw))
         members = chain.members(fw)
@@ -459,13 +479,13 @@ def evaluate_partitioned(
         reference = np.vstack([mom.z_max, mom.z_min])
         chain.warn_constant_dimensions(reference, members, [d.id for d in fw.dimensions])
         fin = Final(sc, w, W, chain.effective_weights(w, W, members), members, reference)
-        done = run(partial(_write, job, fin, str(out)), parts)
+        done = _mapped(run, partial(_write, job, fin, str(out)), parts)
         years = np.concatenate([y for y, _ in done])
         composite = np.concatenate([c for _, c in done])
         rank = pd.Series(composite).groupby(years).rank(ascending=False, method="min")
         cuts = np.cumsum([y.size for y, _ in done])[:-1]
-        run(partial(_rank, str(out)), list(zip(parts, np.split(rank.to_numpy(dtype=int), cuts),
-                                               strict=True)))
+        ranks = np.split(rank.to_numpy(dtype=int), cuts)
+        _mapped(run, partial(_rank, str(out)), list(zip(parts, ranks, strict=True)))
         Result(_weights_state(fw, s, fin)).weights.to_parquet(out / "weights.parquet",
                                                               index=False)
     finally:
