@@ -223,9 +223,13 @@ class Result:
 
     @cached_property
     def treatment(self) -> pd.DataFrame:
+        return self._treatment_frame(self.state.treated)
+
+    def _treatment_frame(self, treated: Sequence[dict[str, Any]]) -> pd.DataFrame:
+        """The treatment table of some parts of the log (every cell of each part)."""
         s = self.state
         cols = ["region", "year", "indicator", "action", "old", "new"]
-        parts = [pd.DataFrame(part) for part in s.treated if np.size(part["row"])]
+        parts = [pd.DataFrame(part) for part in treated if np.size(part["row"])]
         if not parts:  # a clean panel: nothing imputed, treated or undefined
             return pd.DataFrame({c: pd.Series(dtype=float if c in ("old", "new") else object)
                                  for c in cols})
@@ -244,15 +248,28 @@ class Result:
             }
         )
 
+    @staticmethod
+    def _whole_column(part: dict[str, Any]) -> bool:
+        """A part of the log whose action is the log transform of whole columns."""
+        action = np.asarray(part["action"])
+        return bool(action.size) and bool((action == "log").all())
+
     @cached_property
     def transforms(self) -> pd.DataFrame:
         """Column-wide treatments (the log transform of an outlying indicator), one row per
-        indicator, with the number of cells it changed."""
-        t = self.treatment
-        whole = t[t["action"] == "log"]
-        return (
-            whole.groupby(["indicator", "action"], sort=False).size().rename("cells").reset_index()
-        )
+        indicator, with the number of cells it changed (counted on the log's parts, which are
+        not framed cell by cell)."""
+        ids = self.state.indicator_ids
+        cells: dict[str, int] = {}
+        for part in self.state.treated:
+            if not np.size(part["row"]) or not self._whole_column(part):
+                continue
+            col = np.broadcast_to(np.asarray(part["col"]), np.shape(part["row"]))
+            for j, count in zip(*np.unique(col, return_counts=True), strict=True):
+                cells[ids[int(j)]] = cells.get(ids[int(j)], 0) + int(count)
+        return pd.DataFrame({"indicator": pd.Series(list(cells), dtype=object),
+                             "action": pd.Series(["log"] * len(cells), dtype=object),
+                             "cells": pd.Series(list(cells.values()), dtype=np.int64)})
 
     # --------------------------------------------------------------- output
     def tables(self, analyses: Sequence[Analysis] = ()) -> dict[str, pd.DataFrame]:
@@ -261,13 +278,14 @@ class Result:
         listed once in ``transforms``."""
         from ronghe.diagnosis import has_obstacle_tags
 
-        t = self.treatment
+        cells = [p for p in self.state.treated if not self._whole_column(p)]
         tables = {
             "index": self.index,
             "weights": self.weights,
             "coupling": self.coupling,
             "obstacles": self.top_obstacles,
-            "treatment": t[t["action"] != "log"].reset_index(drop=True),
+            "treatment": self._treatment_frame(cells).query("action != 'log'")
+            .reset_index(drop=True),
             "transforms": self.transforms,
         }
         if has_obstacle_tags(self.framework):

@@ -18,8 +18,10 @@ kernel in :mod:`ronghe.methods`, one entry here, and its name in the matching ``
 
 Out of core: every step is row-wise given a few pooled statistics, which are explicit inputs —
 min–max anchors (``bounds``), weights, TOPSIS ideals (``reference``) and the outlier rule's
-column statistics — so a later backend can compute those in a first pass over slices of rows and
-map the slices in a second.
+column statistics. :mod:`ronghe.chain.partitioned` computes those in a first pass over the files
+of a Parquet folder (sums of :mod:`ronghe.chain.pooled`) and maps each file in a second, in this
+process or on a Dask cluster (:mod:`ronghe.chain.distributed`); ``ronghe evaluate <folder>``
+takes that path.
 """
 
 from ronghe.chain.aggregation import (
@@ -31,7 +33,7 @@ from ronghe.chain.aggregation import (
     warn_constant_dimensions,
 )
 from ronghe.chain.coupling import COUPLING_FORMULAS, Coupled, CouplingSpec, couple
-from ronghe.chain.indicators import Indicators, indicator_values, indicators
+from ronghe.chain.indicators import Indicators, check_pooled, indicator_values, indicators
 from ronghe.chain.normalisation import ANCHORED, NORMALISATIONS, denormalise, normalise
 from ronghe.chain.obstacles import obstacles
 from ronghe.chain.treatment import IMPUTATIONS, OUTLIER_RULES, LogTransform, Treated, treat
@@ -56,7 +58,7 @@ __all__ = [
     "AGGREGATIONS", "ANCHORED", "COMBINABLE", "COUPLING_FORMULAS", "DIMENSION_WEIGHTINGS",
     "IMPUTATIONS", "INDICATOR_WEIGHTINGS", "NORMALISATIONS", "OUTLIER_RULES", "Aggregation",
     "Coupled", "CouplingSpec", "DimensionSpec", "Indicators", "LogTransform", "Treated",
-    "WeightData", "WeightSpec", "cap", "closeness", "composite", "couple", "denormalise",
+    "WeightData", "WeightSpec", "cap", "check_pooled", "closeness", "composite", "couple", "denormalise",
     "dimension_index", "dimension_scores", "dimension_weights", "effective_weights",
     "indicator_values", "indicator_weights", "indicators", "members", "normalise", "obstacles",
     "single", "treat", "warn_constant_dimensions", "within",

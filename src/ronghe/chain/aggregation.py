@@ -129,9 +129,9 @@ def warn_constant_dimensions(Z: np.ndarray, groups: Sequence[np.ndarray], ids: S
                              ) -> None:
     """A dimension whose indicators are all constant scores the same everywhere (1 under
     min–max), tells no region apart and still enters the coupling: say so by dimension."""
+    constant = Z.max(axis=0) == Z.min(axis=0)  # by column: no copy of Z per dimension
     for d, idx in zip(ids, groups, strict=True):
-        sub = Z[:, idx]
-        if (sub.max(axis=0) == sub.min(axis=0)).all():
+        if constant[idx].all():
             warnings.warn(
                 f"维度 {d!r} 的所有指标均为常数，维度得分处处相同，但仍参与耦合协调度计算；"
                 f"dimension {d!r}: every indicator is constant, so its score is the same for "

@@ -25,7 +25,8 @@ Log = list[dict[str, Any]]  # parts of the treatment log: row, col, action, old,
 @dataclass(frozen=True)
 class Indicators:
     """Indicator values per region-year: ``raw`` as the formulas give them, ``X`` with undefined
-    values set to NaN (the input of treatment), and the log of those cells."""
+    values set to NaN (the input of treatment; the same array as ``raw`` when no value is
+    undefined: neither is written to), and the log of those cells."""
 
     ids: list[str]
     regions: np.ndarray
@@ -47,24 +48,23 @@ def indicator_values(panel: Panel, framework: Framework, years: list[int] | None
     return values[framework.indicator_ids]
 
 
-def indicators(values: pd.DataFrame, source: str | None = None) -> Indicators:
+def indicators(values: pd.DataFrame, source: str | None = None, *, whole: bool = True
+               ) -> Indicators:
     """Arrays of the indicator frame of :func:`indicator_values`, screened (module docstring).
 
     ``source`` names the file in errors. Needs at least two region-years, since normalisation
-    and weights compare rows."""
+    and weights compare rows. ``whole=False``: ``values`` is one slice of the panel's rows, so
+    the two checks on all rows (two region-years, a value in every indicator) are left to the
+    caller (:func:`check_pooled`)."""
     ids = list(values.columns)
     raw = values.to_numpy(dtype=float)
-    X = raw.copy()
     regions = values.index.get_level_values("region").to_numpy()
     years = values.index.get_level_values("year").to_numpy()
-    if X.shape[0] < 2:
-        raise InputError(
-            "needs at least two region-years (normalisation and weights compare rows)",
-            file=source,
-        )
     log: Log = []
-    undefined = np.isinf(X)
+    undefined = np.isinf(raw)
+    X = raw  # shared with ``raw`` (neither is written to) unless a value is undefined
     if undefined.any():
+        X = raw.copy()
         r, c = np.nonzero(undefined)
         log.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
         _warn_cells(
@@ -73,16 +73,28 @@ def indicators(values: pd.DataFrame, source: str | None = None) -> Indicators:
             "missing",
             ids, regions, years, r, c,
         )
-    X[undefined] = np.nan
-    empty = np.isnan(X).all(axis=0)
+        X[undefined] = np.nan
+    if whole:
+        check_pooled(X.shape[0], (~np.isnan(X)).sum(axis=0), ids, source)
+    _warn_regions_without_values(X, ids, regions)
+    return Indicators(ids=ids, regions=regions, years=years, raw=raw, X=X, log=log)
+
+
+def check_pooled(rows: int, present: np.ndarray, ids: list[str], source: str | None) -> None:
+    """The checks on all rows: at least two region-years, and a value (not missing, not
+    undefined) in every indicator; ``present`` counts the values of each indicator."""
+    if rows < 2:
+        raise InputError(
+            "needs at least two region-years (normalisation and weights compare rows)",
+            file=source,
+        )
+    empty = np.asarray(present) == 0
     if empty.any():
         raise InputError(
             "has no value in any region-year",
             file=source,
             indicator=ids[int(np.flatnonzero(empty)[0])],
         )
-    _warn_regions_without_values(X, ids, regions)
-    return Indicators(ids=ids, regions=regions, years=years, raw=raw, X=X, log=log)
 
 
 def _warn_cells(

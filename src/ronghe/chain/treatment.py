@@ -38,13 +38,29 @@ Imputation = Callable[[np.ndarray, Indicators, np.ndarray, str | None], tuple[np
 OutlierRule = Callable[[np.ndarray, Treatment], tuple[np.ndarray, Log]]
 
 
+def _by_action(log: np.ndarray, field: str) -> list[tuple[str, np.ndarray]]:
+    """The kernel's log split by its action (one string per cell in the kernel's record) into
+    (action, the records' positions): the log parts keep one action string each. The kernel
+    writes its log in blocks of one column and one action, so only block starts are read."""
+    values = log[field]
+    if values.size == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, (values[1:] != values[:-1])
+                                  | (log["col"][1:] != log["col"][:-1])])
+    ends = np.r_[starts[1:], values.size]
+    by: dict[str, list[np.ndarray]] = {}
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        by.setdefault(str(values[a]), []).append(np.arange(a, b))
+    return [(name, np.concatenate(parts)) for name, parts in by.items()]
+
+
 def _kernel_imputation(method: str) -> Imputation:
     def impute(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None
                ) -> tuple[np.ndarray, Log]:
         filled, log = m.impute_panel(X, ind.regions, ind.years, parent=parent, method=method)
-        return filled, [{"row": log["row"], "col": log["col"],
-                         "action": np.char.add("imputed: ", log["method"]), "old": np.nan,
-                         "new": log["value"]}]
+        return filled, [{"row": log["row"][at], "col": log["col"][at],
+                         "action": f"imputed: {name}", "old": np.nan, "new": log["value"][at]}
+                        for name, at in _by_action(log, "method")]
     impute.__doc__ = f":func:`ronghe.methods.impute_panel` with method {method!r}."
     return impute
 
@@ -62,11 +78,28 @@ def _no_imputation(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: s
 
 
 def _coinr(X: np.ndarray, spec: Treatment) -> tuple[np.ndarray, Log]:
-    """The JRC/COINr outlier rule of :func:`ronghe.methods.treat_outliers`."""
+    """The JRC/COINr outlier rule of :func:`ronghe.methods.treat_outliers`.
+
+    The log keeps no copy of a whole-column transform: its part for column j refers to the
+    columns of the values before (``X``) and after the rule (views, no copy) and to one row
+    vector shared by all such columns; winsorised cells are listed one by one."""
     out, log = m.treat_outliers(X, skew_max=spec.skew_max, kurt_max=spec.kurt_max,
                                 max_winsor=spec.max_winsor)
-    names = log.dtype.names or ()
-    return out, [{name: log[name] for name in names}]
+    parts: Log = []
+    every = np.arange(X.shape[0])
+    for name, at in _by_action(log, "action"):
+        cols = log["col"][at]
+        if name != "log":
+            parts.append({"row": log["row"][at], "col": cols, "action": name,
+                          "old": log["old"][at], "new": log["new"][at]})
+            continue
+        for j in np.unique(cols):
+            rows = log["row"][at[cols == j]]
+            whole = rows.size == every.size
+            parts.append({"row": every if whole else rows, "col": int(j), "action": name,
+                          "old": X[:, j] if whole else X[rows, j],
+                          "new": out[:, j] if whole else out[rows, j]})
+    return out, parts
 
 
 def _no_outlier_rule(X: np.ndarray, spec: Treatment) -> tuple[np.ndarray, Log]:

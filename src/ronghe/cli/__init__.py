@@ -52,10 +52,12 @@ def _progress(status):  # type: ignore[no-untyped-def]
 def evaluate(
     data: Annotated[
         Path | None,
-        typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide)"),
+        typer.Argument(help="面板数据 panel file (CSV, XLSX, Parquet; long or wide), or a folder "
+                            "of Parquet files (evaluated out of core, one file at a time)"),
     ] = None,
     out_path: Annotated[
-        Path, typer.Option("--out", "-o", help="输出工作簿 output workbook")
+        Path, typer.Option("--out", "-o", help="输出工作簿 output workbook (a folder of Parquet "
+                                               "tables for a folder of Parquet files)")
     ] = Path("results.xlsx"),
     framework: Annotated[str | None, typer.Option(help="指标框架 framework id or YAML")] = None,
     settings: Annotated[Path | None, typer.Option(help="设置文件 settings YAML")] = None,
@@ -67,6 +69,11 @@ def evaluate(
     demo_data: Annotated[
         bool, typer.Option("--demo", help="使用合成演示面板 use the synthetic demo panel")
     ] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="分布式调度器 Dask scheduler address (tcp://host:8786, or 'local') for "
+                          "a folder of Parquet files"),
+    ] = None,
 ) -> None:
     """评价 Evaluate a panel: index, weights, coupling coordination, obstacles -> Excel."""
     from ronghe.errors import InputError
@@ -75,6 +82,11 @@ def evaluate(
 
     if sum([data is not None, db_url is not None, demo_data]) != 1:
         raise InputError("请给出且只给出一种数据 / give exactly one of a panel file, --db or --demo")
+    if data is not None and data.is_dir():
+        _evaluate_folder(data, out_path, framework, settings, scheduler)
+        return
+    if scheduler is not None:
+        raise InputError("--scheduler needs a folder of Parquet files as the panel")
     if demo_data:
         from ronghe.cli.common import study_from
 
@@ -94,6 +106,27 @@ def evaluate(
     out.print(f"已写入 written: {path}  ({result!r})")
     for zh, en in zip(result.audit.messages("zh"), result.audit.messages("en"), strict=True):
         err.print(f"{zh}\n{en}", markup=False)
+
+
+def _evaluate_folder(folder: Path, out_path: Path, framework: str | None,
+                     settings: Path | None, scheduler: str | None) -> None:
+    """The out-of-core chain over the Parquet files of ``folder`` (:mod:`ronghe.chain.partitioned`),
+    on a Dask cluster when ``scheduler`` is given; the tables go to a folder of Parquet files."""
+    from ronghe.settings import Settings
+
+    s = Settings.load(settings) if settings is not None else None
+    out_dir = out_path.with_suffix("") if out_path.suffix else out_path
+    with err.status("计算 running (out of core)"):
+        if scheduler is None:
+            from ronghe.chain.partitioned import evaluate_partitioned
+
+            path = evaluate_partitioned(folder, out_dir, framework, s)
+        else:
+            from ronghe.chain.distributed import evaluate_on_cluster
+
+            path = evaluate_on_cluster(folder, out_dir, scheduler, framework, s)
+    out.print(f"已写入 written: {path}/ (weights.parquet, index/, coupling/, obstacles/, "
+              "treatment/)")
 
 
 @app.command()

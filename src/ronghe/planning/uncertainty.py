@@ -14,8 +14,8 @@ Each draw picks one option of each choice:
 - ``weight_perturbation``: a trigger factor (Saisana, Saltelli & Tarantola 2005) selecting one of
   ``POOL`` multiplicative perturbation patterns, each indicator weight times (1 + e), e ~ U(-p, p)
   drawn once from the seeded generator, then renormalised;
-- ``imputation``: ``linear`` or ``parent_mean`` (the study's treatment chain rerun for the option
-  it did not use, only when the data have gaps);
+- ``imputation``: ``linear`` or ``parent_mean`` (the study's treatment step rerun on its
+  indicator values for the option it did not use, only when the data have gaps);
 - ``left_out``: no indicator, or one indicator left out (weight 0, the others renormalised; CRITIC
   recomputed without it, since its weights depend on the correlations: see
   :func:`ronghe.chain.weights.critic_left_out`). Indicators that are the
@@ -273,6 +273,18 @@ def _values(state: State) -> Treated:
     return X, X if state.imputed is None else state.imputed
 
 
+def _retreated(s: State, imputation: str) -> Treated:
+    """:func:`ronghe.chain.treat` with another imputation on the study's indicator values
+    (undefined ones screened as the indicator step does), without a whole ``evaluate()``."""
+    X = np.where(np.isinf(s.raw), np.nan, s.raw)
+    ind = chain.Indicators(ids=list(s.indicator_ids), regions=s.regions, years=s.years,
+                           raw=s.raw, X=X)
+    parent = s.panel.regions["province"].reindex(s.regions).to_numpy()
+    spec = s.settings.treatment.model_copy(update={"imputation": imputation})
+    done = chain.treat(ind, parent, spec, s.panel.source or None)
+    return done.X, done.imputed
+
+
 def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, Treated], str]:
     """Indicator values under each imputation option, treated (for the scores) and imputed only
     (for CV weights, which need the indicators' own ratio scale); an option that cannot fill the
@@ -286,7 +298,7 @@ def _treated(result: Result, imputations: Sequence[str]) -> tuple[dict[str, Trea
             out[imp] = _values(s)
             continue
         try:
-            out[imp] = _values(_with(result, treatment__imputation=imp).evaluate().state)
+            out[imp] = _retreated(s, imp)
         except RongheError as exc:
             dropped.append(f"{imp} ({exc})")
     if not out:
