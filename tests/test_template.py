@@ -75,6 +75,15 @@ def test_sample_panel_is_the_readmes_first_command(tmp_path) -> None:
     out = tmp_path / "results.xlsx"
     res = runner.invoke(app, ["evaluate", str(sample), "--framework", "seed", "--out", str(out)])
     assert res.exit_code == 0, res.output
+    assert "综合指数" in [c.value for c in openpyxl.load_workbook(out, read_only=True)["index"][1]]
+    codes = tmp_path / "codes.xlsx"
+    res = runner.invoke(app, ["evaluate", str(sample), "--framework", "seed", "--out", str(codes),
+                              "--headers", "codes"])
+    assert res.exit_code == 0, res.output
+    head = [c.value for c in openpyxl.load_workbook(codes, read_only=True)["index"][1]]
+    assert head[:2] == ["region", "name_zh"] and "index" in head
+    res = runner.invoke(app, ["evaluate", str(sample), "--out", str(codes), "--headers", "ids"])
+    assert isinstance(res.exception, InputError) and "--headers must be" in str(res.exception)
 
 
 def test_census_template_columns_without_loading_data() -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -42,7 +43,7 @@ err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
 
-def _progress(status):  # type: ignore[no-untyped-def]
+def _progress(status: Any) -> Callable[[str], None]:
     from ronghe.cli.common import progress
 
     return progress(status)
@@ -74,12 +75,19 @@ def evaluate(
         typer.Option(help="分布式调度器 Dask scheduler address (tcp://host:8786, or 'local') for "
                           "a folder of Parquet files"),
     ] = None,
+    headers: Annotated[
+        str, typer.Option(help="表头 zh（中文，默认）或 codes（列代码，供程序读取）/ sheet headers: "
+                               "zh (Chinese, default) or codes (column codes, for scripts)")
+    ] = "zh",
 ) -> None:
     """评价 Evaluate a panel: index, weights, coupling coordination, obstacles -> Excel."""
     from ronghe.errors import InputError
     from ronghe.panel import read_panel
     from ronghe.study import Study
 
+    if headers not in ("zh", "codes"):
+        raise InputError(f"--headers 须为 zh 或 codes / --headers must be zh or codes, got "
+                         f"{headers!r}")
     if sum([data is not None, db_url is not None, demo_data]) != 1:
         raise InputError("请给出且只给出一种数据 / give exactly one of a panel file, --db or --demo")
     if data is not None and data.is_dir():
@@ -97,10 +105,11 @@ def evaluate(
         store = Store(db_url)
         study = Study(store.panel(), framework, settings)
     else:
+        assert data is not None  # exactly one source, checked above
         study = Study(read_panel(data, layout=layout), framework, settings)
     with err.status("计算 running") as status:
         result = study.evaluate(progress=_progress(status))
-        path = result.to_excel(out_path)
+        path = result.to_excel(out_path, headers="codes" if headers == "codes" else "zh")
     if db_url is not None:
         store.save_run(result.settings.to_yaml(), note=f"evaluate -> {path.name}")
     out.print(f"已写入 written: {path}  ({result!r})")
