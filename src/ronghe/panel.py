@@ -244,7 +244,7 @@ def _codes(col: pd.Series, what: str, file: str) -> pd.Series:
 
 def _years(col: pd.Series, file: str) -> pd.Series:
     """Years by the importer's rule (2020, 2020.0, '2020年'; 1900-2099)."""
-    from ronghe.ingest.tables import parse_year
+    from ronghe.ingest.headers import parse_year
 
     try:
         plain = np.array(col.to_numpy(), dtype=float)

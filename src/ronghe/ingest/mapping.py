@@ -67,18 +67,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ronghe.errors import InputError
 from ronghe.frameworks.schema import format_validation_error
 from ronghe.ingest.cells import clean_cell
+from ronghe.ingest.headers import _Catalogue, _grid, _key, column_letter
 from ronghe.ingest.match import RegionMatcher, code_text, normalise_name
 from ronghe.ingest.readers import read_sheets
 from ronghe.ingest.report import ValidationReport
-from ronghe.ingest.tables import (
-    Ingested,
-    _Catalogue,
-    _grid,
-    _key,
-    _Reader,
-    column_letter,
-    file_sha256,
-)
+from ronghe.ingest.tables import Ingested, _Reader, file_sha256
 
 DEFAULT_AGGREGATES = ("市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划")
 NATION_NAMES = ("全国", "全国合计", "中国", "总计")

@@ -51,7 +51,8 @@ from alembic.ddl.impl import DefaultImpl
 
 from ronghe.errors import InputError, RongheError
 from ronghe.ingest import ValidationReport, read_file
-from ronghe.ingest.tables import column_letter, file_sha256, jump_records, parse_year
+from ronghe.ingest.headers import column_letter, parse_year
+from ronghe.ingest.tables import file_sha256, jump_records
 from ronghe.panel import Panel
 from ronghe.store import bulk
 from ronghe.store import schema as t
