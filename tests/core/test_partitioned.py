@@ -103,7 +103,7 @@ def test_cv_weights_equal_in_memory(tmp_path, override):
 
 def test_cv_refusal_is_the_same(panel, folder, tmp_path):
     settings = Settings.from_dict({"weighting": {"indicators": "cv"}})
-    refusal = r"weighting.indicators 'cv' cannot be used: indicator '\w+'.* is not ratio-scale"
+    refusal = r"weighting.indicators 'cv' cannot be used: .*indicator '\w+'.* is not ratio-scale"
     with pytest.raises(InputError, match=refusal):
         Study(panel, "seed", settings).evaluate()
     with pytest.raises(InputError, match=refusal):

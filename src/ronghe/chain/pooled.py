@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ronghe import methods as m
-from ronghe.chain.weights import INDICATOR_WEIGHTINGS, WeightData, WeightSpec, cap
+from ronghe.chain.weights import INDICATOR_WEIGHTINGS, WeightData, WeightSpec, cap, combine
 from ronghe.errors import InputError, MethodError
 from ronghe.methods._checks import column_list, warn
 from ronghe.methods.weights import CV_MAX, _zero_constant
@@ -245,13 +245,7 @@ def _single(name: str, mom: Moments, sp: Spread, ids: list[str], spec: WeightSpe
     if name == "combined":
         parts = [_single(p, mom, sp, ids, WeightSpec(p, setting="weighting.combine"))
                  for p in spec.combine]
-        try:
-            return m.combine_weights(parts, method=spec.combine_method)
-        except MethodError as exc:
-            raise InputError(
-                f"weighting.combine_method {spec.combine_method!r} of {', '.join(spec.combine)} "
-                f"cannot be formed on these data ({exc})"
-            ) from None
+        return combine(parts, spec)
     # equal, fixed (and the refusal of an unknown name) need no data
     empty = np.empty((0, len(ids)))
     from ronghe.chain.weights import single

@@ -114,6 +114,13 @@ def _combined(d: WeightData, spec: WeightSpec) -> np.ndarray:
     parts = [
         single(name, d, WeightSpec(name, setting="weighting.combine")) for name in spec.combine
     ]
+    return combine(parts, spec)
+
+
+def combine(parts: list[np.ndarray], spec: WeightSpec) -> np.ndarray:
+    """The weights ``parts`` of the methods ``spec.combine`` combined by ``spec.combine_method``
+    (:func:`ronghe.methods.combine_weights`); a combination the data cannot form is an InputError
+    naming the setting."""
     try:
         return m.combine_weights(parts, method=spec.combine_method)
     except MethodError as exc:
