@@ -3,19 +3,34 @@ password. Administrators only; every change is audited."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi import Path as FastPath
 from fastapi.responses import RedirectResponse, Response
 
 from ronghe.errors import RongheError
 from ronghe.web.auth import Principal
-from ronghe.web.context import Platform, get_platform
+from ronghe.web.context import Platform, get_platform, platform
 from ronghe.web.pages import check_csrf, ui_text, user
 from ronghe.web.routes.admin import admin_page, require_admin
 from ronghe.web.security import NO_CONTROL, client_ip
 
 pages = APIRouter(include_in_schema=False)
 UserId = FastPath(ge=1, le=2**62)
+
+
+def _change(request: Request, who: Principal, change: Callable[[], object],
+            action: str | None = None) -> Response:
+    """Run a user change: back to the admin page, or the page again with the error (400). With
+    ``action``, the change returns the user's name and is audited under it."""
+    try:
+        name = change()
+    except RongheError as exc:
+        return admin_page(request, who, error=str(exc), status=400)
+    if action is not None:
+        platform(request).accounts.audit(who.username, action, str(name), "", client_ip(request))
+    return RedirectResponse("/admin", status_code=303)
 
 
 @pages.post("/admin/users")
@@ -31,12 +46,8 @@ def create_user(
 ) -> Response:
     check_csrf(request, csrf)
     require_admin(who)
-    try:
-        p.accounts.create_user(username, password, role, regions.split(","),
-                               by=who.username, ip=client_ip(request))
-    except RongheError as exc:
-        return admin_page(request, who, error=str(exc), status=400)
-    return RedirectResponse("/admin", status_code=303)
+    return _change(request, who, lambda: p.accounts.create_user(
+        username, password, role, regions.split(","), by=who.username, ip=client_ip(request)))
 
 
 @pages.post("/admin/users/{user_id}")
@@ -53,12 +64,8 @@ def edit_user(
     require_admin(who)
     if user_id == who.id and role != who.role:
         return admin_page(request, who, error=ui_text(request, "own_role"), status=400)
-    try:
-        p.accounts.edit_user(user_id, role, regions.split(","), by=who.username,
-                             ip=client_ip(request))
-    except RongheError as exc:
-        return admin_page(request, who, error=str(exc), status=400)
-    return RedirectResponse("/admin", status_code=303)
+    return _change(request, who, lambda: p.accounts.edit_user(
+        user_id, role, regions.split(","), by=who.username, ip=client_ip(request)))
 
 
 @pages.post("/admin/users/{user_id}/active")
@@ -74,13 +81,8 @@ def set_active(
     require_admin(who)
     if user_id == who.id and not active:
         return admin_page(request, who, error=ui_text(request, "own_deactivate"), status=400)
-    try:
-        name = p.accounts.set_active(user_id, active)
-    except RongheError as exc:
-        return admin_page(request, who, error=str(exc), status=400)
     action = "user-reactivate" if active else "user-deactivate"
-    p.accounts.audit(who.username, action, name, "", client_ip(request))
-    return RedirectResponse("/admin", status_code=303)
+    return _change(request, who, lambda: p.accounts.set_active(user_id, active), action)
 
 
 @pages.post("/admin/users/{user_id}/password")
@@ -96,9 +98,6 @@ def reset_password(
     require_admin(who)
     own = p.sessions.read(request)
     keep = own.sid if own is not None and user_id == who.id else None
-    try:
-        name = p.accounts.set_password(user_id, password, keep_session=keep)
-    except RongheError as exc:
-        return admin_page(request, who, error=str(exc), status=400)
-    p.accounts.audit(who.username, "password-reset", name, "", client_ip(request))
-    return RedirectResponse("/admin", status_code=303)
+    return _change(request, who,
+                   lambda: p.accounts.set_password(user_id, password, keep_session=keep),
+                   "password-reset")
