@@ -26,7 +26,7 @@ def _peer(x: np.ndarray, method: str, k: int) -> np.ndarray | None:
             return None
 
 
-def _same(x: np.ndarray) -> None:
+def assert_same_breaks(x: np.ndarray) -> None:
     table = _jenks_table(np.sort(x), 8)
     for k in range(2, 9):
         for method in PEERS:
@@ -43,9 +43,9 @@ def _same(x: np.ndarray) -> None:
 @pytest.mark.parametrize("seed", range(4))
 def test_breaks_equal_the_peer_on_skewed_and_tied_data(seed):
     rng = np.random.default_rng(seed)
-    _same(rng.lognormal(size=600))
-    _same(np.round(rng.normal(size=400), 1))  # many ties
-    _same(rng.integers(0, 5, 120).astype(float))  # fewer distinct values than some k
+    assert_same_breaks(rng.lognormal(size=600))
+    assert_same_breaks(np.round(rng.normal(size=400), 1))  # many ties
+    assert_same_breaks(rng.integers(0, 5, 120).astype(float))  # fewer distinct values than some k
 
 
 @settings(max_examples=60, deadline=None)
@@ -54,7 +54,7 @@ def test_breaks_equal_the_peer_on_skewed_and_tied_data(seed):
 def test_breaks_equal_the_peer_property(x):
     if np.ptp(x) == 0:
         return
-    _same(x)
+    assert_same_breaks(x)
 
 
 def test_few_distinct_values_skip_natural_breaks_instead_of_failing():
