@@ -76,6 +76,10 @@ def test_division_by_zero_is_kept_as_inf_and_nan():
     got = parse("a / b").evaluate(df).tolist()
     assert got[0] == np.inf and np.isnan(got[1]) and got[2] == -np.inf
     assert got[3] == 2.0 and np.isnan(got[4])
+    # a constant sub-expression divides by zero the same way (it raised ZeroDivisionError)
+    with np.errstate(all="ignore"):
+        const = parse("a * (1 / (0.5 - 0.5))").evaluate(df).tolist()
+    assert const[0] == np.inf and np.isnan(const[1]) and const[2] == -np.inf
 
 
 @pytest.mark.parametrize(("formula", "token"), [

@@ -160,7 +160,9 @@ class _Evaluator:
 
     def visit(self, node: ast.AST) -> Value:
         if isinstance(node, ast.Constant):
-            return float(cast(float, node.value))  # parse admits int and float constants only
+            # parse admits int and float constants only; numpy scalars so that a constant
+            # sub-expression divides by zero as the columns do (inf or nan), not with an exception
+            return np.float64(cast(float, node.value))
         if isinstance(node, ast.Name):
             return self.data[node.id].astype(float)
         if isinstance(node, ast.BinOp):
