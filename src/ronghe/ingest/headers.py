@@ -56,16 +56,6 @@ def parse_year(cell: object) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def column_letter(j: int) -> str:
-    """0 -> 'A', 25 -> 'Z', 26 -> 'AA'."""
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 class _Catalogue:
     """Variable lookup by id, Chinese or English name (case- and width-insensitive)."""
 

@@ -65,9 +65,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ronghe.errors import InputError
+from ronghe.excel.xlsx import column_letter
 from ronghe.frameworks.schema import format_validation_error
 from ronghe.ingest.cells import clean_cell
-from ronghe.ingest.headers import _Catalogue, _grid, _key, column_letter
+from ronghe.ingest.headers import _Catalogue, _grid, _key
 from ronghe.ingest.match import RegionMatcher, code_text, normalise_name
 from ronghe.ingest.readers import read_sheets
 from ronghe.ingest.report import ValidationReport

@@ -54,6 +54,7 @@ import numpy as np
 import pandas as pd
 
 from ronghe.errors import InputError
+from ronghe.excel.xlsx import column_letter
 from ronghe.ingest.cells import MAX_ABS, clean_cell
 from ronghe.ingest.headers import (
     FOOTER_PREFIXES,
@@ -69,7 +70,6 @@ from ronghe.ingest.headers import (
     _key,
     _text,
     _year_heading,
-    column_letter,
     parse_year,
 )
 from ronghe.ingest.match import RegionMatcher, RowWhere, Where

@@ -50,8 +50,9 @@ import sqlalchemy as sa
 from alembic.ddl.impl import DefaultImpl
 
 from ronghe.errors import InputError, RongheError
+from ronghe.excel.xlsx import column_letter
 from ronghe.ingest import ValidationReport, read_file
-from ronghe.ingest.headers import column_letter, parse_year
+from ronghe.ingest.headers import parse_year
 from ronghe.ingest.tables import file_sha256, jump_records
 from ronghe.panel import Panel
 from ronghe.store import bulk

@@ -34,9 +34,7 @@ def create_own_token(
 ) -> Response:
     """A new token of the signed-in user, shown once on the page that answers."""
     check_csrf(request, csrf)
-    token = p.accounts.create_token(who.id, name)
-    p.accounts.audit(who.username, "token", str(who.id), name, client_ip(request))
-    return tokens_page(request, who, token=token)
+    return tokens_page(request, who, token=_create(request, p, who, who.id, name))
 
 
 @pages.post("/tokens/{token_id}/revoke")
@@ -62,9 +60,7 @@ def create_token(
 ) -> Response:
     check_csrf(request, csrf)
     require_admin(who)
-    token = p.accounts.create_token(user_id, name)
-    p.accounts.audit(who.username, "token", str(user_id), name, client_ip(request))
-    return admin_page(request, who, token=token)
+    return admin_page(request, who, token=_create(request, p, who, user_id, name))
 
 
 @pages.post("/admin/tokens/{token_id}/revoke")
@@ -86,6 +82,13 @@ def tokens(body: TokenIn, who: Principal = Depends(api_principal),
     token = p.accounts.create_token(who.id, body.name)
     p.accounts.audit(who.username, "token", body.name)
     return {"token": token}
+
+
+def _create(request: Request, p: Platform, who: Principal, user_id: int, name: str) -> str:
+    """A new token ``name`` of user ``user_id``, made by ``who`` and audited; shown once."""
+    token = p.accounts.create_token(user_id, name)
+    p.accounts.audit(who.username, "token", str(user_id), name, client_ip(request))
+    return token
 
 
 def revoke(request: Request, who: Principal, token_id: int, owner: int | None) -> None:
