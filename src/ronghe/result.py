@@ -50,7 +50,13 @@ class Analysis(Protocol):
 
 @dataclass
 class State:
-    """Arrays of one run, aligned on rows (region-years) and columns (indicators)."""
+    """Arrays of one run, aligned on rows (region-years) and columns (indicators).
+
+    Three (n, k) arrays are derived on first use rather than kept by the run, so that a run
+    holds two matrices (``X``, ``Z``) besides the panel: ``raw`` (the indicator values as the
+    formulas give them, computed again from the panel), ``imputed`` (the values before the outlier
+    rule, rebuilt from ``X`` and the treatment log) and ``O`` (the obstacle degrees, from ``Z``
+    and the effective weights). A runner that has them anyway passes them in ``given``."""
 
     framework: Framework
     settings: Settings
@@ -58,7 +64,6 @@ class State:
     regions: np.ndarray
     years: np.ndarray
     indicator_ids: list[str]
-    raw: np.ndarray
     X: np.ndarray
     Z: np.ndarray
     bounds: tuple[np.ndarray, np.ndarray]
@@ -72,9 +77,34 @@ class State:
     C: np.ndarray
     T: np.ndarray
     D: np.ndarray
-    O: np.ndarray
     treated: list[dict[str, Any]] = field(default_factory=list)
-    imputed: np.ndarray | None = None  # X after imputation, before outlier treatment
+    given: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def raw(self) -> np.ndarray:
+        if "raw" in self.given:
+            return self.given["raw"]
+        from ronghe.chain import indicator_values
+
+        values = indicator_values(self.panel, self.framework, self.settings.years)
+        return values.to_numpy(dtype=float)
+
+    @cached_property
+    def imputed(self) -> np.ndarray:
+        if "imputed" in self.given:
+            return self.given["imputed"]
+        from ronghe.chain.treatment import imputed_values
+
+        return imputed_values(self.X, self.treated)
+
+    @cached_property
+    def O(self) -> np.ndarray:  # noqa: E743 (O, the obstacle matrix, as in every formula)
+        if "O" in self.given:
+            return self.given["O"]
+        from ronghe.chain import CouplingSpec, obstacles
+
+        return obstacles(self.Z, self.effective_weights,
+                         CouplingSpec.of(self.settings, self.framework).best)
 
 
 class Result:

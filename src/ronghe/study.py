@@ -89,17 +89,21 @@ class Study:
         source = self.panel.source or None
         say("indicators")
         ind = chain.indicators(self.indicator_values(), source)
+        regions, years, ids, log = ind.regions, ind.years, list(ind.ids), ind.log
 
         say("treatment")
-        parent = self.panel.regions["province"].reindex(ind.regions).to_numpy()
-        treated = chain.treat(ind, parent, s.treatment, source)
+        codes, distinct = pd.factorize(regions)  # one lookup per region, not per row
+        parent = self.panel.regions["province"].reindex(distinct).to_numpy(dtype=object)[codes]
+        # the run keeps X and Z only (State): the raw values are given up to the outlier rule
+        treated = chain.treat(ind, parent, s.treatment, source, consume=True)
+        del ind
         X = treated.X
 
         say("normalisation")
         directions = fw.directions()
         lo, hi = m.minmax_bounds(X)
         try:
-            Z = chain.normalise(X, directions, s.normalization, ind.years)
+            Z = chain.normalise(X, directions, s.normalization, years)
         except MethodError as exc:
             raise InputError(
                 f"normalization.method {s.normalization.method!r} with normalization.scope "
@@ -108,7 +112,7 @@ class Study:
             ) from None
 
         say("weights")
-        data = chain.WeightData(X=treated.imputed, Z=Z, ids=ind.ids)
+        data = chain.WeightData(X=lambda: treated.imputed, Z=Z, ids=ids)
         w = chain.indicator_weights(data, chain.WeightSpec.of(s.weighting, fw))
         members = chain.members(fw)
         W = chain.dimension_weights(w, members, chain.DimensionSpec.of(s.weighting, fw))
@@ -121,20 +125,15 @@ class Study:
         composite = chain.composite(U, W, s.aggregation, lambda: closeness)
 
         say("coupling")
-        spec = chain.CouplingSpec.of(s, fw)
-        coupled = chain.couple(U, spec)
-
-        say("obstacles")
-        O = chain.obstacles(Z, w_eff, spec.best)
+        coupled = chain.couple(U, chain.CouplingSpec.of(s, fw))
 
         state = State(
             framework=fw,
             settings=s,
             panel=self.panel,
-            regions=ind.regions,
-            years=ind.years,
-            indicator_ids=list(ind.ids),
-            raw=ind.raw,
+            regions=regions,
+            years=years,
+            indicator_ids=ids,
             X=X,
             Z=Z,
             bounds=(lo, hi),
@@ -148,8 +147,8 @@ class Study:
             C=coupled.C,
             T=coupled.T,
             D=coupled.D,
-            O=O,
-            treated=ind.log + treated.log,
-            imputed=treated.imputed,
+            treated=log + treated.log,
         )
+        if "imputed" in treated.__dict__:  # built for CV weights: kept rather than built again
+            state.given["imputed"] = treated.imputed
         return Result(state)

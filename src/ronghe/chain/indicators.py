@@ -48,6 +48,16 @@ def indicator_values(panel: Panel, framework: Framework, years: list[int] | None
     return values[framework.indicator_ids]
 
 
+def _level(index: pd.Index, name: str) -> np.ndarray:
+    """The values of one level of the (region, year) index, row by row. From a MultiIndex the
+    rows share the level's objects (one pointer per row, not a new string per row, which costs
+    more than a column of values at village scale)."""
+    if isinstance(index, pd.MultiIndex):
+        i = index.names.index(name)
+        return index.levels[i].to_numpy()[index.codes[i]]
+    return index.get_level_values(name).to_numpy()
+
+
 def indicators(values: pd.DataFrame, source: str | None = None, *, whole: bool = True
                ) -> Indicators:
     """Arrays of the indicator frame of :func:`indicator_values`, screened (module docstring).
@@ -58,8 +68,7 @@ def indicators(values: pd.DataFrame, source: str | None = None, *, whole: bool =
     caller (:func:`check_pooled`)."""
     ids = list(values.columns)
     raw = values.to_numpy(dtype=float)
-    regions = values.index.get_level_values("region").to_numpy()
-    years = values.index.get_level_values("year").to_numpy()
+    regions, years = _level(values.index, "region"), _level(values.index, "year")
     log: Log = []
     undefined = np.isinf(raw)
     X = raw  # shared with ``raw`` (neither is written to) unless a value is undefined

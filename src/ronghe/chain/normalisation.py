@@ -60,9 +60,12 @@ def normalise(
     row) is used when ``spec.scope`` is ``year``; ``method`` overrides ``spec.method`` (the
     uncertainty audit's options); ``bounds`` freezes min–max anchors."""
     by = years if spec.scope == "year" and bounds is None else None
-    return NORMALISATIONS[method or spec.method](
+    Z = NORMALISATIONS[method or spec.method](
         X, directions, shift=spec.shift, shift_mode=spec.shift_mode, by=by, bounds=bounds
     )
+    # rows contiguous: the row-wise steps (aggregation, obstacle degrees) then sum a row in the
+    # same order whether they get the panel or one row (a scenario), so the two agree to the bit
+    return np.ascontiguousarray(Z)
 
 
 def denormalise(z: np.ndarray, directions: Sequence[Direction], spec: Normalization,

@@ -352,12 +352,12 @@ def _state(job: Job, fin: Final, i: int) -> State:
     empty = pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["region", "year"]))
     return State(
         framework=fw, settings=s, panel=Panel(empty, meta), regions=keys["region"].astype(object),
-        years=keys["year"], indicator_ids=list(fw.indicator_ids), raw=X, X=X, Z=Z,
+        years=keys["year"], indicator_ids=list(fw.indicator_ids), X=X, Z=Z,
         bounds=fin.scales.bounds, weights=fin.weights, dimension_weights=W,
         effective_weights=w_eff, members=fin.members, U=U,
         composite=chain.composite(U, W, s.aggregation, lambda: closeness), closeness=closeness,
-        C=coupled.C, T=coupled.T, D=coupled.D, O=chain.obstacles(Z, w_eff, spec.best),
-        treated=_log(job, fin.scales, i, imputed, X), imputed=imputed,
+        C=coupled.C, T=coupled.T, D=coupled.D, treated=_log(job, fin.scales, i, imputed, X),
+        given={"raw": X, "imputed": imputed, "O": chain.obstacles(Z, w_eff, spec.best)},
     )
 
 
@@ -497,9 +497,9 @@ def _weights_state(fw: Framework, s: Settings, fin: Final) -> State:
     """A state without rows, enough for the weights table."""
     none = np.empty(0)
     empty = pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["region", "year"]))
-    return State(fw, s, Panel(empty), none, none, list(fw.indicator_ids), none, none, none,
+    return State(fw, s, Panel(empty), none, none, list(fw.indicator_ids), none, none,
                  fin.scales.bounds, fin.weights, fin.dimension_weights, fin.effective_weights,
-                 fin.members, none, none, none, none, none, none, none)
+                 fin.members, none, none, none, none, none, none, given={"raw": none, "O": none})
 
 
 def read_tables(out: str | Path) -> dict[str, pd.DataFrame]:

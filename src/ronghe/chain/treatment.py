@@ -6,8 +6,10 @@ step; ``none`` makes a missing value an error. Outliers (:func:`ronghe.methods.t
 ``coinr``, the JRC/COINr rule (winsorise up to ``max_winsor`` points while |skew| >= skew_max and
 kurtosis >= kurt_max, else log-transform the column); ``none`` leaves values as they are.
 
-The values after imputation and before the outlier rule are kept (``Treated.imputed``): CV
-weights need the indicators' own ratio scale. Each rule is a row-wise map with column statistics
+The values after imputation and before the outlier rule (``Treated.imputed``, which CV weights
+need for the indicators' own ratio scale) are not kept as a second matrix: the log holds every
+value the outlier rule changed, so they are rebuilt from ``X`` and the log when asked for
+(:func:`imputed_values`). Each rule is a row-wise map with column statistics
 (the skewness, kurtosis and range of a column over all region-years), so on slices of rows the
 statistics are a first pass and the map a second.
 """
@@ -16,51 +18,66 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from ronghe import methods as m
 from ronghe.chain.indicators import Indicators, Log
 from ronghe.errors import InputError
 from ronghe.settings import Treatment
 
+#: the actions of the outlier rule, whose log parts hold the values before the rule
+OUTLIER_ACTIONS = ("winsorised", "log")
+
+
+def imputed_values(X: np.ndarray, log: Log) -> np.ndarray:
+    """The values before the outlier rule: ``X`` with the cells of the rule's log parts set back
+    to their old values (``X`` itself when the rule changed nothing)."""
+    parts = [p for p in log if np.size(p["row"]) and np.asarray(p["action"]).flat[0]
+             in OUTLIER_ACTIONS]
+    if not parts:
+        return X
+    out = X.copy()
+    for p in parts:
+        out[p["row"], p["col"]] = p["old"]
+    return out
+
 
 @dataclass(frozen=True)
 class Treated:
-    """Values after treatment (``X``), after imputation only (``imputed``), and the log."""
+    """Values after treatment (``X``) and the log; ``imputed`` (after imputation only) is
+    rebuilt from them on first use."""
 
     X: np.ndarray
-    imputed: np.ndarray
     log: Log = field(default_factory=list)
+
+    @cached_property
+    def imputed(self) -> np.ndarray:
+        return imputed_values(self.X, self.log)
 
 
 Imputation = Callable[[np.ndarray, Indicators, np.ndarray, str | None], tuple[np.ndarray, Log]]
-OutlierRule = Callable[[np.ndarray, Treatment], tuple[np.ndarray, Log]]
-
-
-def _by_action(log: np.ndarray, field: str) -> list[tuple[str, np.ndarray]]:
-    """The kernel's log split by its action (one string per cell in the kernel's record) into
-    (action, the records' positions): the log parts keep one action string each. The kernel
-    writes its log in blocks of one column and one action, so only block starts are read."""
-    values = log[field]
-    if values.size == 0:
-        return []
-    starts = np.flatnonzero(np.r_[True, (values[1:] != values[:-1])
-                                  | (log["col"][1:] != log["col"][:-1])])
-    ends = np.r_[starts[1:], values.size]
-    by: dict[str, list[np.ndarray]] = {}
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        by.setdefault(str(values[a]), []).append(np.arange(a, b))
-    return [(name, np.concatenate(parts)) for name, parts in by.items()]
+#: (values, spec, write into the values) -> (treated values, log)
+OutlierRule = Callable[[np.ndarray, Treatment, bool], tuple[np.ndarray, Log]]
 
 
 def _kernel_imputation(method: str) -> Imputation:
     def impute(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None
                ) -> tuple[np.ndarray, Log]:
-        filled, log = m.impute_panel(X, ind.regions, ind.years, parent=parent, method=method)
-        return filled, [{"row": log["row"][at], "col": log["col"][at],
-                         "action": f"imputed: {name}", "old": np.nan, "new": log["value"][at]}
-                        for name, at in _by_action(log, "method")]
+        # integer codes for the kernel's groups (a string per row would cost more than X)
+        region = pd.factorize(ind.regions)[0]
+        parents = pd.factorize(parent, use_na_sentinel=False)[0]
+        filled, parts = m.impute_parts(X, region, ind.years, parent=parents, method=method)
+        by: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
+        for rows, col, step, values in parts:  # one part per action, in the order of the log
+            by.setdefault(step, []).append((rows, np.full(rows.size, col), values))
+        return filled, [{"row": np.concatenate([p[0] for p in got]),
+                         "col": np.concatenate([p[1] for p in got]),
+                         "action": f"imputed: {step}", "old": np.nan,
+                         "new": np.concatenate([p[2] for p in got])}
+                        for step, got in by.items()]
     impute.__doc__ = f":func:`ronghe.methods.impute_panel` with method {method!r}."
     return impute
 
@@ -77,32 +94,40 @@ def _no_imputation(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: s
     )
 
 
-def _coinr(X: np.ndarray, spec: Treatment) -> tuple[np.ndarray, Log]:
-    """The JRC/COINr outlier rule of :func:`ronghe.methods.treat_outliers`.
+def _coinr(X: np.ndarray, spec: Treatment, inplace: bool) -> tuple[np.ndarray, Log]:
+    """The JRC/COINr outlier rule of :func:`ronghe.methods.treat_outliers` (into ``X`` itself
+    when ``inplace``).
 
-    The log keeps no copy of a whole-column transform: its part for column j refers to the
-    columns of the values before (``X``) and after the rule (views, no copy) and to one row
-    vector shared by all such columns; winsorised cells are listed one by one."""
-    out, log = m.treat_outliers(X, skew_max=spec.skew_max, kurt_max=spec.kurt_max,
-                                max_winsor=spec.max_winsor)
-    parts: Log = []
+    The log keeps whole-column transforms as one part per column (its previous values and a
+    view of the new ones, rows shared by all such columns); winsorised cells are listed one by
+    one, all columns in one part. Parts come in the order of the actions' first columns."""
+    out = X if inplace else X.copy()
+    done = m.outlier_columns(X, out, skew_max=spec.skew_max, kurt_max=spec.kurt_max,
+                             max_winsor=spec.max_winsor)
     every = np.arange(X.shape[0])
-    for name, at in _by_action(log, "action"):
-        cols = log["col"][at]
-        if name != "log":
-            parts.append({"row": log["row"][at], "col": cols, "action": name,
-                          "old": log["old"][at], "new": log["new"][at]})
+    by: dict[str, Log] = {}
+    for c in done:
+        if c.action == "log":
+            whole = c.rows.size == every.size
+            by.setdefault("log", []).append({
+                "row": every if whole else c.rows, "col": c.col, "action": "log", "old": c.old,
+                "new": out[:, c.col] if whole else c.new})
+        else:
+            by.setdefault(c.action, []).append({"row": c.rows, "col": np.full(c.rows.size, c.col),
+                                                "old": c.old, "new": c.new})
+    parts: Log = []
+    for action, items in by.items():
+        if action == "log":
+            parts += items
             continue
-        for j in np.unique(cols):
-            rows = log["row"][at[cols == j]]
-            whole = rows.size == every.size
-            parts.append({"row": every if whole else rows, "col": int(j), "action": name,
-                          "old": X[:, j] if whole else X[rows, j],
-                          "new": out[:, j] if whole else out[rows, j]})
+        parts.append({"row": np.concatenate([p["row"] for p in items]),
+                      "col": np.concatenate([p["col"] for p in items]), "action": action,
+                      "old": np.concatenate([p["old"] for p in items]),
+                      "new": np.concatenate([p["new"] for p in items])})
     return out, parts
 
 
-def _no_outlier_rule(X: np.ndarray, spec: Treatment) -> tuple[np.ndarray, Log]:
+def _no_outlier_rule(X: np.ndarray, spec: Treatment, inplace: bool) -> tuple[np.ndarray, Log]:
     """Values left as they are."""
     return X, []
 
@@ -117,17 +142,19 @@ IMPUTATIONS: dict[str, Imputation] = {
 OUTLIER_RULES: dict[str, OutlierRule] = {"coinr": _coinr, "none": _no_outlier_rule}
 
 
-def treat(ind: Indicators, parent: np.ndarray, spec: Treatment, source: str | None = None
-          ) -> Treated:
+def treat(ind: Indicators, parent: np.ndarray, spec: Treatment, source: str | None = None,
+          *, consume: bool = False) -> Treated:
     """Impute (when a value is missing) and apply the outlier rule of ``spec`` to ``ind.X``;
-    ``parent`` is the parent region (province) of each row."""
+    ``parent`` is the parent region (province) of each row. ``consume``: the caller gives up
+    ``ind.X`` (and ``ind.raw``), so the rule may write into it instead of a copy."""
     X, log = ind.X, []
+    owned = consume and X.flags.writeable  # pandas may hand out read-only views
     if np.isnan(X).any():
         X, part = IMPUTATIONS[spec.imputation](X, ind, parent, source)
         log += part
-    imputed = X
-    X, part = OUTLIER_RULES[spec.outliers](X, spec)
-    return Treated(X=X, imputed=imputed, log=log + part)
+        owned = True  # the imputation's copy
+    X, part = OUTLIER_RULES[spec.outliers](X, spec, owned)
+    return Treated(X=X, log=log + part)
 
 
 @dataclass(frozen=True)

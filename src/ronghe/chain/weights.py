@@ -32,11 +32,16 @@ from ronghe.settings import Weighting
 @dataclass(frozen=True)
 class WeightData:
     """What indicator weights are computed from: the scores ``Z`` and the values ``X`` after
-    imputation only (ratio scale), both (n, k)."""
+    imputation only (ratio scale), both (n, k); ``X`` may be a function returning them, called
+    only by the methods that read them (CV), since the chain rebuilds them on demand."""
 
-    X: np.ndarray
+    X: np.ndarray | Callable[[], np.ndarray]
     Z: np.ndarray
     ids: list[str]
+
+    def values(self) -> np.ndarray:
+        """``X``, built now if it was given as a function."""
+        return self.X() if callable(self.X) else self.X
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ def _critic(d: WeightData, spec: WeightSpec) -> np.ndarray:
 def _cv(d: WeightData, spec: WeightSpec) -> np.ndarray:
     """Coefficient-of-variation weights of the imputed values (:func:`ronghe.methods.cv_weights`)."""
     try:
-        return m.cv_weights(d.X, names=d.ids)
+        return m.cv_weights(d.values(), names=d.ids)
     except MethodError as exc:
         raise InputError(f"{spec.setting} 'cv' cannot be used: {exc}") from None
 

@@ -137,9 +137,12 @@ from ronghe.methods.target import (
 from ronghe.methods.treatment import (
     IMPUTE_LOG_DTYPE,
     OUTLIER_LOG_DTYPE,
+    ColumnTreatment,
     ImputeResult,
     OutlierResult,
     impute_panel,
+    impute_parts,
+    outlier_columns,
     treat_outliers,
 )
 from ronghe.methods.typology import (
@@ -207,6 +210,7 @@ __all__ = [
     "Bounds",
     "CcdLevel",
     "Choice",
+    "ColumnTreatment",
     "Correction",
     "CouplingResult",
     "CriticParts",
@@ -277,6 +281,7 @@ __all__ = [
     "gm11_many",
     "improvement",
     "impute_panel",
+    "impute_parts",
     "interaction_detector",
     "kernel_density",
     "least_effort",
@@ -288,6 +293,7 @@ __all__ = [
     "obstacle_degree",
     "obstacle_typology",
     "optimal_discretization",
+    "outlier_columns",
     "p_threshold",
     "peer_similarity",
     "posterior_grade",

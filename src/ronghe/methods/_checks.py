@@ -7,7 +7,7 @@ naming the offending row or column index (0-based), never in a NumPy traceback o
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -34,10 +34,15 @@ def as_array(v: object, name: str) -> np.ndarray:
         raise fail(f"{name} 含非数值元素", f"{name} contains non-numeric values") from exc
 
 
-def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False) -> np.ndarray:
-    """Return ``X`` as a 2-D float64 array, rejecting infinities and (unless allowed) NaN."""
+def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False, copy: bool = True
+              ) -> np.ndarray:
+    """Return ``X`` as a 2-D float64 array, rejecting infinities and (unless allowed) NaN.
+
+    ``copy=False`` (for a kernel that never writes into it) returns ``X`` itself when it already
+    is a float64 array, so a kernel on an (n, k) panel does not double its memory. The check is
+    two reductions (min and max, which NaN and ±inf reach), without an (n, k) mask."""
     try:
-        arr = np.array(X, dtype=np.float64)
+        arr = np.array(X, dtype=np.float64, copy=True if copy else None)
     except (TypeError, ValueError) as exc:
         raise fail(f"{name} 含非数值元素", f"{name} contains non-numeric values") from exc
     if arr.ndim != 2:
@@ -47,15 +52,26 @@ def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False) -> np.ndar
         )
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise fail(f"{name} 为空", f"{name} is empty (shape {arr.shape})")
+    lo, hi = (np.fmin.reduce(arr, axis=None), np.fmax.reduce(arr, axis=None)) if allow_nan \
+        else (arr.min(), arr.max())
+    if (np.isfinite(lo) and np.isfinite(hi)) or (allow_nan and np.isnan(lo)):
+        return arr  # (an all-NaN matrix has no infinity either)
     bad = np.isinf(arr) if allow_nan else ~np.isfinite(arr)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        what = "NaN" if np.isnan(arr[i, j]) else "inf"
-        raise fail(
-            f"{name} 第 {j} 列第 {i} 行为 {what}，请先插补",
-            f"{name} column {j} has {what} at row {i}; impute it first",
-        )
-    return arr
+    i, j = np.argwhere(bad)[0]
+    what = "NaN" if np.isnan(arr[i, j]) else "inf"
+    raise fail(
+        f"{name} 第 {j} 列第 {i} 行为 {what}，请先插补",
+        f"{name} column {j} has {what} at row {i}; impute it first",
+    )
+
+
+def row_blocks(n: int, k: int, cells: int = 1 << 18) -> Iterator[slice]:
+    """Slices of about ``cells`` cells (whole rows) covering ``n`` rows of ``k`` columns: a
+    kernel that works block by block keeps its temporaries in the cache and off the page-fault
+    path (an (n, k) temporary of a village panel is gigabytes)."""
+    step = max(1, cells // max(k, 1))
+    for start in range(0, n, step):
+        yield slice(start, min(start + step, n))
 
 
 def as_vector(

@@ -18,7 +18,7 @@ from typing import Literal, NamedTuple, overload
 
 import numpy as np
 
-from ronghe.methods._checks import as_matrix, as_weights, fail, warn
+from ronghe.methods._checks import as_matrix, as_weights, fail, row_blocks, warn
 
 __all__ = [
     "TopsisDistances",
@@ -41,7 +41,7 @@ def weighted_arithmetic(Z: object, w: object) -> np.ndarray:
 
     S_i is clipped to [min_j z_ij, max_j z_ij] against rounding, so scores in [0, 1] give a mean
     in [0, 1] exactly."""
-    arr = as_matrix(Z, "Z")
+    arr = as_matrix(Z, "Z", copy=False)
     return _within_rows(arr @ as_weights(w, arr.shape[1]), arr)
 
 
@@ -51,9 +51,9 @@ def weighted_geometric(Z: object, w: object) -> np.ndarray:
     Every z must be > 0 (use the normalisation shift); otherwise MethodError names the first
     offending row and column. S_i is clipped to [min_j z_ij, max_j z_ij] against rounding.
     """
-    arr = as_matrix(Z, "Z")
+    arr = as_matrix(Z, "Z", copy=False)
     wn = as_weights(w, arr.shape[1])
-    if (arr <= 0).any():
+    if arr.min() <= 0:
         i, j = np.argwhere(arr <= 0)[0]
         raise fail(
             f"第 {i} 行第 {j} 列不为正，几何平均要求 z > 0",
@@ -102,12 +102,20 @@ def topsis(
     Returns closeness (n,), or :class:`TopsisDistances` (closeness, D+, D-) if
     ``return_distances``.
     """
-    arr = as_matrix(Z, "Z")
-    wn = as_weights(w, arr.shape[1])
-    V = arr * wn
-    R = V if reference is None else as_matrix(reference, "reference") * wn
-    d_plus = np.sqrt(((V - R.max(axis=0)) ** 2).sum(axis=1))
-    d_minus = np.sqrt(((V - R.min(axis=0)) ** 2).sum(axis=1))
+    arr = as_matrix(Z, "Z", copy=False)
+    n, k = arr.shape
+    wn = as_weights(w, k)
+    # ideals of V = Z·diag(w) from the columns' extremes (w ≥ 0 and rounding is monotone, so
+    # max_i(z_ij w_j) = (max_i z_ij) w_j exactly); distances block by block
+    R = arr if reference is None else as_matrix(reference, "reference", copy=False)
+    ideal, anti = R.max(axis=0) * wn, R.min(axis=0) * wn
+    d_plus, d_minus = np.empty(n), np.empty(n)
+    for rows in row_blocks(n, k):
+        V = arr[rows] * wn
+        d_plus[rows] = ((V - ideal) ** 2).sum(axis=1)
+        d_minus[rows] = ((V - anti) ** 2).sum(axis=1)
+    np.sqrt(d_plus, out=d_plus)
+    np.sqrt(d_minus, out=d_minus)
     total = d_plus + d_minus
     tie = total <= 0
     if tie.any():
@@ -137,6 +145,6 @@ class TopsisParts:
 def topsis_parts(Z: object, w: object, reference: object = None) -> TopsisParts:
     """:func:`topsis` with its distances and ideals (same conventions and warnings)."""
     closeness, d_plus, d_minus = topsis(Z, w, return_distances=True, reference=reference)
-    arr = as_matrix(Z if reference is None else reference, "Z")
-    V = arr * as_weights(w, arr.shape[1])
-    return TopsisParts(d_plus, d_minus, closeness, V.max(axis=0), V.min(axis=0))
+    arr = as_matrix(Z if reference is None else reference, "Z", copy=False)
+    wn = as_weights(w, arr.shape[1])
+    return TopsisParts(d_plus, d_minus, closeness, arr.max(axis=0) * wn, arr.min(axis=0) * wn)

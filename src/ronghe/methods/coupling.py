@@ -133,7 +133,7 @@ def coupling_coordination(
     the grade scale (with upper = 1 + s the cap moves D by at most s/2, and only for a row whose
     every subsystem is near its best).
     """
-    arr = as_matrix(U, "U")
+    arr = as_matrix(U, "U", copy=False)
     m = arr.shape[1]
     if m < 2:
         raise fail("耦合协调度至少需要 2 个子系统", f"coupling needs m >= 2 subsystems, got {m}")

@@ -75,7 +75,7 @@ def minmax_bounds(X: object) -> Bounds:
 
     Returns :class:`Bounds` ``(lo, hi)``, each of length k. A column with no value at all raises MethodError.
     """
-    arr = as_matrix(X, allow_nan=True)
+    arr = as_matrix(X, allow_nan=True, copy=False)
     empty = np.isnan(arr).all(axis=0)
     if empty.any():
         raise fail(
@@ -103,18 +103,20 @@ def _minmax(
     t = np.where(is_target, target, 0.0)
     # Directed columns: span hi - lo. Target columns: the largest distance to the target.
     dist_max = np.maximum(np.abs(lo - t), np.abs(hi - t))
-    if bounds is None:
-        dist_max = np.where(is_target, np.abs(X - t).max(axis=0), dist_max)
+    tc = np.flatnonzero(is_target)
+    if bounds is None and tc.size:
+        dist_max[tc] = np.abs(X[:, tc] - t[tc]).max(axis=0)
     span = np.where(is_target, dist_max, hi - lo)
     constant = span <= 0
     safe = np.where(constant, 1.0, span)
-    # each column is computed once, by its own formula (no full-matrix temporaries per formula)
-    Z = np.empty_like(X, dtype=float)
-    pos = ~is_target & (sign > 0)
-    neg = ~is_target & ~(sign > 0)
-    Z[:, pos] = (X[:, pos] - lo[pos]) / safe[pos]
-    Z[:, neg] = (hi[neg] - X[:, neg]) / safe[neg]
-    Z[:, is_target] = 1.0 - np.abs(X[:, is_target] - t[is_target]) / safe[is_target]
+    # directed columns in place, no (n, k) temporary: (x - lo)/span for "+", and for "-"
+    # (x - hi)/(-span), which is (hi - x)/span to the bit (rounding is symmetric in sign)
+    up = sign > 0
+    Z = np.empty(X.shape)  # rows contiguous, whatever the layout of X
+    np.subtract(X, np.where(up, lo, hi), out=Z)
+    Z /= np.where(up, safe, -safe)
+    if tc.size:
+        Z[:, tc] = 1.0 - np.abs(X[:, tc] - t[tc]) / safe[tc]
     Z[:, constant] = 1.0
     if bounds is not None:
         np.clip(Z, 0.0, 1.0, out=Z)
@@ -216,7 +218,7 @@ def normalize(
     best value, so it contributes no obstacle) and 0.0 for zscore, with a RongheWarning naming the
     column. Entropy and CRITIC then give it weight 0.
     """
-    arr = as_matrix(X)
+    arr = as_matrix(X, copy=False)
     n, k = arr.shape
     sign, target = _parse_directions(directions, k)
     if method not in NORMALIZE_METHODS:
@@ -256,5 +258,8 @@ def normalize(
         lo, hi = Z.min(), Z.max()
         Z = (Z - lo) / (hi - lo) if hi > lo else np.ones_like(Z)
     if (method != "zscore" or common_range) and shift > 0:
-        Z = shift + (1.0 - shift) * Z if shift_mode == "affine" else Z + shift
+        # in place (Z is this function's own array): (1 - shift)·Z + shift, or Z + shift
+        if shift_mode == "affine":
+            Z *= 1.0 - shift
+        Z += shift
     return Z

@@ -35,14 +35,13 @@ def obstacle_degree(Z: object, w: object, best: float = 1.0) -> np.ndarray:
     O_ij = w_j / Σ w, which keeps rows summing to 1 and marks no indicator above its weight.
     Z outside [0, best] raises MethodError (a few ulps of rounding are clipped).
     """
-    arr = as_matrix(Z, "Z")
+    arr = as_matrix(Z, "Z", copy=False)
     wn = as_weights(w, arr.shape[1])
     if not (np.isfinite(best) and best > 0):
         raise fail(f"最优值 {best} 无效", f"best must be > 0, got {best}")
     tol = 8 * np.finfo(np.float64).eps * max(best, 1.0)
-    out = (arr < -tol) | (arr > best + tol)
-    if out.any():
-        i, j = np.argwhere(out)[0]
+    if arr.min() < -tol or arr.max() > best + tol:
+        i, j = np.argwhere((arr < -tol) | (arr > best + tol))[0]
         raise fail(
             f"第 {i} 行第 {j} 列为 {arr[i, j]}，不在 [0, {best:g}]",
             f"row {i}, column {j} is {arr[i, j]}, outside [0, {best:g}]",

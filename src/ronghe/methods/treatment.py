@@ -21,9 +21,12 @@ from ronghe.methods._checks import as_labels, as_matrix, as_vector, column_list,
 __all__ = [
     "IMPUTE_LOG_DTYPE",
     "OUTLIER_LOG_DTYPE",
+    "ColumnTreatment",
     "ImputeResult",
     "OutlierResult",
     "impute_panel",
+    "impute_parts",
+    "outlier_columns",
     "treat_outliers",
 ]
 
@@ -104,12 +107,28 @@ def impute_panel(
        a growth rate, say): it takes the region's nearest observed year (``"carry"``; the earlier
        one on a tie).
 
-    Region and parent labels are compared as strings. ``method="parent_mean"`` skips step 1.
+    Region and parent labels are compared as strings (integer labels as integers, the same
+    grouping without a string per row). ``method="parent_mean"`` skips step 1.
     A column with no value at all raises MethodError; so do duplicate (region, year) rows.
 
     Returns :class:`ImputeResult` (X_filled, log); log is a structured array with fields row
     (index into X), col, method and value, one record per filled cell.
     """
+    out, parts = impute_parts(X, region, year, parent, method)
+    return ImputeResult(out, _build_log(IMPUTE_LOG_DTYPE, parts))
+
+
+def _codes(labels: object, n: int, name: str) -> np.ndarray:
+    """0-based group codes of ``n`` labels: integers as they are, anything else as strings."""
+    arr = as_labels(labels, n, name)
+    return np.unique(arr if arr.dtype.kind in "iu" else arr.astype(str), return_inverse=True)[1]
+
+
+def impute_parts(
+    X: object, region: object, year: object, parent: object = None, method: str = "linear"
+) -> tuple[np.ndarray, list[_Part]]:
+    """:func:`impute_panel` with its log as parts, one per column and step: (rows, column, step,
+    values), which a caller can keep without one record per cell."""
     arr = as_matrix(X, allow_nan=True)
     n, k = arr.shape
     if method not in ("linear", "parent_mean"):
@@ -123,7 +142,7 @@ def impute_panel(
             f"第 {cols} 列全部缺失，无法插补", f"column(s) {cols} have no values to impute from"
         )
     years = as_vector(year, "year", n)
-    _, r_code = np.unique(as_labels(region, n, "region").astype(str), return_inverse=True)
+    r_code = _codes(region, n, "region")
     y_values, y_code = np.unique(years, return_inverse=True)
     order = np.lexsort((years, r_code))
     rs, ys = r_code[order], years[order]
@@ -138,11 +157,12 @@ def impute_panel(
     seg_end = np.minimum.accumulate(np.where(last, idx, n)[::-1])[::-1]
     yc = y_code[order]
     if parent is not None:
-        _, p_code = np.unique(as_labels(parent, n, "parent").astype(str), return_inverse=True)
+        p_code = _codes(parent, n, "parent")
         py = p_code[order] * y_values.size + yc
         n_py = (int(p_code.max()) + 1) * y_values.size
-    out = arr.copy()
+    out = arr  # as_matrix's own copy, filled in place
     log: list[_Part] = []
+
     def within_region(x: np.ndarray, gap: np.ndarray, interpolate: bool) -> tuple[np.ndarray, ...]:
         """Values for the missing sorted positions ``gap`` from the same region's observed years:
         linear between the neighbours (if ``interpolate``), else the nearest one; returns
@@ -188,7 +208,7 @@ def impute_panel(
             if filled.any():
                 log.append((order[gap[filled]], j, "carry", value[filled]))
         out[order, j] = x
-    return ImputeResult(out, _build_log(IMPUTE_LOG_DTYPE, log))
+    return out, log
 
 
 def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
@@ -241,15 +261,41 @@ def treat_outliers(
     ("winsorised" or "log"), old, new, one record per changed cell.
     """
     arr = as_matrix(X, allow_nan=True)
+    out = arr.copy()
+    done = outlier_columns(arr, out, skew_max=skew_max, kurt_max=kurt_max, max_winsor=max_winsor)
+    log: list[_Part] = [(c.rows, c.col, c.action, c.old, c.new) for c in done]
+    return OutlierResult(out, _build_log(OUTLIER_LOG_DTYPE, log))
+
+
+class ColumnTreatment(NamedTuple):
+    """What the outlier rule did to column ``col``: ``action`` ("winsorised" or "log"), the rows
+    it changed and their values before (``old``) and after (``new``)."""
+
+    col: int
+    action: str
+    rows: np.ndarray
+    old: np.ndarray
+    new: np.ndarray
+
+
+def outlier_columns(
+    arr: np.ndarray, out: np.ndarray, skew_max: float = 2.0, kurt_max: float = 3.5,
+    max_winsor: int = 5,
+) -> list[ColumnTreatment]:
+    """The rule of :func:`treat_outliers` on the float64 (n, k) array ``arr``, written into
+    ``out`` (``arr`` itself for a treatment in place: each column is read before it is written),
+    returning what changed, column by column, without a record per cell: a caller that logs a
+    log-transformed column as a whole (the study chain) keeps its memory to the changed columns."""
     if int(max_winsor) != max_winsor or max_winsor < 0:
         raise fail(
             f"max_winsor {max_winsor} 无效", f"max_winsor must be an integer >= 0, got {max_winsor}"
         )
-    out = arr.copy()
-    log: list[_Part] = []
+    done: list[ColumnTreatment] = []
     for j in range(arr.shape[1]):
-        present = np.flatnonzero(~np.isnan(arr[:, j]))
-        v = arr[present, j]
+        column = arr[:, j]
+        missing = np.isnan(column)
+        present = np.flatnonzero(~missing) if missing.any() else np.arange(column.size)
+        v = column[present]
         if v.size < 4 or v.max() == v.min():
             continue
         skew0, kurt0 = _skew_kurt(v)
@@ -269,10 +315,8 @@ def treat_outliers(
             lo, hi = v.min(), v.max()
             a = 0.01 * (hi - lo)
             w = np.log(v - lo + a) if skew0 > 0 else -np.log(hi + a - v)
-            changed = np.ones(v.size, dtype=bool)
-            action = "log"
+            done.append(ColumnTreatment(j, "log", present, v, w))
         else:
-            action = "winsorised"
-        log.append((present[changed], j, action, v[changed], w[changed]))
+            done.append(ColumnTreatment(j, "winsorised", present[changed], v[changed], w[changed]))
         out[present, j] = w
-    return OutlierResult(out, _build_log(OUTLIER_LOG_DTYPE, log))
+    return done

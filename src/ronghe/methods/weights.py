@@ -22,6 +22,7 @@ from ronghe.methods._checks import (
     as_weights,
     column_list,
     fail,
+    row_blocks,
     warn,
 )
 
@@ -96,11 +97,11 @@ def entropy_parts(Z: object) -> EntropyParts:
     """:func:`entropy_weights` with its intermediate quantities e_j and d_j (same conventions).
 
     A constant column has e_j = 1, d_j = 0 (an all-zero column: e_j = 1 as well, 0·ln 0 = 0)."""
-    arr = as_matrix(Z, "Z")
-    n, _ = arr.shape
+    arr = as_matrix(Z, "Z", copy=False)
+    n, k = arr.shape
     if n < 2:
         raise fail("熵权法至少需要 2 行", "entropy weights need at least 2 rows")
-    if (arr < 0).any():
+    if arr.min() < 0:
         i, j = np.argwhere(arr < 0)[0]
         raise fail(
             f"第 {j} 列第 {i} 行为负值，熵权法要求非负",
@@ -108,9 +109,13 @@ def entropy_parts(Z: object) -> EntropyParts:
         )
     constant = _constant_columns(arr)
     colsum = arr.sum(axis=0)
-    p = arr / np.where(colsum > 0, colsum, 1.0)
-    plogp = np.where(p > 0, p * np.log(np.where(p > 0, p, 1.0)), 0.0)
-    e = np.where(constant, 1.0, -plogp.sum(axis=0) / np.log(n))
+    safe = np.where(colsum > 0, colsum, 1.0)
+    total = np.zeros(k)
+    for rows in row_blocks(n, k):  # Σ_i p ln p block by block (no (n, k) temporary)
+        p = arr[rows] / safe
+        positive = p > 0
+        total += np.where(positive, p * np.log(np.where(positive, p, 1.0)), 0.0).sum(axis=0)
+    e = np.where(constant, 1.0, -total / np.log(n))
     d = 1.0 - e
     return EntropyParts(e, d, _zero_constant(constant, d, "熵权/entropy"))
 
@@ -150,7 +155,7 @@ def critic_parts(Z: object, conflict: str = "1-r") -> CriticParts:
         raise fail(
             f"未知冲突项 {conflict!r}", f"conflict must be '1-r' or '1-|r|', got {conflict!r}"
         )
-    arr = as_matrix(Z, "Z")
+    arr = as_matrix(Z, "Z", copy=False)
     n, k = arr.shape
     if n < 2:
         raise fail("CRITIC 至少需要 2 行", "CRITIC needs at least 2 rows")

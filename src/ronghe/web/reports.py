@@ -20,8 +20,9 @@ import numpy as np
 
 from ronghe.result import Result
 
-ROW_ARRAYS = ("regions", "years", "raw", "X", "Z", "U", "composite", "closeness", "C", "T", "D",
-              "O", "imputed")
+ROW_ARRAYS = ("regions", "years", "X", "Z", "U", "composite", "closeness", "C", "T", "D")
+#: arrays a run derives on first use (:class:`ronghe.result.State`): cut from the whole run's
+DERIVED = ("raw", "O", "imputed")
 
 
 def scoped_result(result: Result, scope: frozenset[str] | set[str]) -> Result:
@@ -29,8 +30,8 @@ def scoped_result(result: Result, scope: frozenset[str] | set[str]) -> Result:
     s = result.state
     keep = np.isin(s.regions.astype(str), list(scope))
     new_row = np.cumsum(keep) - 1  # old row -> new row, valid where keep
-    arrays = {name: getattr(s, name)[keep] for name in ROW_ARRAYS
-              if getattr(s, name) is not None}
+    arrays = {name: getattr(s, name)[keep] for name in ROW_ARRAYS}
+    given = {name: getattr(s, name)[keep] for name in DERIVED}
     treated = []
     for part in s.treated:
         rows = np.atleast_1d(np.asarray(part["row"], dtype=int))
@@ -43,7 +44,7 @@ def scoped_result(result: Result, scope: frozenset[str] | set[str]) -> Result:
     codes = panel.data.index.get_level_values("region").astype(str)
     panel = replace(panel, data=panel.data[codes.isin(list(scope))],
                     regions=panel.regions[panel.regions.index.astype(str).isin(list(scope))])
-    return Result(replace(s, panel=panel, treated=treated, **arrays))
+    return Result(replace(s, panel=panel, treated=treated, given=given, **arrays))
 
 
 def write_report(result: Result, path: Path, lang: str,

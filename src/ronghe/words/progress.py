@@ -15,7 +15,6 @@ STEPS: dict[str, tuple[str, str]] = {
     "weights": ("赋权", "weighting"),
     "aggregation": ("维度得分与综合指数", "dimension scores and composite index"),
     "coupling": ("耦合协调度", "coupling coordination"),
-    "obstacles": ("障碍度", "obstacle degrees"),
 }
 
 
