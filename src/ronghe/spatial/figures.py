@@ -31,6 +31,7 @@ import pandas as pd
 from ronghe.errors import InputError, RongheError, RongheWarning
 from ronghe.fonts import cjk_family as cjk_font
 from ronghe.regions.boundaries import MAPS_EXTRA_MESSAGE
+from ronghe.spatial.align import unmatched_regions
 from ronghe.words import lang_index
 from ronghe.words.figures import (
     CLUSTER_LABELS,
@@ -202,11 +203,7 @@ def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, col
     codes = [str(c) for c in regions.index]
     unknown = sorted(set(by_region.index) - set(codes))
     if unknown:
-        raise InputError(
-            f"{len(unknown)} 个区域不在边界中 / {len(unknown)} regions are not in the boundaries: "
-            f"{', '.join(unknown[:5])}",
-            column="region",
-        )
+        raise unmatched_regions(unknown, "{n} 个区域不在边界中", "{n} regions are not in the boundaries")
     li, rc = _language(lang)
     classes = categorical_classes({c: (words[c][li], colours[c]) for c in colours})
     m = china_map(regions.set_axis(codes), by_region, classes=classes)
