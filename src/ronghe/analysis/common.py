@@ -15,6 +15,7 @@ import pandas as pd
 from ronghe.errors import InputError, MethodError, RongheWarning
 from ronghe.regions.boundaries import Level
 from ronghe.regions.macro import macro_regions_of
+from ronghe.spatial.align import unmatched_regions
 
 if TYPE_CHECKING:
     from libpysal.weights import W
@@ -149,11 +150,7 @@ def _group_labels(result: Result, codes: Sequence[str], groups: Any) -> tuple[np
         mapping = {str(k): v for k, v in dict(groups).items()}
         missing = [c for c in codes if c not in mapping]
         if missing:
-            raise InputError(
-                f"{len(missing)} 个区域没有分组 / {len(missing)} regions have no group: "
-                f"{', '.join(missing[:5])}",
-                column="region",
-            )
+            raise unmatched_regions(missing, "{n} 个区域没有分组", "{n} regions have no group")
         return np.array([mapping[c] for c in codes], dtype=object), "custom"
     labels_arr = np.asarray(groups, dtype=object)
     everyone = regions(result)

@@ -47,7 +47,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Generic, NamedTuple, TypeVar
 
 import numpy as np
 
@@ -94,30 +94,41 @@ class RatioBounds(NamedTuple):
     high: float
 
 
+_Value = TypeVar("_Value")  #: float for one series; an array (one entry per series) for a batch
+_Flag = TypeVar("_Flag")  #: bool for one series; a boolean array for a batch
+_Grade = TypeVar("_Grade")  #: str for one series; an array of grades for a batch
+
+
 @dataclass(frozen=True)
-class GM11Result:
-    """A GM(1,1) fit of one series (values on the original scale; see the module docstring).
+class _GM11Fields(Generic[_Value, _Flag, _Grade]):
+    """The fields of a GM(1,1) fit, written once for :class:`GM11Result` (one series) and
+    :class:`GM11Batch` (many series, one row or entry each)."""
 
-    ``level_ratio`` holds sigma_k of the modelled (shifted) series; ``level_ratio_passed`` says
-    whether the original series passed the check, in which case ``shift`` is 0. ``residuals`` and
-    ``relative_errors`` cover k = 2..n.
-    """
-
-    a: float
-    b: float
-    shift: float
-    level_ratio_passed: bool
+    a: _Value
+    b: _Value
+    shift: _Value
+    level_ratio_passed: _Flag
     level_ratio: np.ndarray
     ratio_bounds: RatioBounds
     fitted: np.ndarray
     forecast: np.ndarray
     residuals: np.ndarray
     relative_errors: np.ndarray
-    relative_to_shifted: bool
-    mean_relative_error: float
-    C: float
-    P: float
-    grade: str
+    relative_to_shifted: _Flag
+    mean_relative_error: _Value
+    C: _Value
+    P: _Value
+    grade: _Grade
+
+
+@dataclass(frozen=True)
+class GM11Result(_GM11Fields[float, bool, str]):
+    """A GM(1,1) fit of one series (values on the original scale; see the module docstring).
+
+    ``level_ratio`` holds sigma_k of the modelled (shifted) series; ``level_ratio_passed`` says
+    whether the original series passed the check, in which case ``shift`` is 0. ``residuals`` and
+    ``relative_errors`` cover k = 2..n.
+    """
 
     @property
     def grade_zh(self) -> str:
@@ -131,25 +142,9 @@ class GM11Result:
 
 
 @dataclass(frozen=True)
-class GM11Batch:
+class GM11Batch(_GM11Fields[np.ndarray, np.ndarray, np.ndarray]):
     """GM(1,1) fits of many series at once: every field has one row (or entry) per series, with the
     meaning of the same field in :class:`GM11Result`."""
-
-    a: np.ndarray
-    b: np.ndarray
-    shift: np.ndarray
-    level_ratio_passed: np.ndarray
-    level_ratio: np.ndarray
-    ratio_bounds: RatioBounds
-    fitted: np.ndarray
-    forecast: np.ndarray
-    residuals: np.ndarray
-    relative_errors: np.ndarray
-    relative_to_shifted: np.ndarray
-    mean_relative_error: np.ndarray
-    C: np.ndarray
-    P: np.ndarray
-    grade: np.ndarray
 
     def row(self, i: int) -> GM11Result:
         """The fit of series ``i`` as a :class:`GM11Result`."""

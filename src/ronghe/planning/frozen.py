@@ -21,6 +21,7 @@ matrices laid out as the study's, since NumPy's row sums depend on the layout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -110,20 +111,21 @@ class Frozen:
 
     def treat(self, values: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Outlier treatment of new (pre-treatment) values of the columns ``cols``."""
-        out = np.asarray(values, dtype=float).copy()
-        for i, j in enumerate(cols):
-            t = self.transforms.get(int(j))
-            if t is not None:
-                out[i] = t.apply(np.array([out[i]]))[0]
-        return out
+        return self._per_column(values, cols, LogTransform.apply)
 
     def untreat(self, values: np.ndarray, cols: np.ndarray) -> np.ndarray:
         """Inverse of :meth:`treat` (a treated value back to the indicator's own unit)."""
+        return self._per_column(values, cols, LogTransform.invert)
+
+    def _per_column(self, values: np.ndarray, cols: np.ndarray,
+                    step: Callable[[LogTransform, np.ndarray], np.ndarray]) -> np.ndarray:
+        """``values`` (one per column of ``cols``) with ``step`` of each logged column's
+        transform applied; columns the baseline did not log keep their value."""
         out = np.asarray(values, dtype=float).copy()
         for i, j in enumerate(cols):
             t = self.transforms.get(int(j))
             if t is not None:
-                out[i] = t.invert(np.array([out[i]]))[0]
+                out[i] = step(t, np.array([out[i]]))[0]
         return out
 
     # ----------------------------------------------------------- normalisation

@@ -14,7 +14,18 @@ import pandas as pd
 
 from ronghe.errors import InputError
 
-__all__ = ["region_year_matrix"]
+__all__ = ["region_year_matrix", "unmatched_regions"]
+
+
+def unmatched_regions(codes: Sequence[str], zh: str, en: str, **fields: object) -> InputError:
+    """The error for region codes that do not match where they should: ``zh`` and ``en`` are
+    templates of the reason, formatted with ``n`` (how many codes) and ``fields``; the message
+    ends with the first five codes and names the column ``region``."""
+    n = len(codes)
+    return InputError(
+        f"{zh.format(n=n, **fields)} / {en.format(n=n, **fields)}: {', '.join(codes[:5])}",
+        column="region",
+    )
 
 
 def _wide(values: pd.DataFrame | pd.Series) -> pd.DataFrame:
@@ -65,18 +76,11 @@ def region_year_matrix(
     ids = list(wide.index) if ids is None else [str(i) for i in ids]
     extra = sorted(set(wide.index) - set(ids))
     if extra:
-        raise InputError(
-            f"{len(extra)} 个区域不在空间权重中 / {len(extra)} regions are not in the weights: "
-            f"{', '.join(extra[:5])}",
-            column="region",
-        )
+        raise unmatched_regions(extra, "{n} 个区域不在空间权重中", "{n} regions are not in the weights")
     missing = [r for r in ids if r not in wide.index]
     if missing:
-        raise InputError(
-            f"空间权重中的 {len(missing)} 个区域没有数值 / {len(missing)} regions of the weights "
-            f"have no values: {', '.join(missing[:5])}",
-            column="region",
-        )
+        raise unmatched_regions(missing, "空间权重中的 {n} 个区域没有数值",
+                                "{n} regions of the weights have no values")
     try:
         matrix = wide.loc[ids].to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
@@ -31,6 +31,7 @@ import pandas as pd
 from ronghe.errors import InputError, RongheError, RongheWarning
 from ronghe.fonts import cjk_family as cjk_font
 from ronghe.regions.boundaries import MAPS_EXTRA_MESSAGE
+from ronghe.spatial.align import unmatched_regions
 from ronghe.words import lang_index
 from ronghe.words.figures import (
     CLUSTER_LABELS,
@@ -49,6 +50,7 @@ __all__ = [
     "CLUSTER_COLOURS",
     "HOTSPOT_COLOURS",
     "SIGNIFICANCE_COLOURS",
+    "LisaMapOptions",
     "cjk_font",
     "hotspot_map",
     "kernel_density_lines",
@@ -202,11 +204,7 @@ def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, col
     codes = [str(c) for c in regions.index]
     unknown = sorted(set(by_region.index) - set(codes))
     if unknown:
-        raise InputError(
-            f"{len(unknown)} 个区域不在边界中 / {len(unknown)} regions are not in the boundaries: "
-            f"{', '.join(unknown[:5])}",
-            column="region",
-        )
+        raise unmatched_regions(unknown, "{n} 个区域不在边界中", "{n} regions are not in the boundaries")
     li, rc = _language(lang)
     classes = categorical_classes({c: (words[c][li], colours[c]) for c in colours})
     m = china_map(regions.set_axis(codes), by_region, classes=classes)
@@ -220,25 +218,26 @@ def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, col
     return fig
 
 
+class LisaMapOptions(TypedDict, total=False):
+    """The keyword options of :func:`lisa_cluster_map` that :func:`lisa_significance_map` takes
+    and passes on (an option left out keeps the cluster map's default)."""
+
+    path: str | Path | None
+    variable: str | None
+    permutations: int | None
+    correction: str | None
+    lang: str
+    synthetic: bool
+
+
 def lisa_significance_map(
-    regions: gpd.GeoDataFrame,
-    clusters: pd.DataFrame,
-    year: int,
-    *,
-    path: str | Path | None = None,
-    variable: str | None = None,
-    permutations: int | None = None,
-    correction: str | None = None,
-    lang: str = "zh",
-    synthetic: bool = False,
+    regions: gpd.GeoDataFrame, clusters: pd.DataFrame, year: int, **options: Unpack[LisaMapOptions]
 ) -> Figure:
     """GeoDa's LISA significance map: regions by the smallest level (0.05, 0.01, 0.001, 0.0001)
     whose corrected cut-off their pseudo p-value is below (column ``significance`` of
     :func:`ronghe.spatial.autocorrelation.local_moran`); drawn beside the cluster map, on the same
-    map of China (:func:`lisa_cluster_map`)."""
-    return lisa_cluster_map(regions, clusters, year, path=path, variable=variable,
-                            permutations=permutations, correction=correction,
-                            column="significance", lang=lang, synthetic=synthetic)
+    map of China, with the same options (:func:`lisa_cluster_map`)."""
+    return lisa_cluster_map(regions, clusters, year, column="significance", **options)
 
 
 def hotspot_map(

