@@ -107,9 +107,10 @@ def test_spatial_with_figures(tmp_path):
 
 
 def test_figure_language_is_checked_before_the_evaluation(tmp_path, monkeypatch):
-    import ronghe.cli.analyze as cli
+    from ronghe.cli.common import DataOptions
 
-    monkeypatch.setattr(cli, "_result", lambda *a: pytest.fail("evaluated before checking --lang"))
+    monkeypatch.setattr(DataOptions, "result",
+                        lambda *a: pytest.fail("evaluated before checking --lang"))
     for command in ("spatial", "dynamics"):
         res = runner.invoke(app, [command, "--provinces", "--lang", "fr", "--out",
                                   str(tmp_path / "x.xlsx")])

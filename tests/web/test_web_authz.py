@@ -185,6 +185,23 @@ def test_admin_forms_need_csrf(web_app, clients, action) -> None:
     assert not _took_effect(web_app, action, uid, kid, name)
 
 
+@pytest.mark.parametrize("action", ["create", "edit", "password", "token"])
+def test_malformed_form_is_422_before_csrf_and_role(web_app, clients, csrf, action) -> None:
+    """A form post is validated before the CSRF token and the role are checked: a malformed form
+    of a non-administrator with a wrong token is 422, the same form well-formed is 403."""
+    uid, kid, name = _target(web_app)
+    path, form, _ = ADMIN_FORMS[action]
+    field = {"create": "username", "edit": "role", "password": "password", "token": "name"}[action]
+    malformed = {**form, field: "x" * 300}
+    viewer = clients["viewer"]
+    r = _post_form(viewer, path, malformed, uid, kid, name, "not-the-token")
+    assert r.status_code == 422, (action, r.text[:300])
+    r = _post_form(viewer, path, form, uid, kid, name, "not-the-token")
+    assert r.status_code == 403, (action, r.text[:300])
+    r = _post_form(viewer, path, form, uid, kid, name, csrf(viewer.get("/").text))
+    assert r.status_code == 403 and not _took_effect(web_app, action, uid, kid, name), action
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_own_token_matrix(web_app, clients, csrf, role) -> None:
     """Everyone revokes their own tokens on /tokens and nobody else's (404, token still valid)."""

@@ -4,25 +4,19 @@ to one workbook (--out) and, for spatial and dynamics, figures as PNG and SVG (-
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 import typer
 from rich.console import Console
 
-from ronghe.cli.common import (
-    DataArg,
-    DemoOpt,
-    FrameworkOpt,
-    ProvincesOpt,
-    SettingsOpt,
-    evaluate,
-    study_from,
-)
+from ronghe.cli.common import DataOptions, data_options
 from ronghe.words import check_lang
 
 if TYPE_CHECKING:
     from ronghe.regions.boundaries import Level as DivisionLevel
+    from ronghe.result import Result
 
 app = typer.Typer(
     help="空间格局、区域差异、动态演进与驱动因素 / spatial pattern, regional disparity, dynamics "
@@ -43,13 +37,8 @@ Level = Annotated[
     str | None, typer.Option("--level", help="province, prefecture, county (默认自动 auto)")
 ]
 Lang = Annotated[str, typer.Option("--lang", help="图中标签语言 figure labels: zh, en")]
+Weights = Annotated[str, typer.Option(help="queen, knn, distance")]
 Out = Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 output workbook (.xlsx)")]
-
-
-def _result(
-    data: Path | None, demo: bool, provinces: bool, framework: str | None, settings: Path | None
-):
-    return evaluate(study_from(data, demo, framework, settings, provinces=provinces))
 
 
 def _write(result, analysis, path: Path) -> None:
@@ -62,18 +51,24 @@ def _write(result, analysis, path: Path) -> None:
     out.print(f"已写入 written: {written}  ({result!r})")
 
 
-def _figures(paths: list[Path]) -> None:
-    for p in paths:
-        out.print(f"已写入 written: {p}")
+def _with_figures(source: DataOptions, path: Path, figures: Path | None, lang: str,
+                  draw: Callable[..., list[Path]], analyse: Callable[[Result], Any]) -> None:
+    """An analysis with figures: the figure language checked before the evaluation, not after it;
+    the analysis of the evaluated study written to ``path`` and, when ``figures`` is a folder,
+    drawn there (``draw(analysis, folder, result=, lang=)``)."""
+    check_lang(lang)
+    result = source.result()
+    analysis = analyse(result)
+    _write(result, analysis, path)
+    if figures is not None:
+        for p in draw(analysis, figures, result=result, lang=lang):
+            out.print(f"已写入 written: {p}")
 
 
 @app.command()
+@data_options(provinces=True)
 def disparity(
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    provinces: ProvincesOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
+    source: DataOptions,
     out_path: Out = Path("ronghe-disparity.xlsx"),
     variable: Variable = "index",
     groups: Annotated[
@@ -87,23 +82,20 @@ def disparity(
     """区域差异 Dagum Gini, Theil T/L, CV, σ- and β-convergence -> Excel."""
     from ronghe.analysis import disparity as run
 
-    result = _result(data, demo, provinces, framework, settings)
+    result = source.result()
     names = [c.strip() for c in controls.split(",") if c.strip()]
     _write(result, run(result, variable, groups, controls=names), out_path)
 
 
 @app.command()
+@data_options(provinces=True)
 def spatial(
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    provinces: ProvincesOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
+    source: DataOptions,
     out_path: Out = Path("ronghe-spatial.xlsx"),
     figures: Figures = None,
     variable: Variable = "index",
     level: Level = None,
-    weights: Annotated[str, typer.Option(help="queen, knn, distance")] = "queen",
+    weights: Weights = "queen",
     permutations: Annotated[int, typer.Option(help="置换次数 permutations")] = 999,
     seed: Annotated[int, typer.Option(help="随机种子 random seed")] = 12345,
     correction: Annotated[str, typer.Option(
@@ -114,23 +106,17 @@ def spatial(
     from ronghe.analysis import spatial as run
     from ronghe.analysis import spatial_figures
 
-    check_lang(lang)  # before the evaluation, not after it
-    result = _result(data, demo, provinces, framework, settings)
-    res = run(result, variable, level=cast("DivisionLevel | None", level), kind=weights,
-              permutations=permutations, seed=seed,
-              correction=correction)
-    _write(result, res, out_path)
-    if figures is not None:
-        _figures(spatial_figures(res, figures, result=result, lang=lang))
+    _with_figures(
+        source, out_path, figures, lang, spatial_figures,
+        lambda result: run(result, variable, level=cast("DivisionLevel | None", level),
+                           kind=weights, permutations=permutations, seed=seed,
+                           correction=correction))
 
 
 @app.command()
+@data_options(provinces=True)
 def dynamics(
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    provinces: ProvincesOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
+    source: DataOptions,
     out_path: Out = Path("ronghe-dynamics.xlsx"),
     figures: Figures = None,
     variable: Variable = "index",
@@ -139,7 +125,7 @@ def dynamics(
         bool, typer.Option("--spatial/--no-spatial", help="空间马尔可夫 spatial Markov chain")
     ] = True,
     level: Level = None,
-    weights: Annotated[str, typer.Option(help="queen, knn, distance")] = "queen",
+    weights: Weights = "queen",
     bandwidth: Annotated[
         str, typer.Option(help="silverman, scott 或数值 or a number")
     ] = "silverman",
@@ -149,26 +135,20 @@ def dynamics(
     from ronghe.analysis import dynamics as run
     from ronghe.analysis import dynamics_figures
 
-    check_lang(lang)
-    result = _result(data, demo, provinces, framework, settings)
     try:
         bw: str | float = float(bandwidth)
     except ValueError:
         bw = bandwidth
-    res = run(result, variable, k=k, spatial=spatial_chain, level=cast("DivisionLevel | None", level),
-              kind=weights, bandwidth=bw)
-    _write(result, res, out_path)
-    if figures is not None:
-        _figures(dynamics_figures(res, figures, result=result, lang=lang))
+    _with_figures(
+        source, out_path, figures, lang, dynamics_figures,
+        lambda result: run(result, variable, k=k, spatial=spatial_chain,
+                           level=cast("DivisionLevel | None", level), kind=weights, bandwidth=bw))
 
 
 @app.command()
+@data_options(provinces=True)
 def drivers(
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    provinces: ProvincesOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
+    source: DataOptions,
     out_path: Out = Path("ronghe-drivers.xlsx"),
     y: Annotated[str, typer.Option("--y", help="因变量 response (index, D, ...)")] = "index",
     factors: Annotated[
@@ -192,7 +172,7 @@ def drivers(
     """驱动因素 Geographical detector: factor, interaction, risk, ecological -> Excel."""
     from ronghe.analysis import drivers as run
 
-    result = _result(data, demo, provinces, framework, settings)
+    result = source.result()
     names = [f.strip() for f in factors.split(",") if f.strip()] or None
     res = run(
         result, y, names, year=year, discretize=discretize,

@@ -2,13 +2,18 @@
 
 Every analysis command takes a panel file, or ``--demo`` (the synthetic county panel that
 ``ronghe demo`` uses, framework ``seed``), or for some ``--provinces`` (the real provincial panel and
-its small framework); exactly one of them.
+its small framework); exactly one of them. A command declares the whole group once, as a parameter
+``source: DataOptions`` under :func:`data_options`.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -17,8 +22,6 @@ from ronghe.errors import InputError
 from ronghe.words.progress import step_label
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from rich.status import Status
 
     from ronghe.result import Result
@@ -79,3 +82,58 @@ def evaluate(study: Study) -> Result:
     """Evaluate with a status line showing the step."""
     with err.status("计算 running") as status:
         return study.evaluate(progress=progress(status))
+
+
+@dataclass(frozen=True)
+class DataOptions:
+    """What a command's data options chose: a panel file (DATA), the demo panel (``--demo``) or the
+    provincial panel (``--provinces``), with ``--framework`` and ``--settings``."""
+
+    data: Path | None
+    demo: bool
+    framework: str | None
+    settings: Path | None
+    provinces: bool = False
+
+    def study(self) -> Study:
+        """The study of the chosen panel (:func:`study_from`: exactly one must be chosen)."""
+        return study_from(self.data, self.demo, self.framework, self.settings,
+                          provinces=self.provinces)
+
+    def result(self) -> Result:
+        """The evaluated study, with a status line (:func:`evaluate`)."""
+        return evaluate(self.study())
+
+
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default,
+                             annotation=annotation)
+
+
+def data_options(*, provinces: bool = False) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Decorate a command whose parameter ``source: DataOptions`` stands for its data options: on the
+    command line that place holds DATA, ``--demo``, (with ``provinces``) ``--provinces``,
+    ``--framework`` and ``--settings``, and the command receives what they chose as ``source``."""
+    options = [_option("data", DataArg, None), _option("demo", DemoOpt, False)]
+    if provinces:
+        options.append(_option("provinces", ProvincesOpt, False))
+    options += [_option("framework", FrameworkOpt, None), _option("settings", SettingsOpt, None)]
+
+    def decorate(command: Callable[..., None]) -> Callable[..., None]:
+        signature = inspect.signature(command, eval_str=True)
+        if "source" not in signature.parameters:
+            raise TypeError(f"{command.__name__} has no parameter 'source' for its data options")
+        params = [q for p in signature.parameters.values()
+                  for q in (options if p.name == "source" else [p])]
+
+        @functools.wraps(command)
+        def with_options(**given: Any) -> None:
+            command(source=DataOptions(**{o.name: given.pop(o.name) for o in options}), **given)
+
+        # what Typer reads to build the command's arguments and options
+        with_options.__signature__ = signature.replace(  # type: ignore[attr-defined]
+            parameters=params)
+        with_options.__annotations__ = {p.name: p.annotation for p in params}
+        return with_options
+
+    return decorate

@@ -10,25 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from ronghe.cli.common import (
-    DataArg,
-    DemoOpt,
-    FrameworkOpt,
-    SettingsOpt,
-    evaluate,
-    study_from,
-)
+from ronghe.cli.common import DataOptions, data_options
 from ronghe.errors import InputError, RongheError
 from ronghe.words.columns import PLANNING_COLUMNS
-
-if TYPE_CHECKING:
-    from ronghe.result import Result
 
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
@@ -36,10 +26,8 @@ out = Console(highlight=False)
 
 COLUMNS = PLANNING_COLUMNS  # the name this module exported before the labels moved to words
 
-
-def _result(data: Path | None, demo: bool, framework: str | None,
-            settings: Path | None) -> Result:
-    return evaluate(study_from(data, demo, framework, settings))
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")]
+RegionOpt = Annotated[str, typer.Option("--region", "-r", help="地区代码 region code")]
 
 
 def _said(written: Path) -> None:
@@ -54,15 +42,10 @@ def _run(fn: Callable[[], None]) -> None:
         raise typer.Exit(1) from None
 
 
-
-
+@data_options()
 def uncertainty_command(
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
-        "uncertainty.xlsx"),
+    source: DataOptions,
+    out_path: OutOpt = Path("uncertainty.xlsx"),
     draws: Annotated[int, typer.Option("--draws", help="蒙特卡洛抽样次数 Monte Carlo draws")] = 1000,
     seed: Annotated[int, typer.Option(help="随机种子 seed")] = 0,
     scheduler: Annotated[str | None, typer.Option(
@@ -75,7 +58,7 @@ def uncertainty_command(
     from ronghe.planning.workbook import write_uncertainty
 
     def go() -> None:
-        result = _result(data, demo, framework, settings)
+        result = source.result()
         which = year if year in (None, "all") else int(year)
         with Progress("[bold]抽样 draws", BarColumn(), MofNCompleteColumn(),
                       TimeRemainingColumn(), console=err) as bar:
@@ -88,17 +71,14 @@ def uncertainty_command(
     _run(go)
 
 
+@data_options()
 def simulate_command(
-    region: Annotated[str, typer.Option("--region", "-r", help="地区代码 region code")],
+    region: RegionOpt,
     change: Annotated[list[str], typer.Option(
         "--change", "-c", help="变动，如 rural_income+10%、road_density+0.5、income_ratio=2 / "
         "a change such as rural_income+10%, road_density+0.5, income_ratio=2")],
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
-        "scenario.xlsx"),
+    source: DataOptions,
+    out_path: OutOpt = Path("scenario.xlsx"),
     year: Annotated[int | None, typer.Option(help="年份，默认最新 year (default latest)")] = None,
 ) -> None:
     """情景模拟 What if: change variables or indicators of a region-year, frozen baseline -> Excel."""
@@ -107,7 +87,7 @@ def simulate_command(
 
     def go() -> None:
         changes = dict(_split_change(c) for c in change)
-        result = _result(data, demo, framework, settings)
+        result = source.result()
         y = int(result.state.years.max()) if year is None else year
         scen = simulate(result, region, y, changes)
         for zh, en in scen.explain():
@@ -126,15 +106,12 @@ def _split_change(text: str) -> tuple[str, str]:
                      "income_ratio=2")
 
 
+@data_options()
 def target_command(
-    region: Annotated[str, typer.Option("--region", "-r", help="地区代码 region code")],
+    region: RegionOpt,
     goal: Annotated[str, typer.Option(help="目标，如 D>=0.6、index>=0.5、income_ratio<=2.0 / goal")],
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
-        "target.xlsx"),
+    source: DataOptions,
+    out_path: OutOpt = Path("target.xlsx"),
     by: Annotated[int, typer.Option(help="目标年份 target year")] = 2035,
     year: Annotated[int | None, typer.Option(help="基准年份，默认最新 base year")] = None,
     method: Annotated[str, typer.Option(help="linear（集中）或 quadratic（分散）")] = "linear",
@@ -147,7 +124,7 @@ def target_command(
 
     def go() -> None:
         bounds = dict(_split_bound(b) for b in bound or [])
-        result = _result(data, demo, framework, settings)
+        result = source.result()
         plan = target(result, region, goal, by=by, year=year, bounds=bounds, method=method)
         for zh, en in plan.explanation:
             out.print(f"{zh}\n{en}")
@@ -169,13 +146,10 @@ def _split_bound(text: str) -> tuple[str, tuple[float | None, float | None]]:
                          "income_ratio=1.8:") from None
 
 
+@data_options()
 def forecast_command(
-    data: DataArg = None,
-    demo: DemoOpt = False,
-    framework: FrameworkOpt = None,
-    settings: SettingsOpt = None,
-    out_path: Annotated[Path, typer.Option("--out", "-o", help="输出工作簿 workbook")] = Path(
-        "forecast.xlsx"),
+    source: DataOptions,
+    out_path: OutOpt = Path("forecast.xlsx"),
     horizon: Annotated[int, typer.Option(help="预测至年份 horizon year")] = 2035,
     regions: Annotated[str | None, typer.Option(
         help="默认全体均值；all 为逐地区（GM(1,1)）；或逗号分隔的代码 / default the mean; all; "
@@ -187,7 +161,7 @@ def forecast_command(
     from ronghe.planning.workbook import write_forecast
 
     def go() -> None:
-        result = _result(data, demo, framework, settings)
+        result = source.result()
         which = regions if regions in (None, "all") else [c.strip() for c in regions.split(",")]
         res = forecast(result, horizon, which, holdout=holdout)
         _said(write_forecast(res, result, out_path))

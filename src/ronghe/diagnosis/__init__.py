@@ -71,6 +71,7 @@ Modules
   column labels in :data:`ronghe.words.columns.DIAGNOSIS_COLUMNS`.
 """
 
+from ronghe.diagnosis import records
 from ronghe.diagnosis.diagnose import (
     N_PEERS,
     PEER_POOL,
@@ -84,15 +85,7 @@ from ronghe.diagnosis.diagnose import (
     resolve_region,
     trend,
 )
-from ronghe.diagnosis.records import (
-    Blocker,
-    Diagnosis,
-    Evidence,
-    Peer,
-    Recommendation,
-    Share,
-    Trend,
-)
+from ronghe.diagnosis.records import *  # noqa: F403  (the record types, listed in records.__all__)
 from ronghe.diagnosis.setup import (
     OBSTACLES,
     TYPE_THRESHOLD,
@@ -114,10 +107,10 @@ from ronghe.diagnosis.text import SHOWN_ROUTES
 from ronghe.words.columns import DIAGNOSIS_COLUMNS as COLUMN_LABELS
 
 __all__ = [
+    *records.__all__,
     "COLUMN_LABELS", "NONE", "N_PEERS", "OBSTACLES", "PEER_POOL", "SHOWN_ROUTES",
-    "TREND_MIN_POINTS", "TREND_YEARS", "TYPE_THRESHOLD", "YEARS_BACK", "Blocker", "Diagnosis",
-    "Evidence", "Peer", "Recommendation", "Share", "Trend", "check_obstacle_tags", "diagnose",
-    "diagnoses", "distribution", "has_obstacle_tags", "locate", "obstacle_shares",
+    "TREND_MIN_POINTS", "TREND_YEARS", "TYPE_THRESHOLD", "YEARS_BACK", "check_obstacle_tags",
+    "diagnose", "diagnoses", "distribution", "has_obstacle_tags", "locate", "obstacle_shares",
     "peer_exemplars", "peer_profiles", "percentile", "prepare", "resolve_region", "trend",
     "type_reason", "typology", "typology_summary",
 ]

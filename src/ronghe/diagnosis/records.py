@@ -11,6 +11,9 @@ from typing import Any, Literal
 from ronghe.diagnosis.text import render
 from ronghe.words import check_lang
 
+#: The record types, re-exported by :mod:`ronghe.diagnosis` as they are named here.
+__all__ = ["Blocker", "Diagnosis", "Evidence", "Peer", "Recommendation", "Share", "Trend"]
+
 
 @dataclass(frozen=True)
 class Trend:

@@ -28,6 +28,7 @@ from ronghe.frameworks.schema import (
     Variable,
     format_validation_error,
 )
+from ronghe.frameworks.shipped import shipped_or_file, yaml_ids
 
 __all__ = [
     "TAG_KINDS",
@@ -53,8 +54,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in
 
 def list_frameworks() -> list[str]:
     """Ids of the built-in frameworks."""
-    return sorted(p.name.removesuffix(".yaml") for p in _BUILTIN.iterdir()
-                  if p.name.endswith(".yaml"))
+    return yaml_ids(_BUILTIN)
 
 
 def builtin_path(name: str) -> Path:
@@ -89,15 +89,12 @@ def load_framework(name_or_path: str | Path) -> Framework:
     """A built-in framework by id (``seed``, ``county``, ``urban-rural``), a dataset's framework by
     id (:data:`DATASET_FRAMEWORKS`) or a YAML file by path."""
     name = str(name_or_path)
-    if name in list_frameworks():
-        path = builtin_path(name)
-    elif name in DATASET_FRAMEWORKS:
-        path = Path(str(files("ronghe.datasets").joinpath(*DATASET_FRAMEWORKS[name])))
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise FrameworkError(f"{name}: neither a built-in framework "
-                                 f"({', '.join(list_frameworks())}) nor an existing file")
+    shipped = {n: files("ronghe.datasets").joinpath(*parts)
+               for n, parts in DATASET_FRAMEWORKS.items()}
+    shipped |= {n: _BUILTIN / f"{n}.yaml" for n in list_frameworks()}  # a built-in id first
+    path = shipped_or_file(name, shipped, lambda: FrameworkError(
+        f"{name}: neither a built-in framework ({', '.join(list_frameworks())}) nor an existing "
+        "file"))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -67,6 +67,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ronghe.errors import InputError
 from ronghe.excel.xlsx import column_letter
 from ronghe.frameworks.schema import format_validation_error
+from ronghe.frameworks.shipped import shipped_or_file, yaml_ids
 from ronghe.ingest.cells import clean_cell
 from ronghe.ingest.headers import _Catalogue, _grid, _key
 from ronghe.ingest.match import RegionMatcher, code_text, normalise_name
@@ -127,11 +128,12 @@ class Mapping(_Model):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+_SHIPPED = resources.files("ronghe.ingest") / "mappings"
+
+
 def list_mappings() -> list[str]:
     """Ids of the built-in mappings."""
-    folder = resources.files("ronghe.ingest") / "mappings"
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir()
-                  if p.name.endswith(".yaml"))
+    return yaml_ids(_SHIPPED)
 
 
 def load_mapping(name_or_path: str | Path | Mapping) -> Mapping:
@@ -139,13 +141,10 @@ def load_mapping(name_or_path: str | Path | Mapping) -> Mapping:
     if isinstance(name_or_path, Mapping):
         return name_or_path
     name = str(name_or_path)
-    if name in list_mappings():
-        path = Path(str(resources.files("ronghe.ingest") / "mappings" / f"{name}.yaml"))
-    else:
-        path = Path(name)
-        if not path.is_file():
-            raise InputError(f"mapping {name!r} is neither a built-in mapping "
-                             f"({', '.join(list_mappings())}) nor a file / 找不到列映射")
+    path = shipped_or_file(name, {n: _SHIPPED / f"{n}.yaml" for n in list_mappings()},
+                           lambda: InputError(f"mapping {name!r} is neither a built-in mapping "
+                                              f"({', '.join(list_mappings())}) nor a file / "
+                                              "找不到列映射"))
     try:
         body = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:

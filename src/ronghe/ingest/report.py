@@ -25,9 +25,9 @@ from pathlib import Path
 import pandas as pd
 
 from ronghe.errors import InputError
-from ronghe.words import check_lang
+from ronghe.words import check_lang, pick
 from ronghe.words.columns import WORKBOOK_COLUMNS
-from ronghe.words.workbook import REASONS, SEVERITIES
+from ronghe.words.workbook import REASONS, SEVERITIES, WHERE
 
 COLUMNS = ["file", "sheet", "row", "column", "header", "raw", "reason", "severity"]
 
@@ -80,29 +80,25 @@ class ValidationReport:
         ``警告 warning：文件，工作表 'S'，第 R 行，C 列（表头）：原因 / reason [原值]``; ``lang="en"``:
         ``warning: file, sheet 'S', row R, column C (header): reason [raw]``."""
         zh = check_lang(lang) == "zh"
+        sep = pick(WHERE["sep"], lang)
         out = []
         for r in self.issues.itertuples(index=False):
             if severities is not None and r.severity not in severities:
                 continue
             raw = "" if r.raw is None or r.raw == "" else f" [{r.raw}]"
             where = [str(r.file)]
-            if zh:
-                if r.sheet:
-                    where.append(f"工作表 {r.sheet!r}")
-                if not pd.isna(r.row):
-                    where.append(f"第 {r.row} 行")
-                if r.column:
-                    where.append(f"{r.column} 列（{r.header}）" if r.header else f"{r.column} 列")
-                label = SEVERITIES.get(r.severity, (r.severity, r.severity))[0].split("（")[0]
-                out.append(f"{label} {r.severity}：{'，'.join(where)}：{reason_zh(r.reason)}{raw}")
-                continue
             if r.sheet:
-                where.append(f"sheet {r.sheet!r}")
+                where.append(pick(WHERE["sheet"], lang).format(r.sheet))
             if not pd.isna(r.row):
-                where.append(f"row {r.row}")
+                where.append(pick(WHERE["row"], lang).format(r.row))
             if r.column:
-                where.append(f"column {r.column} ({r.header})" if r.header else f"column {r.column}")
-            out.append(f"{r.severity}: {', '.join(where)}: {r.reason}{raw}")
+                where.append(pick(WHERE["column_header" if r.header else "column"], lang)
+                             .format(r.column, r.header))
+            if zh:
+                label = SEVERITIES.get(r.severity, (r.severity, r.severity))[0].split("（")[0]
+                out.append(f"{label} {r.severity}：{sep.join(where)}：{reason_zh(r.reason)}{raw}")
+            else:
+                out.append(f"{r.severity}: {sep.join(where)}: {r.reason}{raw}")
         return out
 
     def totals_lines(self) -> list[str]:

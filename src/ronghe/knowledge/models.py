@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -129,6 +129,18 @@ class RouteMatch:
     indicators: tuple[str, ...]
 
 
+_E = TypeVar("_E", bound=Entry)
+
+
+def _by_id(entries: tuple[_E, ...], id: str, what: str) -> _E:
+    """The entry ``id`` of ``entries``; InputError ``unknown <what> 'id' (known: ...)`` otherwise."""
+    for e in entries:
+        if e.id == id:
+            return e
+    known = ", ".join(e.id for e in entries)
+    raise InputError(f"unknown {what} {id!r} (known: {known})")
+
+
 def _flatten_tags(tags: Mapping[str, Iterable[str]] | Iterable[str]) -> set[str]:
     if isinstance(tags, str):
         return {tags}
@@ -229,11 +241,7 @@ class KnowledgeBase(_Frozen):
         return self.item(id).summary(lang)
 
     def obstacle(self, id: str) -> Entry:
-        for o in self.obstacles:
-            if o.id == id:
-                return o
-        known = ", ".join(o.id for o in self.obstacles)
-        raise InputError(f"unknown obstacle {id!r} (known: {known})")
+        return _by_id(self.obstacles, id, "obstacle")
 
     def route(self, id: str) -> Route:
         """A path, mechanism or sub-path by id."""
@@ -281,11 +289,7 @@ class KnowledgeBase(_Frozen):
         return [m[3] for m in matches]
 
     def type(self, id: str) -> ObstacleType:
-        for t in self.types:
-            if t.id == id:
-                return t
-        known = ", ".join(t.id for t in self.types)
-        raise InputError(f"unknown typology type {id!r} (known: {known})")
+        return _by_id(self.types, id, "typology type")
 
     def type_for_obstacle(self, obstacle: str | None) -> ObstacleType:
         """The type dominated by ``obstacle``; ``None`` gives the balanced type."""

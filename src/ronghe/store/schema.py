@@ -24,9 +24,13 @@ import sqlalchemy as sa
 
 metadata = sa.MetaData()
 
-batch_id_seq = sa.Sequence("import_batch_id_seq", metadata=metadata)
-change_id_seq = sa.Sequence("code_change_id_seq", metadata=metadata)
-run_id_seq = sa.Sequence("run_id_seq", metadata=metadata)
+
+def serial_id(sequence: str) -> sa.Column:
+    """The ``id`` primary key of a table, a BIGINT drawn from the sequence named ``sequence``
+    (created with the metadata): what SERIAL is on PostgreSQL, written so DuckDB has it too."""
+    seq = sa.Sequence(sequence, metadata=metadata)
+    return sa.Column("id", sa.BigInteger, seq, server_default=seq.next_value(), primary_key=True)
+
 
 regions = sa.Table(
     "regions", metadata,
@@ -42,8 +46,7 @@ regions = sa.Table(
 
 code_changes = sa.Table(
     "code_changes", metadata,
-    sa.Column("id", sa.BigInteger, change_id_seq, server_default=change_id_seq.next_value(),
-              primary_key=True),
+    serial_id("code_change_id_seq"),
     sa.Column("old_code", sa.String(12), nullable=False),
     sa.Column("new_code", sa.String(12), nullable=False),
     sa.Column("year", sa.Integer, nullable=False),
@@ -65,8 +68,7 @@ indicators = sa.Table(
 
 import_batches = sa.Table(
     "import_batches", metadata,
-    sa.Column("id", sa.BigInteger, batch_id_seq, server_default=batch_id_seq.next_value(),
-              primary_key=True),
+    serial_id("import_batch_id_seq"),
     sa.Column("file_name", sa.Text, nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False, unique=True),
     sa.Column("imported_at", sa.DateTime(), nullable=False),
@@ -102,8 +104,7 @@ observations = sa.Table(
 
 runs = sa.Table(
     "runs", metadata,
-    sa.Column("id", sa.BigInteger, run_id_seq, server_default=run_id_seq.next_value(),
-              primary_key=True),
+    serial_id("run_id_seq"),
     sa.Column("created_at", sa.DateTime(), nullable=False),
     sa.Column("settings_yaml", sa.Text, nullable=False),
     sa.Column("settings_hash", sa.String(64), nullable=False),
@@ -111,14 +112,9 @@ runs = sa.Table(
 )
 
 # -- web platform (migration 0002): users, region assignments, API tokens, audit log -------------
-user_id_seq = sa.Sequence("user_id_seq", metadata=metadata)
-token_id_seq = sa.Sequence("api_token_id_seq", metadata=metadata)
-audit_id_seq = sa.Sequence("audit_id_seq", metadata=metadata)
-
 users = sa.Table(
     "users", metadata,
-    sa.Column("id", sa.BigInteger, user_id_seq, server_default=user_id_seq.next_value(),
-              primary_key=True),
+    serial_id("user_id_seq"),
     sa.Column("username", sa.String(64), nullable=False, unique=True),
     sa.Column("password_hash", sa.Text, nullable=False),
     sa.Column("role", sa.String(16), nullable=False),
@@ -135,8 +131,7 @@ user_regions = sa.Table(
 
 api_tokens = sa.Table(
     "api_tokens", metadata,
-    sa.Column("id", sa.BigInteger, token_id_seq, server_default=token_id_seq.next_value(),
-              primary_key=True),
+    serial_id("api_token_id_seq"),
     sa.Column("user_id", sa.BigInteger, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
@@ -146,8 +141,7 @@ api_tokens = sa.Table(
 
 audit_log = sa.Table(
     "audit_log", metadata,
-    sa.Column("id", sa.BigInteger, audit_id_seq, server_default=audit_id_seq.next_value(),
-              primary_key=True),
+    serial_id("audit_id_seq"),
     sa.Column("logged_at", sa.DateTime(), nullable=False),
     sa.Column("username", sa.Text),
     sa.Column("action", sa.String(32), nullable=False),
@@ -179,12 +173,9 @@ login_failures = sa.Table(
 # -- web platform (migration 0004): evaluation settings ------------------------------------------
 # Every change the administrator makes is a new row; the row with the largest id is in force, and
 # no row at all means the defaults (the seed framework with ``Settings()``).
-web_settings_id_seq = sa.Sequence("web_settings_id_seq", metadata=metadata)
-
 web_settings = sa.Table(
     "web_settings", metadata,
-    sa.Column("id", sa.BigInteger, web_settings_id_seq,
-              server_default=web_settings_id_seq.next_value(), primary_key=True),
+    serial_id("web_settings_id_seq"),
     sa.Column("framework", sa.String(64), nullable=False),
     sa.Column("settings_yaml", sa.Text, nullable=False),
     sa.Column("settings_hash", sa.String(64), nullable=False),

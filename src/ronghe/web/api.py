@@ -50,22 +50,23 @@ class ObservationOut(BaseModel):
     batch_id: int
 
 
-class IndexRow(BaseModel):
+class RegionYearRow(BaseModel):
+    """What identifies a row of the results: the region (its name and province) and the year."""
+
     region: str
     name_zh: str | None = None
     province: str | None = None
     year: int
+
+
+class IndexRow(RegionYearRow):
     index: float | None = None
     rank: int | None = None
     topsis: float | None = None
     U: dict[str, float | None]
 
 
-class CouplingRow(BaseModel):
-    region: str
-    name_zh: str | None = None
-    province: str | None = None
-    year: int
+class CouplingRow(RegionYearRow):
     C: float | None = None
     T: float | None = None
     D: float | None = None

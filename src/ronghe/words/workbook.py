@@ -5,7 +5,7 @@
   first clause of its explanation);
 - :data:`SHEETS` / :data:`SHEET_PREFIXES`: what each sheet holds, listed on the About sheet;
 - :data:`ABOUT`: the keys of the About sheet; :data:`TITLES`: the title of each kind of workbook;
-- :data:`SEVERITIES`, :data:`REASONS`: the validation report of an import.
+- :data:`SEVERITIES`, :data:`WHERE`, :data:`REASONS`: the validation report of an import.
 """
 
 from __future__ import annotations
@@ -180,6 +180,16 @@ SEVERITIES: dict[str, tuple[str, str]] = {
     "error": ("错误（未入库）", "error (not stored)"),
     "warning": ("警告（已入库，请核查）", "warning (stored, please check)"),
     "missing": ("缺失（无数据标记或空白）", "missing (no-data mark or blank)"),
+}
+
+#: Where an issue is, as a line of the report says it (zh, en): the parts are joined with ``sep``;
+#: ``column_header`` when the column has a heading, ``column`` when it has none.
+WHERE: dict[str, tuple[str, str]] = {
+    "sheet": ("工作表 {!r}", "sheet {!r}"),
+    "row": ("第 {} 行", "row {}"),
+    "column_header": ("{} 列（{}）", "column {} ({})"),
+    "column": ("{} 列", "column {}"),
+    "sep": ("，", ", "),
 }
 
 #: Reasons of the readers (English, as :mod:`ronghe.ingest` records them) -> Chinese: a regular

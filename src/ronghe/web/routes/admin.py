@@ -5,7 +5,7 @@ administrators only. Its forms post to :mod:`~ronghe.web.routes.users`,
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from ronghe.frameworks import load_framework
@@ -14,7 +14,7 @@ from ronghe.web.analysis import CHOICES, history, leaves, stored
 from ronghe.web.auth import ROLES, Principal
 from ronghe.web.context import platform
 from ronghe.web.i18n import lang_of, translator
-from ronghe.web.pages import render, user
+from ronghe.web.pages import render, require_admin, user
 
 pages = APIRouter(include_in_schema=False)
 
@@ -22,12 +22,6 @@ pages = APIRouter(include_in_schema=False)
 @pages.get("/admin")
 def admin(request: Request, who: Principal = Depends(user)) -> Response:
     return admin_page(request, who)
-
-
-def require_admin(who: Principal) -> None:
-    """403 unless the caller is an administrator."""
-    if who.role != "admin":
-        raise HTTPException(403, "administrators only / 仅限管理员")
 
 
 def admin_page(

@@ -16,7 +16,7 @@ from ronghe.web.api import ERRORS, ImportOut, Problem
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, api_principal, get_platform
 from ronghe.web.i18n import lang_of
-from ronghe.web.pages import check_csrf, render, user
+from ronghe.web.pages import Posted, render, user
 from ronghe.web.security import NO_CONTROL, client_ip
 
 pages = APIRouter(include_in_schema=False)
@@ -31,14 +31,12 @@ def data(request: Request, who: Principal = Depends(user),
 
 @pages.post("/data/upload")
 async def upload(
-    request: Request,
+    post: Posted,
     file: UploadFile,
     source: str = Form("", max_length=500, pattern=NO_CONTROL),
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-    p: Platform = Depends(get_platform),
 ) -> Response:
-    check_csrf(request, csrf)
+    post.check()
+    request, who, p = post.request, post.who, post.p
     path = await imports.stage(p, who, file)
     try:
         preview = await run_in_threadpool(imports.check, p, who, path, source)
@@ -70,14 +68,9 @@ async def upload(
 
 
 @pages.post("/data/confirm")
-def confirm(
-    request: Request,
-    stage: str = Form(..., max_length=64),
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-    p: Platform = Depends(get_platform),
-) -> Response:
-    check_csrf(request, csrf)
+def confirm(post: Posted, stage: str = Form(..., max_length=64)) -> Response:
+    post.check()
+    request, who, p = post.request, post.who, post.p
     staged = p.staged.get(stage)
     if staged is None or staged["user"] != who.id:
         raise HTTPException(403, "no such upload / 上传记录无效")

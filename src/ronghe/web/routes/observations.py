@@ -24,7 +24,7 @@ from ronghe.web.api import (
 )
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, api_principal, get_platform
-from ronghe.web.pages import check_csrf, user
+from ronghe.web.pages import Posted
 from ronghe.web.routes.regions import region_page
 from ronghe.web.security import NO_CONTROL, client_ip
 from ronghe.web.services import check_optional_region, check_region, correct_values
@@ -35,20 +35,18 @@ api = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 
 @pages.post("/region/{code}/values")
 def correct_one(
-    request: Request,
+    post: Posted,
     code: str,
     year: int = Form(..., ge=1949, le=2100),
     variable: str = Form(..., max_length=64, pattern=NO_CONTROL),
     value: str = Form("", max_length=64, pattern=NO_CONTROL),
     reason: str = Form("", max_length=500, pattern=NO_CONTROL),
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-    p: Platform = Depends(get_platform),
 ) -> Response:
     """The profile's correction form: one value of this region, stored by
     :func:`ronghe.web.services.correct_values`; an invalid value shows the profile again with
     the reason (422)."""
-    check_csrf(request, csrf)
+    post.check()
+    request, who, p = post.request, post.who, post.p
     check_region(p, who, code)
     frame = pd.DataFrame(
         {"region": [code], "year": [year], "variable": [variable], "value": [value]}

@@ -3,7 +3,7 @@ checked by evaluating the data with them, stored as a new revision, audited."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -11,22 +11,19 @@ from ronghe.errors import RongheError
 from ronghe.web.analysis import CHOICES, choose, differences, stored
 from ronghe.web.auth import Principal
 from ronghe.web.context import platform
-from ronghe.web.pages import check_csrf, user
-from ronghe.web.routes.admin import admin_page, require_admin
+from ronghe.web.pages import Posted
+from ronghe.web.routes.admin import admin_page
 from ronghe.web.security import client_ip
 
 pages = APIRouter(include_in_schema=False)
 
 
 @pages.post("/admin/settings")
-async def change_settings(
-    request: Request, csrf: str = Form(""), who: Principal = Depends(user)
-) -> Response:
-    check_csrf(request, csrf)
-    require_admin(who)
-    form = await request.form()
+async def change_settings(post: Posted) -> Response:
+    post.check(admin=True)
+    form = await post.request.form()
     choices = {path: str(form.get(path, "")) for path in CHOICES}
-    return await run_in_threadpool(save_settings, request, who, choices)
+    return await run_in_threadpool(save_settings, post.request, post.who, choices)
 
 
 def save_settings(request: Request, who: Principal, choices: dict[str, str]) -> Response:

@@ -10,8 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from ronghe.web.api import ERRORS, TokenIn, TokenOut
 from ronghe.web.auth import Principal
 from ronghe.web.context import Platform, api_principal, get_platform, platform
-from ronghe.web.pages import check_csrf, render, user
-from ronghe.web.routes.admin import admin_page, require_admin
+from ronghe.web.pages import FormPost, Posted, render, user
+from ronghe.web.routes.admin import admin_page
 from ronghe.web.security import NO_CONTROL, client_ip
 
 pages = APIRouter(include_in_schema=False)
@@ -26,53 +26,35 @@ def own_tokens(request: Request, who: Principal = Depends(user)) -> Response:
 
 @pages.post("/tokens")
 def create_own_token(
-    request: Request,
+    post: Posted,
     name: str = Form("令牌", min_length=1, max_length=64, pattern=NO_CONTROL),
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-    p: Platform = Depends(get_platform),
 ) -> Response:
     """A new token of the signed-in user, shown once on the page that answers."""
-    check_csrf(request, csrf)
-    return tokens_page(request, who, token=_create(request, p, who, who.id, name))
+    post.check()
+    return tokens_page(post.request, post.who, token=_create(post, post.who.id, name))
 
 
 @pages.post("/tokens/{token_id}/revoke")
-def revoke_own_token(
-    request: Request,
-    token_id: int = TokenId,
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-) -> Response:
-    check_csrf(request, csrf)
-    revoke(request, who, token_id, who.id)
+def revoke_own_token(post: Posted, token_id: int = TokenId) -> Response:
+    post.check()
+    revoke(post.request, post.who, token_id, post.who.id)
     return RedirectResponse("/tokens", status_code=303)
 
 
 @pages.post("/admin/tokens")
 def create_token(
-    request: Request,
+    post: Posted,
     user_id: int = Form(..., ge=1, le=2**62),
     name: str = Form("令牌", max_length=64, pattern=NO_CONTROL),
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-    p: Platform = Depends(get_platform),
 ) -> Response:
-    check_csrf(request, csrf)
-    require_admin(who)
-    return admin_page(request, who, token=_create(request, p, who, user_id, name))
+    post.check(admin=True)
+    return admin_page(post.request, post.who, token=_create(post, user_id, name))
 
 
 @pages.post("/admin/tokens/{token_id}/revoke")
-def revoke_any_token(
-    request: Request,
-    token_id: int = TokenId,
-    csrf: str = Form(""),
-    who: Principal = Depends(user),
-) -> Response:
-    check_csrf(request, csrf)
-    require_admin(who)
-    revoke(request, who, token_id, None)
+def revoke_any_token(post: Posted, token_id: int = TokenId) -> Response:
+    post.check(admin=True)
+    revoke(post.request, post.who, token_id, None)
     return RedirectResponse("/admin", status_code=303)
 
 
@@ -84,10 +66,10 @@ def tokens(body: TokenIn, who: Principal = Depends(api_principal),
     return {"token": token}
 
 
-def _create(request: Request, p: Platform, who: Principal, user_id: int, name: str) -> str:
-    """A new token ``name`` of user ``user_id``, made by ``who`` and audited; shown once."""
-    token = p.accounts.create_token(user_id, name)
-    p.accounts.audit(who.username, "token", str(user_id), name, client_ip(request))
+def _create(post: FormPost, user_id: int, name: str) -> str:
+    """A new token ``name`` of user ``user_id``, made by the poster and audited; shown once."""
+    token = post.p.accounts.create_token(user_id, name)
+    post.p.accounts.audit(post.who.username, "token", str(user_id), name, client_ip(post.request))
     return token
 
 
