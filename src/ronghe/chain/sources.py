@@ -70,7 +70,8 @@ def _years(years: list[int] | None) -> Years:
     return tuple(int(y) for y in years) if years else None
 
 
-def _rows(rows: int | None) -> int:
+def partition_rows(rows: int | None) -> int:
+    """``rows`` region-years per part (checked positive), :data:`DEFAULT_ROWS` when None."""
     if rows is not None and rows < 1:
         raise InputError(f"每个分区的行数须为正整数 / rows per partition must be a positive "
                          f"integer, got {rows}")
@@ -187,7 +188,7 @@ class DuckDBTable:
         lay = duck_table.layout(self.path, self.table)
         columns = [c for c in lay.values if c in variables]
         lay.numeric(columns)
-        spans = duck_table.spans(self.path, lay, years, _rows(self.rows))
+        spans = duck_table.spans(self.path, lay, years, partition_rows(self.rows))
         if not spans:
             raise InputError(f"表中没有所选年份的数据 / the table has no rows{_in(years)}",
                              file=f"{lay.file}, table {lay.table}")
@@ -234,7 +235,7 @@ class StoreSource:
 
         store = Store(self.url)
         try:  # closed before the parts are read: a DuckDB file is then opened read only
-            names, spans = store.spans(years, _rows(self.rows))
+            names, spans = store.spans(years, partition_rows(self.rows))
         finally:
             store.close()
         if not spans:

@@ -98,6 +98,9 @@ def layout(path: str | Path, table: str | None) -> Layout:
             "ORDER BY table_schema, table_name").fetchall()
         listed = ", ".join(n if s == "main" else f"{s}.{n}" for s, n in tables) or "-"
         if table is None:
+            if {"alembic_version", "observations"} <= {n for _, n in tables}:
+                raise InputError("这是 ronghe 专题数据库，请用 --db / this is a ronghe store: "
+                                 "give it as --db", file=file)
             if len(tables) != 1:
                 raise InputError(f"请用 --table 指定表 / name the table with --table (the file "
                                  f"has: {listed})", file=file)
