@@ -73,7 +73,8 @@ def evaluate(
     table: Annotated[
         str | None,
         typer.Option(help="DuckDB 文件中的宽表 the table of the DuckDB file DATA (columns region, "
-                          "year, [name, province], one per variable; default: its only table)"),
+                          "year, optional name and province, one per variable; default: its only "
+                          "table)"),
     ] = None,
     partition_rows: Annotated[
         int | None,
