@@ -265,15 +265,18 @@ def spans_sql(counts: str, rows: int) -> str:
 def read_only(path: str) -> Any:
     """A read-only DuckDB connection to the file ``path``, which any number of processes may hold
     at once; when this process already has the file open for writing (DuckDB refuses a second
-    configuration in one process), a connection sharing that open database."""
+    configuration in one process), a connection sharing that open database. DuckDB's progress
+    bar (drawn on the terminal by long statements) is off."""
     import duckdb
 
     try:
-        return duckdb.connect(path, read_only=True)
+        con = duckdb.connect(path, read_only=True)
     except duckdb.ConnectionException as exc:
         if "different configuration" not in str(exc):
             raise
-        return duckdb.connect(path)
+        con = duckdb.connect(path)
+    con.execute("SET enable_progress_bar = false")
+    return con
 
 
 def _years(years: list[int] | None) -> list[sa.ColumnElement[bool]]:
