@@ -135,12 +135,23 @@ def test_cli_evaluates_a_duckdb_table_out_of_core(res, db, tmp_path):
     assert_same(res, read_tables(tmp_path / "res"))
 
 
-def test_cli_table_needs_a_duckdb_file(panel, tmp_path):
+def test_cli_table_options_need_a_duckdb_file(panel, tmp_path):
     csv = tmp_path / "p.csv"
     panel.to_long().to_csv(csv, index=False)
-    with pytest.raises(InputError, match="--table needs a DuckDB file"):
-        CliRunner().invoke(app, ["evaluate", str(csv), "--table", "panel"],
-                           catch_exceptions=False)
+    for option, value, message in (("--table", "panel", "--table needs a DuckDB file"),
+                                   ("--partition-rows", "10", "--partition-rows needs a DuckDB")):
+        with pytest.raises(InputError, match=message):
+            CliRunner().invoke(app, ["evaluate", str(csv), option, value],
+                               catch_exceptions=False)
+
+
+def test_cli_a_store_file_is_pointed_to_db(tmp_path):
+    from ronghe.store import Store
+
+    path = tmp_path / "store.duckdb"
+    Store(path).init()
+    with pytest.raises(InputError, match="this is a ronghe store: give it as --db"):
+        CliRunner().invoke(app, ["evaluate", str(path)], catch_exceptions=False)
 
 
 def test_dask_workers_read_the_duckdb_file(res, db, tmp_path):

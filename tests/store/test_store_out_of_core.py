@@ -90,3 +90,19 @@ def test_cli_db_goes_out_of_core_when_the_store_is_larger_than_a_partition(fille
                               str(tmp_path / "small.xlsx")])
     assert run.exit_code == 0, run.output
     assert (tmp_path / "small.xlsx").is_file()
+
+
+def test_dask_workers_read_the_store(filled, tmp_path):
+    """Two worker processes read the ranges at the same time (a DuckDB file read only)."""
+    distributed = pytest.importorskip("distributed")
+    from ronghe.chain.distributed import dask_map
+
+    url, whole = filled
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=1,
+                                      dashboard_address=None) as cluster, \
+                distributed.Client(cluster) as client:
+            evaluate_partitioned(StoreSource(url, rows=700), tmp_path / "out", "seed",
+                                 run=dask_map(client))
+    assert_same(in_memory(whole), read_tables(tmp_path / "out"))

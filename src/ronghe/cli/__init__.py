@@ -110,6 +110,9 @@ def evaluate(
     duckdb_file = data is not None and data.is_file() and _is_duckdb(data)
     if table is not None and not duckdb_file:
         raise InputError("--table 须配合 DuckDB 文件 / --table needs a DuckDB file as the panel")
+    if partition_rows is not None and not (duckdb_file or db_url is not None):
+        raise InputError("--partition-rows 须配合 DuckDB 表或 --db / --partition-rows needs a "
+                         "DuckDB file or --db (a Parquet folder is cut by its files)")
     if data is not None and data.is_dir():
         _evaluate_out_of_core(sources.ParquetFolder(data), out_path, framework, settings,
                               scheduler)

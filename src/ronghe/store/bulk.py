@@ -265,16 +265,22 @@ def spans_sql(counts: str, rows: int) -> str:
 def read_only(path: str) -> Any:
     """A read-only DuckDB connection to the file ``path``, which any number of processes may hold
     at once; when this process already has the file open for writing (DuckDB refuses a second
-    configuration in one process), a connection sharing that open database. DuckDB's progress
-    bar (drawn on the terminal by long statements) is off."""
+    configuration in one process), a connection sharing that open database, with the
+    configuration it was opened with (plain, or that of duckdb-engine: a :class:`Store`). DuckDB's
+    progress bar (drawn on the terminal by long statements) is off."""
     import duckdb
+    import duckdb_engine
 
-    try:
-        con = duckdb.connect(path, read_only=True)
-    except duckdb.ConnectionException as exc:
-        if "different configuration" not in str(exc):
-            raise
-        con = duckdb.connect(path)
+    agent = f"duckdb_engine/{duckdb_engine.__version__}(sqlalchemy/{sa.__version__})"
+    tries: list[dict[str, Any]] = [{"read_only": True}, {},
+                                   {"config": {"custom_user_agent": agent}}]
+    for i, kwargs in enumerate(tries):
+        try:
+            con = duckdb.connect(path, **kwargs)
+            break
+        except duckdb.ConnectionException as exc:
+            if "different configuration" not in str(exc) or i == len(tries) - 1:
+                raise
     con.execute("SET enable_progress_bar = false")
     return con
 
