@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ooc_tables import assert_same
+from ooc_tables import sorted_rows as _sorted
 from ronghe import Study, datasets
 from ronghe.chain.partitioned import evaluate_partitioned, read_tables, write_partitions
 from ronghe.errors import InputError, RongheWarning
@@ -31,23 +33,6 @@ def folder(panel, tmp_path_factory):
     path = tmp_path_factory.mktemp("panel")
     write_partitions(panel, path, 3)
     return path
-
-
-def _sorted(df: pd.DataFrame) -> pd.DataFrame:
-    keys = [c for c in ("region", "year", "indicator", "action") if c in df]
-    return df.sort_values(keys).reset_index(drop=True) if keys else df
-
-
-def assert_same(res, tables) -> None:
-    """Index, weights, coupling, obstacles equal to 1e-12; the treatment log (values in the
-    indicators' units, means summed in another order) to 1e-12 relative."""
-    for name in ("index", "weights", "coupling"):
-        pd.testing.assert_frame_equal(_sorted(getattr(res, name)), _sorted(tables[name]),
-                                      check_dtype=False, rtol=0, atol=1e-12, obj=name)
-    pd.testing.assert_frame_equal(_sorted(res.treatment), _sorted(tables["treatment"]),
-                                  check_dtype=False, rtol=1e-12, atol=0, obj="treatment")
-    pd.testing.assert_frame_equal(res.obstacles.sort_index(), tables["obstacles"].sort_index(),
-                                  check_dtype=False, rtol=0, atol=1e-12, obj="obstacles")
 
 
 def _both(panel, folder, out, framework, settings=None):

@@ -5,7 +5,9 @@ process, which combines them and submits the next pass.
 ``dask_map(client)`` is the executor; :func:`evaluate_on_cluster` connects to a scheduler address
 (``tcp://host:8786``) or, for ``"local"``, starts a ``LocalCluster`` of two worker processes. The
 work folder that carries each partition's arrays between passes must be visible to every worker
-under the same path (a shared file system on a real cluster).
+under the same path (a shared file system on a real cluster), and so must the source: the folder
+of Parquet files, the DuckDB file (each worker opens it read only, which DuckDB allows to many
+processes at once but not while one process writes to it) or the store's server.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ronghe.chain.partitioned import Executor, evaluate_partitioned
+from ronghe.chain.sources import Source
 from ronghe.errors import InputError
 from ronghe.frameworks import Framework
 from ronghe.settings import Settings
@@ -32,7 +35,7 @@ def dask_map(client: Any) -> Executor:
 
 
 def evaluate_on_cluster(
-    folder: str | Path,
+    source: str | Path | Source,
     out: str | Path,
     scheduler: str,
     framework: str | Path | Framework | None = None,
@@ -49,10 +52,10 @@ def evaluate_on_cluster(
     if scheduler == "local":
         with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
                 Client(cluster) as client:
-            return evaluate_partitioned(folder, out, framework, settings, dask_map(client), work)
+            return evaluate_partitioned(source, out, framework, settings, dask_map(client), work)
     try:
         client = Client(scheduler, timeout="10s")
     except OSError as exc:
         raise InputError(f"--scheduler {scheduler}: cannot connect ({exc})") from None
     with client:
-        return evaluate_partitioned(folder, out, framework, settings, dask_map(client), work)
+        return evaluate_partitioned(source, out, framework, settings, dask_map(client), work)

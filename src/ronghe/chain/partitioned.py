@@ -1,5 +1,7 @@
-"""Out of core: the evaluation chain over a folder of Parquet files, one partition per file, in
-bounded memory, with the results of :meth:`ronghe.Study.evaluate` (to 1e-12; the tests check it).
+"""Out of core: the evaluation chain over the partitions of a source — a folder of Parquet files
+(one partition per file), a table of a DuckDB file or a ronghe store (ranges of region codes,
+:mod:`ronghe.chain.sources`) — in bounded memory, with the results of
+:meth:`ronghe.Study.evaluate` (to 1e-12; the tests check it).
 
 The chain's steps are row-wise once their pooled statistics are given (:mod:`ronghe.chain`), so
 the runner is a first pass that computes those statistics from every partition and a second that
@@ -28,7 +30,8 @@ the work folder must then be visible to every worker.
 Settings that need all rows at once are refused with a one-line error naming them:
 ``normalization.method`` ``zscore`` or ``rank`` and ``normalization.scope: year`` (their anchors are
 not min–max), and a region whose rows are split over two files (``lag``/``growth`` and the
-within-region imputation need all of a region's years in one partition).
+within-region imputation need all of a region's years in one partition; a range of region codes
+cannot split a region).
 """
 
 from __future__ import annotations
@@ -48,17 +51,12 @@ import pandas as pd
 from ronghe import chain
 from ronghe import methods as m
 from ronghe.chain.pooled import GroupSums, ImputationMeans, Moments, Spread, pooled_weights
+from ronghe.chain.sources import ParquetFolder, Part, Source
+from ronghe.chain.sources import partitions as partitions  # moved there, still importable here
+from ronghe.chain.sources import read_partition as read_partition
 from ronghe.errors import InputError
 from ronghe.frameworks import Framework, load_framework
-from ronghe.panel import (
-    META_COLUMNS,
-    NAME_ALIASES,
-    PROVINCE_ALIASES,
-    REGION_ALIASES,
-    YEAR_ALIASES,
-    Panel,
-    read_panel,
-)
+from ronghe.panel import Panel
 from ronghe.result import Result, State
 from ronghe.settings import Settings
 
@@ -125,78 +123,29 @@ def check_settings(s: Settings) -> None:
                          "(use 'global')")
 
 
-def partitions(folder: str | Path) -> list[Path]:
-    """The Parquet files of ``folder`` in name order (an InputError when there are none)."""
-    files = sorted(Path(folder).glob("*.parquet"))
-    if not files:
-        raise InputError("no .parquet file in the folder", file=str(folder))
-    return files
-
-
-def read_partition(path: str | Path) -> Panel:
-    """One partition as a Panel. A wide table whose region column is text (or integer codes),
-    whose year column is integer and whose other columns (besides name, province and the meta
-    columns of :mod:`ronghe.panel`) are all numeric is taken as typed, column by column; any
-    other file goes through :func:`ronghe.panel.read_panel` and its cell-by-cell rules."""
-    df = pd.read_parquet(path)
-    lower = {str(c).lower(): c for c in df.columns}
-
-    def find(aliases: tuple[str, ...]) -> Any:
-        return next((lower[a] for a in aliases if a in lower), None)
-
-    rcol, ycol = find(REGION_ALIASES), find(YEAR_ALIASES)
-    ncol, pcol = find(NAME_ALIASES), find(PROVINCE_ALIASES)
-    skip = {rcol, ycol, ncol, pcol} | {c for c in df.columns if str(c).lower() in META_COLUMNS}
-    values = [c for c in df.columns if c not in skip]
-    typed = (
-        rcol is not None and ycol is not None and values
-        and (pd.api.types.is_string_dtype(df[rcol]) or pd.api.types.is_integer_dtype(df[rcol]))
-        and pd.api.types.is_integer_dtype(df[ycol]) and not df[rcol].isna().any()
-        and all(pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])
-                for c in values)
-    )
-    if not typed:
-        return read_panel(path)
-    region = df[rcol].astype(str).to_numpy()
-    data = df[values].astype(float)
-    data.index = pd.MultiIndex.from_arrays([region, df[ycol].to_numpy()], names=["region", "year"])
-    first = ~pd.Series(region).duplicated().to_numpy()
-    meta = pd.DataFrame(index=pd.Index(region[first], name="region"))
-    if ncol is not None:
-        meta["name_zh"] = df[ncol].to_numpy()[first].astype(str)
-    if pcol is not None:
-        meta["province"] = df[pcol].to_numpy()[first].astype(str)
-    return Panel(data, meta, source=Path(path).name)
-
-
-def _panel(path: str, s: Settings) -> Panel:
-    panel = read_partition(path)
-    return panel.select(years=s.years) if s.years else panel
-
-
 # ------------------------------------------------------------------ pass 1
-def _indicators(job: Job, item: tuple[int, str]) -> tuple[list[str], GroupSums, int]:
+def _indicators(job: Job, item: tuple[int, Part]) -> tuple[list[str], GroupSums, int]:
     """Indicators of one partition and the within-region imputation step; returns its regions,
     its parent-year sums and its number of rows."""
-    i, path = item
+    i, part = item
     s = job.settings
-    panel = _panel(path, s)
+    panel = part.read()
     panel.regions[["name_zh", "province"]].to_parquet(Path(job.work) / f"meta-{i:05d}.parquet")
-    ind = chain.indicators(chain.indicator_values(panel, job.framework, None), Path(path).name,
+    ind = chain.indicators(chain.indicator_values(panel, job.framework, None), part.name,
                            whole=False)
     parent = panel.regions["province"].reindex(ind.regions).to_numpy()
     X = ind.X
     rows, cols, codes, old, new = [], [], [], [], []
-    for part in ind.log:  # undefined formula values
-        size = np.size(part["row"])
-        rows.append(part["row"])
-        cols.append(part["col"])
-        old.append(part["old"])
+    for entry in ind.log:  # undefined formula values
+        size = np.size(entry["row"])
+        rows.append(entry["row"])
+        cols.append(entry["col"])
+        old.append(entry["old"])
         codes.append(np.zeros(size))
         new.append(np.full(size, np.nan))
     if np.isnan(X).any():
         if s.treatment.imputation == "none":
-            chain.IMPUTATIONS["none"](X, ind, parent, Path(path).name)
+            chain.IMPUTATIONS["none"](X, ind, parent, part.name)
         if s.treatment.imputation == "linear":
             X, step = _within_regions(X, ind)
             for r, c, code, v in step:
@@ -418,7 +367,8 @@ def _mapped(run: Executor, fn: Callable[[Any], Any], items: Sequence[Any]) -> li
     return [out for out, _ in done]
 
 
-def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[int, list[int]]:
+def _first_pass(job: Job, run: Executor, items: list[tuple[int, Part]]
+                ) -> tuple[int, list[int]]:
     """Indicators and imputation of every partition; returns k and the partitions with rows
     (a file may have none in ``settings.years``)."""
     done = _mapped(run, partial(_indicators, job), items)
@@ -427,8 +377,8 @@ def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[
         for r in regions:
             if owner.setdefault(r, i) != i:
                 raise InputError(
-                    f"region {r} is in {Path(items[owner[r]][1]).name} and "
-                    f"{Path(items[i][1]).name}: the out-of-core path needs all years of a region "
+                    f"地区 {r} 的数据分在两个文件中 / region {r} is in {items[owner[r]][1].name} "
+                    f"and {items[i][1].name}: the out-of-core path needs all years of a region "
                     "in one file (lag/growth and treatment.imputation work within a region)")
     sums = GroupSums.merge([d[1] for d in done])
     chain.check_pooled(sum(d[2] for d in done), sums.present.sum(axis=0),
@@ -439,23 +389,25 @@ def _first_pass(job: Job, run: Executor, items: list[tuple[int, str]]) -> tuple[
 
 
 def evaluate_partitioned(
-    folder: str | Path,
+    source: str | Path | Source,
     out: str | Path,
     framework: str | Path | Framework | None = None,
     settings: Settings | None = None,
     run: Executor = local_map,
     work: str | Path | None = None,
 ) -> Path:
-    """Evaluate the panel split over the Parquet files of ``folder`` (module docstring) and write
-    the tables under ``out`` (``weights.parquet`` and one folder of parts per table in
-    :data:`TABLES`); ``run`` maps the partitions, ``work`` holds the intermediate arrays (a
-    temporary folder when None, removed at the end). Returns ``out``."""
+    """Evaluate the panel of ``source`` — a folder of Parquet files, or a source of
+    :mod:`ronghe.chain.sources` — partition by partition (module docstring) and write the tables
+    under ``out`` (``weights.parquet`` and one folder of parts per table in :data:`TABLES`);
+    ``run`` maps the partitions, ``work`` holds the intermediate arrays (a temporary folder when
+    None, removed at the end). Returns ``out``."""
     s = settings or Settings()
     if framework is not None and not isinstance(framework, Framework):
         s = s.model_copy(update={"framework": str(framework)})
     fw = framework if isinstance(framework, Framework) else load_framework(s.framework)
     check_settings(s)
-    files = partitions(folder)
+    src = ParquetFolder(source) if isinstance(source, str | Path) else source
+    pieces = src.parts(s.years, set(fw.indicator_ids) | fw.raw_variables())
     out = Path(out)
     for name in TABLES:
         target = out / name
@@ -465,8 +417,7 @@ def evaluate_partitioned(
     tmp = Path(tempfile.mkdtemp(prefix="ronghe-", dir=work))
     try:
         job = Job(fw, s, str(tmp))
-        items = [(i, str(f)) for i, f in enumerate(files)]
-        k, parts = _first_pass(job, run, items)
+        k, parts = _first_pass(job, run, list(enumerate(pieces)))
         rules, bounds = outlier_rules(job, parts, k)
         chain.normalise(np.vstack(bounds), fw.directions(), s.normalization, bounds=bounds)
         sc = Scales(rules, bounds)

@@ -22,6 +22,12 @@ unique index; on DuckDB one statement, its hash aggregate spilling to disk when 
 long table — 36 times as many rows as the panel, with two text columns — is never built in pandas.
 The frame equals the one the long-table pivot gave: rows sorted by (region, year), columns by
 variable name, NaN where a cell has no value.
+
+Out of core (:class:`ronghe.chain.sources.StoreSource`): :func:`spans` cuts the stored region-years
+into consecutive ranges of region codes of about equal size (:func:`spans_sql`, one statement, so
+a region's years are never in two ranges), and :func:`span_query` pivots one range with the
+regions' names and provinces, one statement per partition. A DuckDB file is read through
+:func:`read_only` connections, so that several processes (Dask workers) can read it at once.
 """
 
 from __future__ import annotations
@@ -240,6 +246,97 @@ def _region_ranges(conn: sa.Connection, where: list[sa.ColumnElement[bool]],
         ranges.append((str(codes["region"].iat[start]), str(codes["region"].iat[stop - 1])))
         start = stop
     return ranges
+
+
+def spans_sql(counts: str, rows: int) -> str:
+    """SQL giving consecutive ranges ``(lo, hi, n)`` of the keys of ``counts`` (a query of
+    ``(key, n)`` rows, one per key), ``n`` summed, cut into ceil(total / rows) ranges of about
+    equal total: each key falls in the range of the running total before it, so a key's rows
+    are never split. Standard SQL (DuckDB and PostgreSQL)."""
+    total = "CAST(sum(n) OVER () AS DOUBLE PRECISION)"
+    before = ("CAST(sum(n) OVER (ORDER BY k ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n "
+              "AS DOUBLE PRECISION)")
+    parts = f"ceil({total} / {int(rows)})"
+    return (f"SELECT min(k) AS lo, max(k) AS hi, sum(n) AS n FROM (SELECT k, n, "
+            f"floor({before} * {parts} / {total}) AS b FROM ({counts}) AS c(k, n)) AS s "
+            "GROUP BY b ORDER BY lo")
+
+
+def read_only(path: str) -> Any:
+    """A read-only DuckDB connection to the file ``path``, which any number of processes may hold
+    at once; when this process already has the file open for writing (DuckDB refuses a second
+    configuration in one process), a connection sharing that open database, with the
+    configuration it was opened with (plain, or that of duckdb-engine: a :class:`Store`). DuckDB's
+    progress bar (drawn on the terminal by long statements) is off."""
+    import duckdb
+    import duckdb_engine
+
+    agent = f"duckdb_engine/{duckdb_engine.__version__}(sqlalchemy/{sa.__version__})"
+    tries: list[dict[str, Any]] = [{"read_only": True}, {},
+                                   {"config": {"custom_user_agent": agent}}]
+    for i, kwargs in enumerate(tries):
+        try:
+            con = duckdb.connect(path, **kwargs)
+            break
+        except duckdb.ConnectionException as exc:
+            if "different configuration" not in str(exc) or i == len(tries) - 1:
+                raise
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def _years(years: list[int] | None) -> list[sa.ColumnElement[bool]]:
+    return [] if not years else [t.observations.c.year.in_([int(y) for y in years])]
+
+
+def spans(conn: sa.Connection, years: list[int] | None, rows: int
+          ) -> tuple[list[str], list[tuple[str, str, int]]]:
+    """The stored variables (sorted) and the ranges of region codes (:func:`spans_sql`) of the
+    region-years with a current value in ``years`` (all when None)."""
+    o = t.observations
+    where = [o.c.valid, *_years(years)]
+    names = sorted(str(v) for v in conn.execute(
+        sa.select(o.c.variable).where(*where).distinct()).scalars())
+    counts = (sa.select(o.c.region, sa.func.count(sa.distinct(o.c.year)))
+              .where(*where).group_by(o.c.region))
+    sql = str(counts.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    got = conn.execute(sa.text(spans_sql(sql, rows))).all()
+    return names, [(str(lo), str(hi), int(n)) for lo, hi, n in got]
+
+
+def span_query(names: list[str], lo: str, hi: str, years: list[int] | None) -> sa.Select:
+    """The current values of the regions lo..hi (inclusive, the database's order) pivoted to
+    columns ``c0, c1, ...`` (``names`` in order) by (region, year), with the region's stored
+    ``name_zh`` and ``province`` (NULL for a code not in the division list)."""
+    o, r = t.observations, t.regions
+    cells = [sa.func.max(o.c.value).filter(o.c.variable == v).label(f"c{j}")
+             for j, v in enumerate(names)]
+    pivot = (sa.select(o.c.region, o.c.year, *cells)
+             .where(o.c.valid, o.c.region.between(lo, hi), *_years(years))
+             .group_by(o.c.region, o.c.year).subquery())
+    return (sa.select(pivot, r.c.name_zh, r.c.province)
+            .select_from(pivot.outerjoin(r, r.c.code == pivot.c.region))
+            .order_by(pivot.c.region, pivot.c.year))
+
+
+def span_frame(url: str, names: list[str], lo: str, hi: str, years: list[int] | None
+               ) -> pd.DataFrame:
+    """:func:`span_query` run on the store at ``url`` (a DuckDB file read only, or a server)."""
+    query = span_query(names, lo, hi, years)
+    engine = sa.create_engine(url)
+    try:
+        if engine.dialect.name == "duckdb":
+            sql = str(query.compile(dialect=engine.dialect,
+                                    compile_kwargs={"literal_binds": True}))
+            raw = read_only(str(engine.url.database))
+            try:
+                return raw.execute(sql).df()
+            finally:
+                raw.close()
+        with engine.connect() as conn:
+            return pd.read_sql(query, conn)
+    finally:
+        engine.dispose()
 
 
 def wide_frame(conn: sa.Connection, variables: list[str] | None, years: list[int] | None,

@@ -601,18 +601,23 @@ class Store:
         if got is None:
             raise StoreError("no stored values match the selection / 没有符合条件的数据")
         data, units = got
-        meta = self.regions()
-        codes = data.index.get_level_values("region").unique()
-        meta = meta.reindex(codes)
-        meta.index.name = "region"
-        meta["name_zh"] = meta["name_zh"].fillna(pd.Series(codes, index=codes))
-        meta["province"] = meta["province"].fillna(pd.Series(codes.str[:2], index=codes))
+        meta = _region_meta(self.regions(), data.index.get_level_values("region").unique())
         batches = self.batches()
         source = "; ".join(sorted(set(batches["source"].dropna()) - {""})) or self.url
         # generated data says so: any batch from ronghe's synthetic generator makes the panel
         # synthetic (corrections on top of invented numbers do not make them real)
         synthetic = bool((batches["source"].fillna("") == SYNTHETIC_SOURCE).any())
         return Panel(data, meta, units, source=source, synthetic=synthetic)
+
+    def spans(self, years: list[int] | None = None, rows: int = bulk.CHUNK_ROWS
+              ) -> tuple[list[str], list[tuple[str, str, int]]]:
+        """The stored variables and consecutive ranges ``(first, last, region-years)`` of region
+        codes, about ``rows`` region-years each, a region's years never in two ranges: the
+        partitions of the out-of-core chain (:func:`ronghe.store.bulk.spans`); each is read by
+        :func:`span_panel`."""
+        self._require()
+        with self._connect() as conn:
+            return bulk.spans(conn, years, rows)
 
     def batches(self) -> pd.DataFrame:
         """All import batches, oldest first."""
@@ -669,6 +674,34 @@ class Store:
         self._require()
         with self._connect() as conn:
             return _frame(sa.select(t.runs).order_by(t.runs.c.id), conn)
+
+
+def span_panel(url: str, variables: list[str], first: str, last: str,
+               years: list[int] | None = None) -> Panel:
+    """The panel of the regions ``first``..``last`` (a range of :meth:`Store.spans`) with the
+    stored ``variables`` as columns, pivoted by the database in one statement
+    (:func:`ronghe.store.bulk.span_query`); a DuckDB file is opened read only, so that other
+    processes may read it at the same time. Rows, values and region names are those of
+    :meth:`Store.panel` for these regions."""
+    frame = bulk.span_frame(database_url(url), variables, first, last, years)
+    index = pd.MultiIndex.from_arrays(
+        [frame["region"].to_numpy(dtype=object), frame["year"].to_numpy(dtype="int64")],
+        names=list(bulk.KEYS))
+    data = pd.DataFrame(frame[[f"c{j}" for j in range(len(variables))]].to_numpy(dtype=float),
+                        index=index, columns=pd.Index(variables))
+    names = frame.drop_duplicates("region").set_index("region")[["name_zh", "province"]]
+    meta = _region_meta(names, data.index.get_level_values("region").unique())
+    return Panel(data, meta, source=f"{Path(str(url)).name} [{first} … {last}]")
+
+
+def _region_meta(regions: pd.DataFrame, codes: pd.Index) -> pd.DataFrame:
+    """The stored division list's rows of ``codes``; a code not in it is named by itself and
+    placed in the province of its first two digits."""
+    meta = regions.reindex(codes)
+    meta.index.name = "region"
+    meta["name_zh"] = meta["name_zh"].fillna(pd.Series(codes, index=codes))
+    meta["province"] = meta["province"].fillna(pd.Series(codes.str[:2], index=codes))
+    return meta
 
 
 def _retrying(write: Callable[[], None], stored_meanwhile: Callable[[], bool],
