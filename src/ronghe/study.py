@@ -88,7 +88,7 @@ class Study:
         s, fw = self.settings, self.framework
         source = self.panel.source or None
         say("indicators")
-        ind = chain.indicators(self.indicator_values(), source)
+        ind = chain.panel_indicators(self.panel, fw, s.years, source)
         regions, years, ids, log = ind.regions, ind.years, list(ind.ids), ind.log
 
         say("treatment")

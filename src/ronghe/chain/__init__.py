@@ -33,7 +33,13 @@ from ronghe.chain.aggregation import (
     warn_constant_dimensions,
 )
 from ronghe.chain.coupling import COUPLING_FORMULAS, Coupled, CouplingSpec, couple
-from ronghe.chain.indicators import Indicators, check_pooled, indicator_values, indicators
+from ronghe.chain.indicators import (
+    Indicators,
+    check_pooled,
+    indicator_values,
+    indicators,
+    panel_indicators,
+)
 from ronghe.chain.normalisation import ANCHORED, NORMALISATIONS, denormalise, normalise
 from ronghe.chain.obstacles import obstacles
 from ronghe.chain.treatment import IMPUTATIONS, OUTLIER_RULES, LogTransform, Treated, treat
@@ -55,11 +61,43 @@ from ronghe.chain.weights import (
 )
 
 __all__ = [
-    "AGGREGATIONS", "ANCHORED", "COMBINABLE", "COUPLING_FORMULAS", "DIMENSION_WEIGHTINGS",
-    "IMPUTATIONS", "INDICATOR_WEIGHTINGS", "NORMALISATIONS", "OUTLIER_RULES", "Aggregation",
-    "Coupled", "CouplingSpec", "DimensionSpec", "Indicators", "LogTransform", "Treated",
-    "WeightData", "WeightSpec", "cap", "check_pooled", "closeness", "composite", "couple", "denormalise",
-    "dimension_index", "dimension_scores", "dimension_weights", "effective_weights",
-    "indicator_values", "indicator_weights", "indicators", "members", "normalise", "obstacles",
-    "single", "treat", "warn_constant_dimensions", "within",
+    "AGGREGATIONS",
+    "ANCHORED",
+    "COMBINABLE",
+    "COUPLING_FORMULAS",
+    "DIMENSION_WEIGHTINGS",
+    "IMPUTATIONS",
+    "INDICATOR_WEIGHTINGS",
+    "NORMALISATIONS",
+    "OUTLIER_RULES",
+    "Aggregation",
+    "Coupled",
+    "CouplingSpec",
+    "DimensionSpec",
+    "Indicators",
+    "LogTransform",
+    "Treated",
+    "WeightData",
+    "WeightSpec",
+    "cap",
+    "check_pooled",
+    "closeness",
+    "composite",
+    "couple",
+    "denormalise",
+    "dimension_index",
+    "dimension_scores",
+    "dimension_weights",
+    "effective_weights",
+    "indicator_values",
+    "indicator_weights",
+    "indicators",
+    "members",
+    "normalise",
+    "obstacles",
+    "panel_indicators",
+    "single",
+    "treat",
+    "warn_constant_dimensions",
+    "within",
 ]

@@ -39,13 +39,30 @@ class Indicators:
 def indicator_values(panel: Panel, framework: Framework, years: list[int] | None) -> pd.DataFrame:
     """Indicator values per region-year (index region, year), computed from the raw variables of
     ``panel`` restricted to ``years`` (all when None), before any treatment."""
+    panel = _selected(panel, framework, years)
+    return framework.compute(panel.data)
+
+
+def panel_indicators(panel: Panel, framework: Framework, years: list[int] | None,
+                     source: str | None = None) -> Indicators:
+    """:func:`indicators` of :func:`indicator_values`, with ``raw`` an array of the run's own
+    (writable, columns contiguous; :meth:`ronghe.frameworks.Framework.compute_array`), which
+    the treatment of a study may fill in place (``treat(..., consume=True)``). Undefined values
+    are screened in place too: ``raw`` is ``X`` (the log keeps the undefined values)."""
+    panel = _selected(panel, framework, years)
+    raw = framework.compute_array(panel.data)
+    return _screened(raw, list(framework.indicator_ids), panel.data.index, source, whole=True,
+                     own=True)
+
+
+def _selected(panel: Panel, framework: Framework, years: list[int] | None) -> Panel:
+    """The panel's rows of ``years`` (all when None), checked to hold the framework's variables."""
     if years:
         panel = panel.select(years=years)
         if panel.data.empty:
             raise InputError(f"years: none of {years} is in the data", file=panel.source)
     framework.require(list(panel.data.columns), file=panel.source or None)
-    values = framework.compute(panel.data)
-    return values[framework.indicator_ids]
+    return panel
 
 
 def _level(index: pd.Index, name: str) -> np.ndarray:
@@ -66,14 +83,20 @@ def indicators(values: pd.DataFrame, source: str | None = None, *, whole: bool =
     and weights compare rows. ``whole=False``: ``values`` is one slice of the panel's rows, so
     the two checks on all rows (two region-years, a value in every indicator) are left to the
     caller (:func:`check_pooled`)."""
-    ids = list(values.columns)
-    raw = values.to_numpy(dtype=float)
-    regions, years = _level(values.index, "region"), _level(values.index, "year")
+    return _screened(values.to_numpy(dtype=float), list(values.columns), values.index, source,
+                     whole=whole)
+
+
+def _screened(raw: np.ndarray, ids: list[str], index: pd.Index, source: str | None,
+              whole: bool, own: bool = False) -> Indicators:
+    """The indicator values ``raw`` (rows ``index``) with undefined values screened (into
+    ``raw`` itself when the caller gives it up: ``own``)."""
+    regions, years = _level(index, "region"), _level(index, "year")
     log: Log = []
     undefined = np.isinf(raw)
     X = raw  # shared with ``raw`` (neither is written to) unless a value is undefined
     if undefined.any():
-        X = raw.copy()
+        X = raw if own else raw.copy()
         r, c = np.nonzero(undefined)
         log.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
         _warn_cells(

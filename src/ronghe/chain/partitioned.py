@@ -145,7 +145,7 @@ def _indicators(job: Job, item: tuple[int, Part]) -> tuple[list[str], GroupSums,
         new.append(np.full(size, np.nan))
     if np.isnan(X).any():
         if s.treatment.imputation == "none":
-            chain.IMPUTATIONS["none"](X, ind, parent, part.name)
+            chain.IMPUTATIONS["none"](X, ind, parent, part.name, False)
         if s.treatment.imputation == "linear":
             X, step = _within_regions(X, ind)
             for r, c, code, v in step:

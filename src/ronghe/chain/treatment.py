@@ -58,18 +58,21 @@ class Treated:
         return imputed_values(self.X, self.log)
 
 
-Imputation = Callable[[np.ndarray, Indicators, np.ndarray, str | None], tuple[np.ndarray, Log]]
+#: (values, indicators, parent per row, file, write into the values) -> (filled values, log)
+Imputation = Callable[[np.ndarray, Indicators, np.ndarray, str | None, bool],
+                      tuple[np.ndarray, Log]]
 #: (values, spec, write into the values) -> (treated values, log)
 OutlierRule = Callable[[np.ndarray, Treatment, bool], tuple[np.ndarray, Log]]
 
 
 def _kernel_imputation(method: str) -> Imputation:
-    def impute(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None
-               ) -> tuple[np.ndarray, Log]:
+    def impute(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None,
+               inplace: bool) -> tuple[np.ndarray, Log]:
         # integer codes for the kernel's groups (a string per row would cost more than X)
         region = pd.factorize(ind.regions)[0]
         parents = pd.factorize(parent, use_na_sentinel=False)[0]
-        filled, parts = m.impute_parts(X, region, ind.years, parent=parents, method=method)
+        filled, parts = m.impute_parts(X, region, ind.years, parent=parents, method=method,
+                                       inplace=inplace)
         by: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]] = {}
         for rows, col, step, values in parts:  # one part per action, in the order of the log
             by.setdefault(step, []).append((rows, np.full(rows.size, col), values))
@@ -82,8 +85,8 @@ def _kernel_imputation(method: str) -> Imputation:
     return impute
 
 
-def _no_imputation(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None
-                   ) -> tuple[np.ndarray, Log]:
+def _no_imputation(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None,
+                   inplace: bool) -> tuple[np.ndarray, Log]:
     """A missing value is an error naming its region, year and indicator."""
     r, c = (int(v[0]) for v in np.nonzero(np.isnan(X)))
     raise InputError(
@@ -150,9 +153,9 @@ def treat(ind: Indicators, parent: np.ndarray, spec: Treatment, source: str | No
     X, log = ind.X, []
     owned = consume and X.flags.writeable  # pandas may hand out read-only views
     if np.isnan(X).any():
-        X, part = IMPUTATIONS[spec.imputation](X, ind, parent, source)
+        X, part = IMPUTATIONS[spec.imputation](X, ind, parent, source, owned)
         log += part
-        owned = True  # the imputation's copy
+        owned = True  # the imputation's copy, or X itself
     X, part = OUTLIER_RULES[spec.outliers](X, spec, owned)
     return Treated(X=X, log=log + part)
 

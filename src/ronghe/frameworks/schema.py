@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
+import numpy as np
 import pandas as pd
 import yaml
 from pydantic import (
@@ -366,14 +367,21 @@ class Framework(_Model):
         arithmetic are kept for the study to report). Raises InputError naming every absent raw
         variable (:meth:`require`).
         """
+        return pd.DataFrame(self.compute_array(data), index=data.index,
+                            columns=self.indicator_ids, copy=False)
+
+    def compute_array(self, data: pd.DataFrame) -> np.ndarray:
+        """:meth:`compute` as one float64 (n, k) array of its own, columns contiguous, filled
+        indicator by indicator (no frame of columns to consolidate: the panel's indicator values
+        are held once)."""
         self.require(list(data.columns))
-        out = {}
-        for ind in self.indicators:
+        out = np.empty((len(data), len(self.indicators)), order="F")
+        for j, ind in enumerate(self.indicators):
             if ind.id in data.columns or ind.parsed_formula is None:
-                out[ind.id] = data[ind.id].astype(float)
+                out[:, j] = data[ind.id].to_numpy(dtype=float)
             else:
-                out[ind.id] = ind.parsed_formula.evaluate(data)
-        return pd.DataFrame(out, index=data.index)
+                out[:, j] = ind.parsed_formula.evaluate(data).to_numpy(dtype=float)
+        return out
 
     def to_yaml(self) -> str:
         """The framework as YAML in the file format (loads back to an equal framework)."""

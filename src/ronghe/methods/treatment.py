@@ -125,11 +125,15 @@ def _codes(labels: object, n: int, name: str) -> np.ndarray:
 
 
 def impute_parts(
-    X: object, region: object, year: object, parent: object = None, method: str = "linear"
+    X: object, region: object, year: object, parent: object = None, method: str = "linear",
+    *, inplace: bool = False,
 ) -> tuple[np.ndarray, list[_Part]]:
     """:func:`impute_panel` with its log as parts, one per column and step: (rows, column, step,
-    values), which a caller can keep without one record per cell."""
-    arr = as_matrix(X, allow_nan=True)
+    values), which a caller can keep without one record per cell. ``inplace``: fill ``X``
+    itself when it is a writable float64 array (a copy otherwise)."""
+    arr = as_matrix(X, allow_nan=True, copy=not inplace)
+    if not arr.flags.writeable:
+        arr = arr.copy()
     n, k = arr.shape
     if method not in ("linear", "parent_mean"):
         raise fail(
@@ -160,7 +164,7 @@ def impute_parts(
         p_code = _codes(parent, n, "parent")
         py = p_code[order] * y_values.size + yc
         n_py = (int(p_code.max()) + 1) * y_values.size
-    out = arr  # as_matrix's own copy, filled in place
+    out = arr  # filled in place
     log: list[_Part] = []
 
     def within_region(x: np.ndarray, gap: np.ndarray, interpolate: bool) -> tuple[np.ndarray, ...]:
