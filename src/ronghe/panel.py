@@ -15,8 +15,10 @@ Row numbers are 1-based as a spreadsheet shows them (the header is row 1).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +30,30 @@ YEAR_ALIASES = ("year", "年份", "年")
 NAME_ALIASES = ("name_zh", "name", "region_name", "province_name_zh", "地区", "名称")
 PROVINCE_ALIASES = ("province", "省份", "省")
 META_COLUMNS = {"unit", "source", "name_en", "level", "parent"}
+
+
+@dataclass(frozen=True)
+class WideColumns:
+    """The roles of a wide table's columns (one row per region-year): the region, year, name and
+    province columns found by their aliases (None when absent) and the value columns (the rest,
+    less the meta columns)."""
+
+    region: Any
+    year: Any
+    name: Any
+    province: Any
+    values: list[Any]
+
+    @classmethod
+    def of(cls, columns: Sequence[Any]) -> WideColumns:
+        lower = {str(c).lower(): c for c in columns}
+
+        def find(aliases: tuple[str, ...]) -> Any:
+            return next((lower[a] for a in aliases if a in lower), None)
+
+        keys = find(REGION_ALIASES), find(YEAR_ALIASES), find(NAME_ALIASES), find(PROVINCE_ALIASES)
+        skip = set(keys) | {c for c in columns if str(c).lower() in META_COLUMNS}
+        return cls(*keys, [c for c in columns if c not in skip])
 
 
 @dataclass

@@ -32,15 +32,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from ronghe.errors import InputError
-from ronghe.panel import (
-    META_COLUMNS,
-    NAME_ALIASES,
-    PROVINCE_ALIASES,
-    REGION_ALIASES,
-    YEAR_ALIASES,
-    Panel,
-    read_panel,
-)
+from ronghe.panel import Panel, WideColumns, read_panel
 
 if TYPE_CHECKING:
     from ronghe.store.duck_table import Layout
@@ -94,15 +86,8 @@ def read_partition(path: str | Path) -> Panel:
     columns of :mod:`ronghe.panel`) are all numeric is taken as typed, column by column; any
     other file goes through :func:`ronghe.panel.read_panel` and its cell-by-cell rules."""
     df = pd.read_parquet(path)
-    lower = {str(c).lower(): c for c in df.columns}
-
-    def find(aliases: tuple[str, ...]) -> Any:
-        return next((lower[a] for a in aliases if a in lower), None)
-
-    rcol, ycol = find(REGION_ALIASES), find(YEAR_ALIASES)
-    ncol, pcol = find(NAME_ALIASES), find(PROVINCE_ALIASES)
-    skip = {rcol, ycol, ncol, pcol} | {c for c in df.columns if str(c).lower() in META_COLUMNS}
-    values = [c for c in df.columns if c not in skip]
+    cols = WideColumns.of(list(df.columns))
+    rcol, ycol, ncol, pcol, values = cols.region, cols.year, cols.name, cols.province, cols.values
     typed = (
         rcol is not None and ycol is not None and values
         and (pd.api.types.is_string_dtype(df[rcol]) or pd.api.types.is_integer_dtype(df[rcol]))

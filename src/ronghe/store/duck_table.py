@@ -24,14 +24,7 @@ from typing import Any
 import pandas as pd
 
 from ronghe.errors import InputError
-from ronghe.panel import (
-    META_COLUMNS,
-    NAME_ALIASES,
-    PROVINCE_ALIASES,
-    REGION_ALIASES,
-    YEAR_ALIASES,
-    Panel,
-)
+from ronghe.panel import REGION_ALIASES, YEAR_ALIASES, Panel, WideColumns
 from ronghe.store.bulk import read_only, spans_sql
 
 INTEGER = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
@@ -118,13 +111,9 @@ def layout(path: str | Path, table: str | None) -> Layout:
     finally:
         con.close()
     types = {str(c): str(d).upper() for c, d in columns}
-    lower = {c.lower(): c for c in types}
-
-    def find(aliases: tuple[str, ...]) -> str | None:
-        return next((lower[a] for a in aliases if a in lower), None)
-
+    cols = WideColumns.of(list(types))
     where = f"{file}, table {name}"
-    region, year = find(REGION_ALIASES), find(YEAR_ALIASES)
+    region, year = cols.region, cols.year
     for role, zh, col, aliases in (("region", "地区代码", region, REGION_ALIASES),
                                    ("year", "年份", year, YEAR_ALIASES)):
         if col is None:
@@ -137,10 +126,8 @@ def layout(path: str | Path, table: str | None) -> Layout:
     if types[region] not in INTEGER + TEXT:
         raise InputError(f"地区代码列须为文本或整数 / the region column must be text or integer, "
                          f"not {types[region]}", file=where, column=region)
-    name_col, province = find(NAME_ALIASES), find(PROVINCE_ALIASES)
-    skip = {region, year, name_col, province} | {c for c in types if c.lower() in META_COLUMNS}
-    values = tuple(c for c in types if c not in skip)
-    return Layout(file, name, schema, region, year, name_col, province, values,
+    values = tuple(cols.values)
+    return Layout(file, name, schema, region, year, cols.name, cols.province, values,
                   tuple(types[c] for c in values))
 
 
