@@ -4,6 +4,16 @@ out-of-core chain equal those of ``Study.evaluate``. Importable from every test 
 
 import pandas as pd
 
+from ronghe import datasets
+
+#: the small synthetic panel of the out-of-core tests: six provinces, five years
+YEARS = range(2019, 2024)
+PROVINCES = ["11", "13", "32", "44", "52", "65"]
+
+
+def small_panel():
+    return datasets.synthetic_counties(seed=3, years=YEARS, provinces=PROVINCES)
+
 
 def sorted_rows(df: pd.DataFrame) -> pd.DataFrame:
     keys = [c for c in ("region", "year", "indicator", "action") if c in df]

@@ -9,21 +9,18 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from ooc_tables import assert_same
-from ronghe import Study, datasets
+from ooc_tables import YEARS, assert_same, small_panel
+from ronghe import Study
 from ronghe.chain.partitioned import evaluate_partitioned, read_tables
 from ronghe.chain.sources import DuckDBTable
 from ronghe.cli import app
 from ronghe.errors import InputError
 from ronghe.settings import Settings
 
-YEARS = range(2019, 2024)
-PROVINCES = ["11", "13", "32", "44", "52", "65"]
-
 
 @pytest.fixture(scope="module")
 def panel():
-    return datasets.synthetic_counties(seed=3, years=YEARS, provinces=PROVINCES)
+    return small_panel()
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ooc_tables import assert_same
+from ooc_tables import YEARS, assert_same, small_panel
 from ooc_tables import sorted_rows as _sorted
 from ronghe import Study, datasets
 from ronghe.chain.partitioned import evaluate_partitioned, read_tables, write_partitions
@@ -19,13 +19,10 @@ from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.settings import Settings
 
-YEARS = range(2019, 2024)
-PROVINCES = ["11", "13", "32", "44", "52", "65"]
-
 
 @pytest.fixture(scope="module")
 def panel():
-    return datasets.synthetic_counties(seed=3, years=YEARS, provinces=PROVINCES)
+    return small_panel()
 
 
 @pytest.fixture(scope="module")

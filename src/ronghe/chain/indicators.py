@@ -148,11 +148,12 @@ def _warn_cells(
 def _warn_regions_without_values(X: np.ndarray, ids: list[str], regions: np.ndarray) -> None:
     """Warn about (region, indicator) pairs with no value in any year: imputation fills them
     entirely from the province (or year) means, so the region's score there is borrowed."""
-    missing = pd.DataFrame(np.isnan(X), columns=range(X.shape[1])).groupby(
-        np.asarray(regions, dtype=str)
-    ).all()
-    for j in missing.columns[missing.any(axis=0).to_numpy()]:
-        names = missing.index[missing[j].to_numpy()].tolist()
+    codes, distinct = pd.factorize(regions)  # counts per region, column by column
+    for j in range(X.shape[1]):
+        have = np.bincount(codes[~np.isnan(X[:, j])], minlength=distinct.size)
+        if have.all():
+            continue
+        names = sorted(str(r) for r in distinct[have == 0])
         shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
         warnings.warn(
             f"指标 {ids[j]!r}：地区 {shown} 各年均无数值，全部由省份（或全年）均值填补；"

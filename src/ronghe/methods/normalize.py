@@ -17,7 +17,15 @@ from typing import NamedTuple
 import numpy as np
 from scipy.stats import rankdata
 
-from ronghe.methods._checks import as_labels, as_matrix, as_vector, column_list, fail, warn
+from ronghe.methods._checks import (
+    as_labels,
+    as_matrix,
+    as_vector,
+    column_list,
+    fail,
+    row_blocks,
+    warn,
+)
 
 __all__ = [
     "NORMALIZE_METHODS",
@@ -110,11 +118,14 @@ def _minmax(
     constant = span <= 0
     safe = np.where(constant, 1.0, span)
     # directed columns in place, no (n, k) temporary: (x - lo)/span for "+", and for "-"
-    # (x - hi)/(-span), which is (hi - x)/span to the bit (rounding is symmetric in sign)
+    # (x - hi)/(-span), which is (hi - x)/span to the bit (rounding is symmetric in sign); in
+    # row blocks, so that a column-major X turns into rows-contiguous Z inside the cache
     up = sign > 0
-    Z = np.empty(X.shape)  # rows contiguous, whatever the layout of X
-    np.subtract(X, np.where(up, lo, hi), out=Z)
-    Z /= np.where(up, safe, -safe)
+    anchor, scale = np.where(up, lo, hi), np.where(up, safe, -safe)
+    Z = np.empty(X.shape)
+    for rows in row_blocks(*X.shape):
+        np.subtract(X[rows], anchor, out=Z[rows])
+        Z[rows] /= scale
     if tc.size:
         Z[:, tc] = 1.0 - np.abs(X[:, tc] - t[tc]) / safe[tc]
     Z[:, constant] = 1.0

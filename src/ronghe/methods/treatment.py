@@ -187,10 +187,11 @@ def impute_parts(
         )
         return has_prev | has_next, nearest, np.zeros(gap.size, dtype=bool)
 
+    sorted_already = bool((order == idx).all())  # a panel sorted by (region, year): no gathers
     for j in range(k):
-        x = arr[order, j].copy()
-        if not np.isnan(x).any():
+        if not np.isnan(arr[:, j]).any():
             continue
+        x = arr[:, j].copy() if sorted_already else arr[order, j]
         if method == "linear":
             gap = np.flatnonzero(np.isnan(x))
             filled, value, inner = within_region(x, gap, interpolate=True)
@@ -211,7 +212,10 @@ def impute_parts(
             x[gap[filled]] = value[filled]
             if filled.any():
                 log.append((order[gap[filled]], j, "carry", value[filled]))
-        out[order, j] = x
+        if sorted_already:
+            out[:, j] = x
+        else:
+            out[order, j] = x
     return out, log
 
 
@@ -229,8 +233,9 @@ def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
     m2 = d2.mean()
     if m2 <= 0:  # no spread left (Winsorisation can flatten a column): nothing is outlying
         return 0.0, 0.0
-    g1 = (d2 * d).mean() / m2**1.5
-    g2 = (d2 * d2).mean() / m2**2 - 3.0
+    # the third and fourth moments as dot products: no temporary column per moment
+    g1 = float(np.dot(d2, d)) / n / m2**1.5
+    g2 = float(np.dot(d2, d2)) / n / m2**2 - 3.0
     return (
         g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0),
         ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)),
