@@ -29,9 +29,25 @@ must be re-measured there; the memory figures do not depend on load):
     40,000       800,000       366 MB      72 s           2.86 GB (1.44 GB)
     growth exponent 3,000 -> 40,000:  time 0.92, RSS 0.75
 
-Sizes 3,000 and 40,000 by default; 200,000 and 620,000 only with ``--large`` (on a 24 GB machine
-today's main needs about 3.3 KB per region-year and fails above about 280,000 units; a failed size is
-reported, not retried).
+After the memory work of issue 19 (a run keeps X and Z only, treatment in place, kernels without
+(n, k) temporaries, the generator writing the panel once), same 2-core machine, load average about 1:
+
+    units     region-years   raw data   Study.evaluate   peak RSS (after panel)
+    3,000         60,000        27 MB       0.20 s        0.34 GB (0.34 GB)
+    40,000       800,000       366 MB       4.2 s         1.29 GB (1.05 GB)
+    200,000    4,000,000     1,831 MB      25 s           5.38 GB (3.97 GB)
+    620,000   12,400,000     5,676 MB      92 s          15.5 GB  (whole process, /usr/bin/time)
+    growth exponent 40,000 -> 200,000: time 1.11, RSS 0.89
+
+At 620,000 units the steps took (seconds / peak above the 6.3 GB panel): indicators 21 / 4.9 GB,
+treatment 32 / 6.3 GB, normalisation 13 / 8.8 GB, weights 5 / 8.6 GB, aggregation 16 / 10.5 GB,
+coupling 5 / 10.5 GB: X and Z are 3.6 GB each; the rest is the treatment log, the row keys and
+one dimension's scores at a time. What remains of the time is mostly first touches of new memory
+(page faults) and the per-dimension copies of the aggregation.
+
+Sizes 3,000 and 40,000 by default; 200,000 and 620,000 only with ``--large`` (before this work a
+24 GB machine needed about 3.3 KB per region-year and failed above about 280,000 units; a failed
+size is reported, not retried).
 
 Two more parts (``--part store`` / ``--part lisa``; ``--part all`` runs the three), each size again
 in fresh processes, peak RSS from the kernel as ``/usr/bin/time -v`` reports it:
