@@ -18,10 +18,12 @@ kernel in :mod:`ronghe.methods`, one entry here, and its name in the matching ``
 
 Out of core: every step is row-wise given a few pooled statistics, which are explicit inputs —
 min–max anchors (``bounds``), weights, TOPSIS ideals (``reference``) and the outlier rule's
-column statistics. :mod:`ronghe.chain.partitioned` computes those in a first pass over the files
-of a Parquet folder (sums of :mod:`ronghe.chain.pooled`) and maps each file in a second, in this
-process or on a Dask cluster (:mod:`ronghe.chain.distributed`); ``ronghe evaluate <folder>``
-takes that path.
+column statistics. :mod:`ronghe.chain.partitioned` computes those in a first pass over the
+partitions of a source (:mod:`ronghe.chain.sources`: the files of a Parquet folder, or ranges of
+region codes of a DuckDB table or a ronghe store; sums of :mod:`ronghe.chain.pooled`) and maps
+each partition in a second, in this process or on a Dask cluster
+(:mod:`ronghe.chain.distributed`); ``ronghe evaluate <folder | file.duckdb | --db>`` takes that
+path.
 """
 
 from ronghe.chain.aggregation import (
