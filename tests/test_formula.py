@@ -163,3 +163,19 @@ def test_random_expressions_match_numpy_reference(pair):
         got = parse(text).evaluate(df).to_numpy()
     np.testing.assert_allclose(got, expected, rtol=1e-12, equal_nan=True)
     assert parse(text).variables <= set(COLUMNS)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_lag_equals_the_previous_year_looked_up_by_key(seed):
+    """Unsorted rows, missing years and regions of one row: lag(x) is x at (region, year - 1)."""
+    rng = np.random.default_rng(seed)
+    keys = {(f"r{r}", int(y)) for r, y in zip(rng.integers(0, 6, 40), rng.integers(2000, 2010, 40),
+                                              strict=True)}
+    rows = sorted(keys)
+    order = rng.permutation(len(rows))
+    index = pd.MultiIndex.from_tuples([rows[i] for i in order], names=["region", "year"])
+    df = pd.DataFrame({"x": rng.normal(size=len(rows))}, index=index)
+    got = parse("lag(x)").evaluate(df).to_numpy()
+    lookup = dict(zip(df.index, df["x"], strict=True))
+    want = [lookup.get((r, y - 1), np.nan) for r, y in df.index]
+    np.testing.assert_array_equal(got, want)

@@ -92,7 +92,7 @@ class Study:
         regions, years, ids, log = ind.regions, ind.years, list(ind.ids), ind.log
 
         say("treatment")
-        codes, distinct = pd.factorize(regions)  # one lookup per region, not per row
+        codes, distinct = ind.groups  # one lookup per region, not per row
         parent = self.panel.regions["province"].reindex(distinct).to_numpy(dtype=object)[codes]
         # the run keeps X and Z only (State): the raw values are given up to the outlier rule
         treated = chain.treat(ind, parent, s.treatment, source, consume=True)

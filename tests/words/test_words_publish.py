@@ -39,7 +39,7 @@ def test_in_language_checks_lang():
 
 def test_every_step_of_the_chain_has_words():
     assert step_label("normalisation") == "标准化 normalisation"
-    assert step_label("obstacles", "zh") == "障碍度"
+    assert step_label("coupling", "zh") == "耦合协调度"
     assert step_label("工作簿 workbook") == "工作簿 workbook"
     import inspect
 

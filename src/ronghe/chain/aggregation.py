@@ -112,9 +112,18 @@ def dimension_scores(Z: np.ndarray, w_eff: np.ndarray, groups: Sequence[np.ndarr
     """U (n, m): each dimension's indicators aggregated with their weights within it."""
     score = AGGREGATIONS[method].score
     return np.column_stack([
-        score(Z[:, idx], within(w_eff, idx), None if reference is None else reference[:, idx])
+        score(Z[:, _columns(idx)], within(w_eff, idx),
+              None if reference is None else reference[:, idx])
         for idx in groups
     ])
+
+
+def _columns(idx: np.ndarray) -> slice | np.ndarray:
+    """A dimension's columns as a slice when they are one run (a view of Z, not a copy of a
+    dimension's share of the panel), else the index array."""
+    if idx.size and bool((np.diff(idx) == 1).all()):
+        return slice(int(idx[0]), int(idx[-1]) + 1)
+    return idx
 
 
 def composite(U: np.ndarray, W: np.ndarray, method: str, flat: Callable[[], np.ndarray]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -34,6 +35,16 @@ class Indicators:
     raw: np.ndarray
     X: np.ndarray
     log: Log = field(default_factory=list)
+    given_groups: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    @cached_property
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """(0-based code of each row's region, the regions by code): the grouping that
+        imputation and the screen use, from the panel's index when it came with one."""
+        if self.given_groups is not None:
+            return self.given_groups
+        codes, labels = pd.factorize(self.regions)
+        return codes, np.asarray(labels, dtype=object)
 
 
 def indicator_values(panel: Panel, framework: Framework, years: list[int] | None) -> pd.DataFrame:
@@ -65,14 +76,17 @@ def _selected(panel: Panel, framework: Framework, years: list[int] | None) -> Pa
     return panel
 
 
-def _level(index: pd.Index, name: str) -> np.ndarray:
-    """The values of one level of the (region, year) index, row by row. From a MultiIndex the
-    rows share the level's objects (one pointer per row, not a new string per row, which costs
-    more than a column of values at village scale)."""
+def _groups(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
+    """(code of each row's region, the regions by code) of a (region, year) index. From a
+    MultiIndex the codes are the index's own (compacted) and the rows share the level's objects:
+    one integer and one pointer per row, not a new string per row, which costs more than a
+    column of values at village scale."""
     if isinstance(index, pd.MultiIndex):
-        i = index.names.index(name)
-        return index.levels[i].to_numpy()[index.codes[i]]
-    return index.get_level_values(name).to_numpy()
+        i = index.names.index("region")
+        codes, used = pd.factorize(index.codes[i])
+        return codes, index.levels[i].to_numpy(dtype=object)[used]
+    codes, labels = pd.factorize(index.get_level_values("region"))
+    return codes, np.asarray(labels, dtype=object)
 
 
 def indicators(values: pd.DataFrame, source: str | None = None, *, whole: bool = True
@@ -91,7 +105,8 @@ def _screened(raw: np.ndarray, ids: list[str], index: pd.Index, source: str | No
               whole: bool, own: bool = False) -> Indicators:
     """The indicator values ``raw`` (rows ``index``) with undefined values screened (into
     ``raw`` itself when the caller gives it up: ``own``)."""
-    regions, years = _level(index, "region"), _level(index, "year")
+    groups = _groups(index)
+    regions, years = groups[1][groups[0]], index.get_level_values("year").to_numpy()
     log: Log = []
     undefined = np.isinf(raw)
     X = raw  # shared with ``raw`` (neither is written to) unless a value is undefined
@@ -108,8 +123,9 @@ def _screened(raw: np.ndarray, ids: list[str], index: pd.Index, source: str | No
         X[undefined] = np.nan
     if whole:
         check_pooled(X.shape[0], (~np.isnan(X)).sum(axis=0), ids, source)
-    _warn_regions_without_values(X, ids, regions)
-    return Indicators(ids=ids, regions=regions, years=years, raw=raw, X=X, log=log)
+    _warn_regions_without_values(X, ids, groups)
+    return Indicators(ids=ids, regions=regions, years=years, raw=raw, X=X, log=log,
+                      given_groups=groups)
 
 
 def check_pooled(rows: int, present: np.ndarray, ids: list[str], source: str | None) -> None:
@@ -145,10 +161,11 @@ def _warn_cells(
         )
 
 
-def _warn_regions_without_values(X: np.ndarray, ids: list[str], regions: np.ndarray) -> None:
+def _warn_regions_without_values(X: np.ndarray, ids: list[str],
+                                 groups: tuple[np.ndarray, np.ndarray]) -> None:
     """Warn about (region, indicator) pairs with no value in any year: imputation fills them
     entirely from the province (or year) means, so the region's score there is borrowed."""
-    codes, distinct = pd.factorize(regions)  # counts per region, column by column
+    codes, distinct = groups  # counts per region, column by column
     for j in range(X.shape[1]):
         have = np.bincount(codes[~np.isnan(X[:, j])], minlength=distinct.size)
         if have.all():

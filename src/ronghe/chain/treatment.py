@@ -69,7 +69,7 @@ def _kernel_imputation(method: str) -> Imputation:
     def impute(X: np.ndarray, ind: Indicators, parent: np.ndarray, source: str | None,
                inplace: bool) -> tuple[np.ndarray, Log]:
         # integer codes for the kernel's groups (a string per row would cost more than X)
-        region = pd.factorize(ind.regions)[0]
+        region = ind.groups[0]
         parents = pd.factorize(parent, use_na_sentinel=False)[0]
         filled, parts = m.impute_parts(X, region, ind.years, parent=parents, method=method,
                                        inplace=inplace)

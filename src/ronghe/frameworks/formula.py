@@ -183,15 +183,23 @@ class _Evaluator:
         return lagged if name == "lag" else (args[0] / lagged - 1.0) * 100.0
 
     def _lag(self, value: Value) -> pd.Series:
-        """Previous calendar year's value within each region (NaN when that year is absent)."""
+        """Previous calendar year's value within each region (NaN when that year is absent):
+        rows sorted by (region, year), a row takes its predecessor's value when that is the same
+        region one year earlier (integer codes, no index of tuples built per call)."""
         index = self.data.index
-        if not isinstance(value, pd.Series):
-            value = pd.Series(value, index=index)
-        region = index.get_level_values("region")
-        year = index.get_level_values("year").astype(int)
-        source = pd.Series(value.to_numpy(dtype=float),
-                           index=pd.MultiIndex.from_arrays([region, year + 1]))
-        if source.index.has_duplicates:
+        values = (value.to_numpy(dtype=float) if isinstance(value, pd.Series)
+                  else np.broadcast_to(np.asarray(value, dtype=float), (len(index),)))
+        if isinstance(index, pd.MultiIndex):
+            region = index.codes[index.names.index("region")]
+        else:
+            region = pd.factorize(index.get_level_values("region"))[0]
+        year = index.get_level_values("year").to_numpy().astype(int)
+        order = np.lexsort((year, region))
+        rs, ys = region[order], year[order]
+        same = rs[1:] == rs[:-1]
+        if (same & (ys[1:] == ys[:-1])).any():
             raise InputError("lag/growth needs unique (region, year) rows; the data repeats some")
-        wanted = pd.MultiIndex.from_arrays([region, year])
-        return pd.Series(source.reindex(wanted).to_numpy(), index=index)
+        follows = np.flatnonzero(same & (ys[1:] == ys[:-1] + 1)) + 1  # sorted rows with a lag
+        lagged = np.full(len(index), np.nan)
+        lagged[order[follows]] = values[order[follows - 1]]
+        return pd.Series(lagged, index=index)
