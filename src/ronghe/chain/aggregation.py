@@ -39,12 +39,14 @@ class Aggregation:
     """A registry entry: ``score(Z, w, reference)`` -> (n,) scores; ``flat``: the composite is
     ``score`` over all indicators with the effective weights (not over U); ``prepare(Z, rows)``
     and ``batch(prepared, weights)`` the flat composite of ``rows`` for a batch of weight
-    vectors (b, k) -> (b, rows)."""
+    vectors (b, k) -> (b, rows); ``local``: a row's score depends on that row alone (and any
+    row gives its index when invalid), so dimension scores are computed in blocks of rows."""
 
     score: Callable[[np.ndarray, np.ndarray, np.ndarray | None], np.ndarray]
     flat: bool
     prepare: Callable[[np.ndarray, np.ndarray], Prepared]
     batch: Callable[[Prepared, np.ndarray], np.ndarray]
+    local: bool = False
 
 
 def _arithmetic(Z: np.ndarray, w: np.ndarray, reference: np.ndarray | None) -> np.ndarray:
@@ -94,7 +96,7 @@ def _batch_topsis(p: Prepared, w: np.ndarray) -> np.ndarray:
 
 #: ``aggregation`` name -> aggregation method.
 AGGREGATIONS: dict[str, Aggregation] = {
-    "arithmetic": Aggregation(_arithmetic, False, _rows, _batch_arithmetic),
+    "arithmetic": Aggregation(_arithmetic, False, _rows, _batch_arithmetic, local=True),
     "geometric": Aggregation(_geometric, False, _logs, _batch_geometric),
     "topsis": Aggregation(_topsis, True, _squares, _batch_topsis),
 }
@@ -110,20 +112,20 @@ def closeness(Z: np.ndarray, w_eff: np.ndarray, reference: np.ndarray | None = N
 def dimension_scores(Z: np.ndarray, w_eff: np.ndarray, groups: Sequence[np.ndarray],
                      method: str, reference: np.ndarray | None = None) -> np.ndarray:
     """U (n, m): each dimension's indicators aggregated with their weights within it."""
-    score = AGGREGATIONS[method].score
+    agg = AGGREGATIONS[method]
+    score = agg.score
+    if agg.local and reference is None:  # block by block: no copy of a dimension's columns
+        U = np.empty((Z.shape[0], len(groups)))
+        shares = [within(w_eff, idx) for idx in groups]
+        for rows in m.row_blocks(*Z.shape):
+            block = Z[rows]
+            for d, idx in enumerate(groups):
+                U[rows, d] = score(block[:, idx], shares[d], None)
+        return U
     return np.column_stack([
-        score(Z[:, _columns(idx)], within(w_eff, idx),
-              None if reference is None else reference[:, idx])
+        score(Z[:, idx], within(w_eff, idx), None if reference is None else reference[:, idx])
         for idx in groups
     ])
-
-
-def _columns(idx: np.ndarray) -> slice | np.ndarray:
-    """A dimension's columns as a slice when they are one run (a view of Z, not a copy of a
-    dimension's share of the panel), else the index array."""
-    if idx.size and bool((np.diff(idx) == 1).all()):
-        return slice(int(idx[0]), int(idx[-1]) + 1)
-    return idx
 
 
 def composite(U: np.ndarray, W: np.ndarray, method: str, flat: Callable[[], np.ndarray]

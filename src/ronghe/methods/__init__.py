@@ -11,6 +11,7 @@ aggregate, coherence, convergence, coupling, density, forecast, geodetector, ine
 normalize, obstacle, sensitivity, significance, target, treatment, typology, weights.
 """
 
+from ronghe.methods._checks import row_blocks
 from ronghe.methods.aggregate import (
     TopsisDistances,
     TopsisParts,
@@ -302,6 +303,7 @@ __all__ = [
     "relative_typology",
     "required_annual_change",
     "risk_detector",
+    "row_blocks",
     "select_forecast",
     "sigma_convergence",
     "sobol_design",
