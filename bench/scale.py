@@ -33,17 +33,18 @@ After the memory work of issue 19 (a run keeps X and Z only, treatment in place,
 (n, k) temporaries, the generator writing the panel once), same 2-core machine, load average about 1:
 
     units     region-years   raw data   Study.evaluate   peak RSS (after panel)
-    3,000         60,000        27 MB       0.20 s        0.34 GB (0.34 GB)
-    40,000       800,000       366 MB       4.2 s         1.29 GB (1.05 GB)
-    200,000    4,000,000     1,831 MB      25 s           5.38 GB (3.97 GB)
-    620,000   12,400,000     5,676 MB      92 s          15.5 GB  (whole process, /usr/bin/time)
-    growth exponent 40,000 -> 200,000: time 1.11, RSS 0.89
+    3,000         60,000        27 MB       0.18 s        0.34 GB (0.34 GB)
+    40,000       800,000       366 MB       3.6 s         1.24 GB (1.06 GB)
+    200,000    4,000,000     1,831 MB      21 s           5.39 GB (3.97 GB)
+    620,000   12,400,000     5,676 MB      76 s          14.8 GiB (whole process, /usr/bin/time:
+                                                          15,530,196 KB)
+    growth exponent 40,000 -> 200,000: time 1.10, RSS 0.92
 
-At 620,000 units the steps took (seconds / peak above the 6.3 GB panel): indicators 21 / 4.9 GB,
-treatment 32 / 6.3 GB, normalisation 13 / 8.8 GB, weights 5 / 8.6 GB, aggregation 16 / 10.5 GB,
-coupling 5 / 10.5 GB: X and Z are 3.6 GB each; the rest is the treatment log, the row keys and
-one dimension's scores at a time. What remains of the time is mostly first touches of new memory
-(page faults) and the per-dimension copies of the aggregation.
+At 620,000 units the steps took (seconds): indicators 12, treatment 31, normalisation 14, weights
+5, aggregation 9, coupling 4.5. X and Z are 3.6 GB each; the rest of the peak is the panel (5.7 GB
+of values), the treatment log and the row keys. What remains of the time is mostly first touches
+of new memory (page faults: transparent hugepages on "madvise" with defrag make a fresh gigabyte
+cost 0.3-3 s) and the imputation's passes over each column with gaps.
 
 Sizes 3,000 and 40,000 by default; 200,000 and 620,000 only with ``--large`` (before this work a
 24 GB machine needed about 3.3 KB per region-year and failed above about 280,000 units; a failed
