@@ -15,6 +15,21 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(scope="session")
+def disparity_sheets():
+    """The sheets of the disparity analysis, in workbook order."""
+    return [
+        "disparity_dagum",
+        "disparity_dagum_within",
+        "disparity_dagum_between",
+        "disparity_theil",
+        "disparity_theil_groups",
+        "disparity_dispersion",
+        "disparity_sigma",
+        "disparity_beta",
+    ]
+
+
+@pytest.fixture(scope="session")
 def small_result(county_result):
     """Synthetic counties of Hebei (13, east) and Shanxi (14, central), 2018-2023: the shared
     ``county_result`` of tests/conftest.py."""

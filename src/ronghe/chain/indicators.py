@@ -41,10 +41,7 @@ class Indicators:
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
         """(0-based code of each row's region, the regions by code): the grouping that
         imputation and the screen use, from the panel's index when it came with one."""
-        if self.given_groups is not None:
-            return self.given_groups
-        codes, labels = pd.factorize(self.regions)
-        return codes, np.asarray(labels, dtype=object)
+        return self.given_groups if self.given_groups is not None else _factorized(self.regions)
 
 
 def indicator_values(panel: Panel, framework: Framework, years: list[int] | None) -> pd.DataFrame:
@@ -85,7 +82,12 @@ def _groups(index: pd.Index) -> tuple[np.ndarray, np.ndarray]:
         i = index.names.index("region")
         codes, used = pd.factorize(index.codes[i])
         return codes, index.levels[i].to_numpy(dtype=object)[used]
-    codes, labels = pd.factorize(index.get_level_values("region"))
+    return _factorized(index.get_level_values("region"))
+
+
+def _factorized(regions: Any) -> tuple[np.ndarray, np.ndarray]:
+    """(0-based code of each region label, the labels by code), codes in order of appearance."""
+    codes, labels = pd.factorize(regions)
     return codes, np.asarray(labels, dtype=object)
 
 
