@@ -57,6 +57,12 @@ def test_breaks_equal_the_peer_property(x):
     assert_same_breaks(x)
 
 
+def test_a_spread_of_subnormals_has_no_equal_intervals():
+    # found by the property above: the width 5e-324 / k rounds to 0, and the peer fails there
+    assert_same_breaks(np.array([5e-324, 0.0, 0.0]))
+    assert _breaks(np.array([5e-324, 0.0, 0.0]), "equal", 2) is None
+
+
 def test_few_distinct_values_skip_natural_breaks_instead_of_failing():
     """mapclassify's FisherJenks raises for k above the number of distinct values, which made the
     whole detector fail; natural breaks with such k are now left out of the comparison."""

@@ -141,3 +141,101 @@ def test_skew_and_kurtosis_match_scipy_bias_corrected(values):
     sk, ku = _skew_kurt(v)
     assert math.isclose(sk, skew(v, bias=False), rel_tol=1e-7, abs_tol=1e-7)
     assert math.isclose(ku, kurtosis(v, fisher=True, bias=False), rel_tol=1e-7, abs_tol=1e-7)
+
+
+def _coinr_loop(x, skew_max=2.0, kurt_max=3.5, max_winsor=5):
+    """The rule written plainly, with scipy's statistics and a pass over the column per step:
+    (treated column, action, whether a statistic came within 1e-9 of a threshold)."""
+    out = x.copy()
+    keep = ~np.isnan(x)
+    v = x[keep]
+    near = False
+
+    def outlying(w):
+        nonlocal near
+        if np.ptp(w) == 0:
+            return False, 0.0
+        sk, ku = skew(w, bias=False), kurtosis(w, bias=False)
+        near |= abs(abs(sk) - skew_max) < 1e-9 or abs(ku - kurt_max) < 1e-9
+        return abs(sk) >= skew_max and ku >= kurt_max, sk
+
+    if v.size < 4 or np.ptp(v) == 0:
+        return out, None, near
+    hit, sk0 = outlying(v)
+    if not hit:
+        return out, None, near
+    w, changed = v.copy(), np.zeros(v.size, bool)
+    while changed.sum() < max_winsor:
+        hit, sk_now = outlying(w)
+        if not hit:
+            break
+        at = w == (w.max() if sk_now >= 0 else w.min())
+        w[at] = w[~at].max() if sk_now >= 0 else w[~at].min()
+        changed |= at
+    if outlying(w)[0]:
+        a = 0.01 * np.ptp(v)
+        w = np.log(v - v.min() + a) if sk0 > 0 else -np.log(v.max() + a - v)
+        action = "log"
+    else:
+        action = "winsorised"
+    out[keep] = w
+    return out, action, near
+
+
+def _tied_column(rng, n):
+    """Skewed values, either side, rounded so that the extremes repeat, with some gaps."""
+    x = rng.lognormal(0, rng.uniform(0.5, 2.5), n) ** rng.integers(1, 4)
+    x = np.round(x, int(rng.integers(0, 3)))
+    if rng.random() < 0.5:
+        x = -x
+    if rng.random() < 0.3:
+        x[rng.integers(0, n, n // 10)] = nan
+    return x
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(4, 120), st.integers(0, 6))
+def test_outlier_rule_equals_the_plain_loop(seed, n, max_winsor):
+    # the rule finds each step's cells in a window of the column's extremes and updates the
+    # moments from the changed cells; the plain loop re-reads the whole column every step
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([_tied_column(rng, n) for _ in range(3)])
+    got, log = treat_outliers(X, max_winsor=max_winsor)
+    for j in range(X.shape[1]):
+        want, action, near = _coinr_loop(X[:, j], max_winsor=max_winsor)
+        assume(not near)
+        np.testing.assert_array_equal(got[:, j], want)
+        assert set(log["action"][log["col"] == j]) == ({action} if action else set())
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_outlier_rule_equals_the_plain_loop_on_long_columns(seed):
+    # long enough for the block search of the extremes (more than 7 blocks of 4,096 values),
+    # with ties at the extremes as wide as the window in some columns
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([_tied_column(rng, 40_000) for _ in range(4)])
+    X[:9, 1] = np.nanmax(X[:, 1])  # nine cells tied at the top
+    X[-9:, 2] = np.nanmin(X[:, 2])  # and at the bottom
+    got, _ = treat_outliers(X)
+    for j in range(X.shape[1]):
+        want, _, near = _coinr_loop(X[:, j])
+        assert not near
+        np.testing.assert_array_equal(got[:, j], want)
+
+
+def _sides_and_cancellation():
+    rng = np.random.default_rng(1)
+    short = rng.normal(0, 1, 60)
+    short[0], short[1:3] = 60, -12  # the top first, then the skew turns and the bottom follows
+    long = rng.normal(0, 1, 40_000)
+    long[0], long[1:4] = 600, -150
+    dominated = np.r_[np.arange(1.0, 11.0), 1e8]  # one cell carries almost all of m2 and m4
+    return [short, long, dominated, -dominated]
+
+
+@pytest.mark.parametrize("x", _sides_and_cancellation(), ids=["turn", "turn-long", "big", "-big"])
+def test_outlier_rule_equals_the_plain_loop_when_the_skew_turns_or_one_cell_dominates(x):
+    got, _ = treat_outliers(x[:, None])
+    want, action, near = _coinr_loop(x)
+    assert action == "winsorised" and not near
+    np.testing.assert_array_equal(got[:, 0], want)

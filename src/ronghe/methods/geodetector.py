@@ -472,6 +472,8 @@ def _breaks(x: NDArray[np.float64], method: str, k: int,
         return np.append(inner[inner < hi], hi)
     if method == "equal":
         width = (x.max() - x.min()) * 1.0 / k
+        if width == 0:  # a spread of a few subnormals divides to nothing: no steps (the peer fails)
+            return None
         cuts = np.arange(x.min() + width, x.max() + width, width)[:k]
         cuts[-1] = x.max()
         return cuts.astype(np.float64)

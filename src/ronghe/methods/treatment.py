@@ -5,7 +5,11 @@ borrow from the parent region in the same year, then from the year) is not offer
 and pandas is kept out of the kernels; it sorts once by (region, year) and works on contiguous
 region segments, looping over columns only. Outlier treatment follows the JRC/COINr rule
 (Becker et al., COINr ``Treat()`` defaults): the same skewness/kurtosis test, one-at-a-time
-Winsorisation and the COINr log transform, so results can be checked against that package.
+Winsorisation and the COINr log transform, so results can be checked against that package. The
+Winsorisation is hand-written for scale (no library does it): each step finds its cells among the
+column's most extreme values and updates the moments from the changed cells, where the plain loop
+reads the whole column several times per step (a village panel has millions of rows per column);
+the tests compare it with that plain loop and scipy's statistics.
 
 Both return a log as a NumPy structured array, one record per changed cell.
 """
@@ -219,27 +223,81 @@ def impute_parts(
     return out, log
 
 
-def _skew_kurt(v: np.ndarray) -> tuple[float, float]:
-    """Bias-corrected sample skewness G1 and excess kurtosis G2 (n ≥ 4; 0, 0 for constant v).
+class _Moments:
+    """Power sums of a column about a fixed centre c (its first mean), s_p = Σ (x - c)^p for
+    p = 1..4, from which the bias-corrected sample skewness G1 and excess kurtosis G2 follow;
+    a Winsorisation step updates them from the cells it changes instead of a pass over the
+    column.
 
-    G1 = g1·sqrt(n(n-1))/(n-2), G2 = ((n+1)·g2 + 6)(n-1)/((n-2)(n-3)) with g1 = m3/m2^1.5,
-    g2 = m4/m2² - 3 from central moments: the values of ``scipy.stats.skew(v, bias=False)`` and
-    ``scipy.stats.kurtosis(v, bias=False)`` (the tests check this), computed in one pass over v
-    because the Winsorisation loop re-tests each column several times.
+    With δ = s1/n: m2 = s2/n - δ², m3 = s3/n - 3δ·s2/n + 2δ³, m4 = s4/n - 4δ·s3/n + 6δ²·s2/n - 3δ⁴;
+    g1 = m3/m2^1.5, g2 = m4/m2² - 3, G1 = g1·sqrt(n(n-1))/(n-2),
+    G2 = ((n+1)·g2 + 6)(n-1)/((n-2)(n-3)): the values of ``scipy.stats.skew(v, bias=False)`` and
+    ``scipy.stats.kurtosis(v, bias=False)`` (the tests check this). At the first mean δ is taken
+    as 0 (the sums are then those of the central moments, the arithmetic of the plain formulas);
+    s1 is summed when a first update needs it. An update that removes most of s2 or s4 (the
+    changed cells carried it) would leave the differences to cancellation, so the sums are then
+    taken again over the column, about its mean then. Only the outlier test reads G1 and G2,
+    so a difference in their last bits could change a result only for a column within that
+    distance of a threshold.
     """
-    n = v.size
-    d = v - v.mean()
-    d2 = d * d
-    m2 = d2.mean()
-    if m2 <= 0:  # no spread left (Winsorisation can flatten a column): nothing is outlying
-        return 0.0, 0.0
-    # the third and fourth moments as dot products: no temporary column per moment
-    g1 = float(np.dot(d2, d)) / n / m2**1.5
-    g2 = float(np.dot(d2, d2)) / n / m2**2 - 3.0
-    return (
-        g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0),
-        ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)),
-    )
+
+    def __init__(self, v: np.ndarray, scratch: np.ndarray | None = None) -> None:
+        self.n, self.c = v.size, v.mean()
+        self._sums(v, scratch)
+
+    def _sums(self, v: np.ndarray, scratch: np.ndarray | None) -> None:
+        """s2, s3, s4 by a pass over ``v`` (s1 when an update first needs it)."""
+        if scratch is None:
+            d = v - self.c
+            d2 = d * d
+        else:  # (2, ≥ n) float64: deviations and squares without two fresh columns per test
+            d = np.subtract(v, self.c, out=scratch[0, :self.n])
+            d2 = np.multiply(d, d, out=scratch[1, :self.n])
+        self._d = d
+        self.s1: float | None = None
+        # the third and fourth moments as dot products: no temporary column per moment
+        self.s2, self.s3, self.s4 = d2.sum(), float(np.dot(d2, d)), float(np.dot(d2, d2))
+        self.exact = (self.s2, self.s4)
+
+    def shape(self) -> tuple[float, float]:
+        """(G1, G2); (0, 0) for a column without spread."""
+        n = self.n
+        if self.s1 is None:
+            m2, m3, m4 = self.s2 / n, self.s3 / n, self.s4 / n
+        else:
+            dl, e2, e3 = self.s1 / n, self.s2 / n, self.s3 / n
+            m2 = e2 - dl * dl
+            m3 = e3 - 3.0 * dl * e2 + 2.0 * dl**3
+            m4 = self.s4 / n - 4.0 * dl * e3 + 6.0 * dl * dl * e2 - 3.0 * dl**4
+        if m2 <= 0:  # no spread left (Winsorisation can flatten a column): nothing is outlying
+            return 0.0, 0.0
+        g1 = m3 / m2**1.5
+        g2 = m4 / m2**2 - 3.0
+        return (
+            g1 * np.sqrt(n * (n - 1.0)) / (n - 2.0),
+            ((n + 1.0) * g2 + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0)),
+        )
+
+    def replace(self, column: _Winsorised, count: int, old: float, new: float,
+                scratch: np.ndarray | None) -> None:
+        """``count`` cells of ``column`` went from ``old`` to ``new``."""
+        if self.s1 is None:
+            self.s1 = float(self._d.sum())
+        a, b = old - self.c, new - self.c
+        self.s1 += count * (b - a)
+        self.s2 += count * (b**2 - a**2)
+        self.s3 += count * (b**3 - a**3)
+        self.s4 += count * (b**4 - a**4)
+        if self.s2 < 0.5 * self.exact[0] or self.s4 < 0.01 * self.exact[1]:
+            w = column.values()  # the sums again, exactly, about the column's mean now
+            self.c = w.mean()
+            self._sums(w, scratch)
+
+
+def _skew_kurt(v: np.ndarray, scratch: np.ndarray | None = None) -> tuple[float, float]:
+    """Bias-corrected sample skewness G1 and excess kurtosis G2 of ``v`` (n ≥ 4; 0, 0 for a
+    constant v), in one pass (:class:`_Moments`)."""
+    return _Moments(v, scratch).shape()
 
 
 def _outlying(sk: float, ku: float, skew_max: float, kurt_max: float) -> bool:
@@ -287,45 +345,157 @@ class ColumnTreatment(NamedTuple):
     new: np.ndarray
 
 
+def _most_extreme(v: np.ndarray, k: int, top: bool, block: int = 4096) -> np.ndarray:
+    """Positions of ``k`` largest (``top``) or smallest values of ``v``, most extreme first.
+
+    The column is cut into blocks; the k blocks with the most extreme block maxima (minima)
+    hold k values at least as extreme as the k-th most extreme value (a block holding a more
+    extreme value has a more extreme maximum), so only they are partitioned: two passes over the
+    column (the block ends) instead of a partition of it."""
+    n = v.size
+    m = n // block
+    if m > k:
+        body = v[: m * block].reshape(m, block)
+        ends = body.max(axis=1) if top else body.min(axis=1)
+        best = np.argpartition(-ends if top else ends, k - 1)[:k]
+        cand = np.concatenate([(best[:, None] * block + np.arange(block)).ravel(),
+                               np.arange(m * block, n)])
+    else:
+        cand = np.arange(n)
+    key = -v[cand] if top else v[cand]
+    pos = cand[np.argpartition(key, k - 1)[:k]]
+    return pos[np.argsort(-v[pos] if top else v[pos], kind="stable")]
+
+
+class _Winsorised:
+    """A column ``v`` under the one-at-a-time Winsorisation: the values of the cells changed so
+    far (``changed``, sorted positions; ``now``, their values), over the unchanged column, with
+    the positions of its ``k`` largest and ``k`` smallest values (k < n/2) so that a step finds
+    the cells at the current extreme and the value they take without a pass over the column.
+
+    A step on the top side looks at the window's current values: the cells at its largest value
+    M are every cell of the column at M, and the largest value below M is the new one, as long
+    as the window still holds a value below M (every value outside the window is at most the
+    window's smallest, and a step moves cells inwards to a value of the window). Otherwise (ties
+    as wide as the window) the step takes a full pass. The bottom side mirrors this."""
+
+    def __init__(self, v: np.ndarray, k: int) -> None:
+        self.v = v
+        self.changed = np.empty(0, dtype=np.int64)
+        self.now = np.empty(0)
+        small = v.size <= 2 * k
+        self.high = None if small else _most_extreme(v, k, top=True)
+        self.low = None if small else _most_extreme(v, k, top=False)
+
+    def values(self, positions: np.ndarray | None = None) -> np.ndarray:
+        """The column's values now, at ``positions`` (all of it: a copy)."""
+        out = self.v.copy() if positions is None else self.v[positions]
+        if self.changed.size:
+            if positions is None:
+                out[self.changed] = self.now
+            else:
+                at = np.minimum(np.searchsorted(self.changed, positions), self.changed.size - 1)
+                hit = self.changed[at] == positions
+                out[hit] = self.now[at[hit]]
+        return out
+
+    def _at_window(self, top: bool) -> tuple[np.ndarray, float, float] | None:
+        """(cells at the extreme, the extreme, the next value inwards) from the window, or None
+        when it cannot tell."""
+        window = self.high if top else self.low
+        if window is None:
+            return None
+        now = self.values(window)
+        extreme = now.max() if top else now.min()
+        inner = now < extreme if top else now > extreme
+        if not inner.any():
+            return None
+        return window[~inner], float(extreme), float(now[inner].max() if top else now[inner].min())
+
+    def step(self, top: bool) -> tuple[int, float, float]:
+        """Move the cells at the top (bottom) extreme to the next value inwards; returns (how
+        many cells, their value before, their value now)."""
+        found = self._at_window(top)
+        if found is None:  # a full pass
+            w = self.values()
+            extreme = w.max() if top else w.min()
+            at = w == extreme
+            found = np.flatnonzero(at), float(extreme), float(w[~at].max() if top else w[~at].min())
+        cells, extreme, value = found
+        merged = np.union1d(self.changed, cells)
+        kept = np.isin(merged, cells, invert=True)
+        now = np.full(merged.size, value)
+        now[kept] = self.now[np.searchsorted(self.changed, merged[kept])]
+        self.changed, self.now = merged, now
+        return cells.size, extreme, value
+
+
+def _winsorise(v: np.ndarray, moments: _Moments, skew_max: float, kurt_max: float,
+               max_winsor: int, scratch: np.ndarray) -> tuple[_Winsorised, float, float]:
+    """COINr's one-at-a-time Winsorisation of ``v`` (see :func:`treat_outliers`), whose
+    :class:`_Moments` are ``moments``: the changed cells and the skewness and kurtosis it ends
+    with."""
+    col = _Winsorised(v, max_winsor + 1)
+    sk, ku = moments.shape()
+    while col.changed.size < max_winsor and _outlying(sk, ku, skew_max, kurt_max):
+        count, old, new = col.step(top=sk >= 0)
+        moments.replace(col, count, old, new, scratch)
+        sk, ku = moments.shape()
+    return col, sk, ku
+
+
 def outlier_columns(
     arr: np.ndarray, out: np.ndarray, skew_max: float = 2.0, kurt_max: float = 3.5,
     max_winsor: int = 5,
 ) -> list[ColumnTreatment]:
     """The rule of :func:`treat_outliers` on the float64 (n, k) array ``arr``, written into
-    ``out`` (``arr`` itself for a treatment in place: each column is read before it is written),
+    ``out`` (``arr`` itself, or a copy of it: only the cells the rule changes are written),
     returning what changed, column by column, without a record per cell: a caller that logs a
-    log-transformed column as a whole (the study chain) keeps its memory to the changed columns."""
+    log-transformed column as a whole (the study chain) keeps its memory to the changed columns.
+
+    A column without missing values is read where it lies (no copy), and the Winsorisation
+    finds each step's cells among the column's most extreme values (:class:`_Extremes`) rather
+    than by a pass over the column; the values are those of the plain loop to the bit."""
     if int(max_winsor) != max_winsor or max_winsor < 0:
         raise fail(
             f"max_winsor {max_winsor} 无效", f"max_winsor must be an integer >= 0, got {max_winsor}"
         )
+    n = arr.shape[0]
+    scratch = np.empty((2, n))  # deviations and their squares, reused by every test
+    missing = np.empty(n, dtype=bool)
+    every = np.arange(n)  # the rows of a log-transformed column without gaps, shared
+    every.flags.writeable = False
     done: list[ColumnTreatment] = []
     for j in range(arr.shape[1]):
         column = arr[:, j]
-        missing = np.isnan(column)
-        present = np.flatnonzero(~missing) if missing.any() else np.arange(column.size)
-        v = column[present]
+        np.isnan(column, out=missing)
+        present = np.flatnonzero(~missing) if missing.any() else None
+        v = column if present is None else column[present]
         if v.size < 4 or v.max() == v.min():
             continue
-        skew0, kurt0 = _skew_kurt(v)
+        moments = _Moments(v, scratch)
+        skew0, kurt0 = moments.shape()
         if not _outlying(skew0, kurt0, skew_max, kurt_max):
             continue
-        n_changed = 0
-        w = v.copy()
-        changed = np.zeros(v.size, dtype=bool)
-        sk, ku = skew0, kurt0
-        while n_changed < max_winsor and _outlying(sk, ku, skew_max, kurt_max):
-            at = w == (w.max() if sk >= 0 else w.min())
-            w[at] = w[~at].max() if sk >= 0 else w[~at].min()
-            changed |= at
-            n_changed = int(changed.sum())
-            sk, ku = _skew_kurt(w)
+        col, sk, ku = _winsorise(v, moments, skew_max, kurt_max, int(max_winsor), scratch)
         if _outlying(sk, ku, skew_max, kurt_max):
             lo, hi = v.min(), v.max()
             a = 0.01 * (hi - lo)
-            w = np.log(v - lo + a) if skew0 > 0 else -np.log(hi + a - v)
-            done.append(ColumnTreatment(j, "log", present, v, w))
+            old = v.copy() if present is None else v  # ``v`` may be a view of ``out``
+            rows = every if present is None else present
+            if present is None:
+                new = out[:, j]
+                if skew0 > 0:  # log(x - lo + a), in place
+                    np.add(np.subtract(old, lo, out=new), a, out=new)
+                    np.log(new, out=new)
+                else:  # -log((hi + a) - x), in place
+                    np.negative(np.log(np.subtract(hi + a, old, out=new), out=new), out=new)
+            else:
+                new = np.log(v - lo + a) if skew0 > 0 else -np.log(hi + a - v)
+                out[present, j] = new
+            done.append(ColumnTreatment(j, "log", rows, old, new))
         else:
-            done.append(ColumnTreatment(j, "winsorised", present[changed], v[changed], w[changed]))
-        out[present, j] = w
+            rows = col.changed if present is None else present[col.changed]
+            done.append(ColumnTreatment(j, "winsorised", rows, v[col.changed], col.now))
+            out[rows, j] = col.now  # after reading the old values: ``v`` may be ``out``'s
     return done
