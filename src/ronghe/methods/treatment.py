@@ -75,18 +75,22 @@ def _build_log(dtype: np.dtype, parts: list[_Part]) -> np.ndarray:
 
 
 def _group_fill(
-    x: np.ndarray, gid: np.ndarray, n_groups: int, rows: np.ndarray, col: int, label: str, log: list
-) -> None:
-    """Fill NaN in x (in place) with the mean of the non-NaN values of the same group."""
+    x: np.ndarray, left: np.ndarray, gid: np.ndarray, n_groups: int, rows: np.ndarray, col: int,
+    label: str, log: list
+) -> np.ndarray:
+    """Fill the missing positions ``left`` of x (in place) with the mean of the non-NaN values of
+    the same group; returns the positions still missing."""
+    if not left.size:
+        return left
     have = ~np.isnan(x)
-    if have.all():
-        return
     sums = np.bincount(gid[have], weights=x[have], minlength=n_groups)
     counts = np.bincount(gid[have], minlength=n_groups)
-    fill = ~have & (counts[gid] > 0)
-    if fill.any():
-        x[fill] = sums[gid[fill]] / counts[gid[fill]]
-        log.append((rows[fill], col, label, x[fill]))
+    can = counts[gid[left]] > 0
+    if can.any():
+        at = left[can]
+        x[at] = sums[gid[at]] / counts[gid[at]]
+        log.append((rows[at], col, label, x[at]))
+    return left[~can]
 
 
 def impute_panel(
@@ -123,8 +127,14 @@ def impute_panel(
 
 
 def _codes(labels: object, n: int, name: str) -> np.ndarray:
-    """0-based group codes of ``n`` labels: integers as they are, anything else as strings."""
+    """0-based group codes of ``n`` labels in the order of the sorted distinct labels: integers
+    as they are, anything else as strings. Integer labels of a small range (a caller's own codes)
+    are ranked by a table of the range, without sorting them."""
     arr = as_labels(labels, n, name)
+    if arr.dtype.kind in "iu" and arr.size and 0 <= arr.min() and arr.max() < 4 * arr.size:
+        seen = np.zeros(int(arr.max()) + 1, dtype=bool)
+        seen[arr] = True
+        return (np.cumsum(seen) - 1)[arr]
     return np.unique(arr if arr.dtype.kind in "iu" else arr.astype(str), return_inverse=True)[1]
 
 
@@ -143,16 +153,21 @@ def impute_parts(
         raise fail(
             f"未知插补方法 {method!r}", f"method must be 'linear' or 'parent_mean', got {method!r}"
         )
-    empty = np.isnan(arr).all(axis=0)
-    if empty.any():
-        cols = column_list(np.flatnonzero(empty))
+    missing = np.empty(n, dtype=bool)  # one column's NaN mask, reused column by column
+    empty = [j for j in range(k) if np.isnan(arr[:, j], out=missing).all()]
+    if empty:
+        cols = column_list(empty)
         raise fail(
             f"第 {cols} 列全部缺失，无法插补", f"column(s) {cols} have no values to impute from"
         )
     years = as_vector(year, "year", n)
     r_code = _codes(region, n, "region")
     y_values, y_code = np.unique(years, return_inverse=True)
-    order = np.lexsort((years, r_code))
+    ahead = np.diff(r_code)  # a panel sorted by (region, year) needs no sort
+    if ((ahead > 0) | ((ahead == 0) & (np.diff(years) > 0))).all():
+        order = np.arange(n)
+    else:
+        order = np.lexsort((years, r_code))
     rs, ys = r_code[order], years[order]
     dup = (rs[1:] == rs[:-1]) & (ys[1:] == ys[:-1])
     if dup.any():
@@ -174,10 +189,13 @@ def impute_parts(
     def within_region(x: np.ndarray, gap: np.ndarray, interpolate: bool) -> tuple[np.ndarray, ...]:
         """Values for the missing sorted positions ``gap`` from the same region's observed years:
         linear between the neighbours (if ``interpolate``), else the nearest one; returns
-        (filled mask, values, inner mask) over ``gap``."""
-        miss = np.isnan(x)
-        prev = np.maximum.accumulate(np.where(miss, -1, idx))[gap]
-        nxt = np.minimum.accumulate(np.where(miss, n, idx)[::-1])[::-1][gap]
+        (filled mask, values, inner mask) over ``gap`` (sorted, and every missing position of
+        x): its neighbours come from the gaps alone, without a pass over the column."""
+        # a run of consecutive gaps shares its neighbours: the positions just before and after
+        starts = np.r_[0, np.flatnonzero(np.diff(gap) != 1) + 1]
+        run = np.repeat(np.arange(starts.size), np.diff(np.r_[starts, gap.size]))
+        prev = gap[starts][run] - 1  # -1: none before the column's first row
+        nxt = gap[np.r_[starts[1:], gap.size] - 1][run] + 1  # n: none after its last row
         has_prev, has_next = prev >= seg_start[gap], nxt <= seg_end[gap]
         pc, qc = np.clip(prev, 0, n - 1), np.clip(nxt, 0, n - 1)
         inner = has_prev & has_next
@@ -193,32 +211,32 @@ def impute_parts(
 
     sorted_already = bool((order == idx).all())  # a panel sorted by (region, year): no gathers
     for j in range(k):
-        if not np.isnan(arr[:, j]).any():
+        np.isnan(arr[:, j], out=missing)
+        if not missing.any():
             continue
-        x = arr[:, j].copy() if sorted_already else arr[order, j]
+        # sorted: the column itself, filled where it lies; else a sorted copy, scattered back
+        x = arr[:, j] if sorted_already else arr[order, j]
+        left = np.flatnonzero(missing if sorted_already else missing[order])  # sorted positions
         if method == "linear":
-            gap = np.flatnonzero(np.isnan(x))
-            filled, value, inner = within_region(x, gap, interpolate=True)
-            x[gap[filled]] = value[filled]
+            filled, value, inner = within_region(x, left, interpolate=True)
+            x[left[filled]] = value[filled]
             if inner.any():
-                log.append((order[gap[inner]], j, "linear", value[inner]))
+                log.append((order[left[inner]], j, "linear", value[inner]))
             carry = filled & ~inner
             if carry.any():
-                log.append((order[gap[carry]], j, "carry", value[carry]))
+                log.append((order[left[carry]], j, "carry", value[carry]))
+            left = left[~filled]
         if parent is not None:
-            _group_fill(x, py, n_py, order, j, "parent_mean", log)
-        _group_fill(x, yc, y_values.size, order, j, "year_mean", log)
-        if np.isnan(x).any():
+            left = _group_fill(x, left, py, n_py, order, j, "parent_mean", log)
+        left = _group_fill(x, left, yc, y_values.size, order, j, "year_mean", log)
+        if left.size:
             # a year with no value at all in this column (e.g. the first year of a growth rate):
             # the region's nearest observed year
-            gap = np.flatnonzero(np.isnan(x))
-            filled, value, _ = within_region(x, gap, interpolate=False)
-            x[gap[filled]] = value[filled]
+            filled, value, _ = within_region(x, left, interpolate=False)
+            x[left[filled]] = value[filled]
             if filled.any():
-                log.append((order[gap[filled]], j, "carry", value[filled]))
-        if sorted_already:
-            out[:, j] = x
-        else:
+                log.append((order[left[filled]], j, "carry", value[filled]))
+        if not sorted_already:
             out[order, j] = x
     return out, log
 
