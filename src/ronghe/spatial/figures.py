@@ -21,7 +21,7 @@ empty boxes) and a :class:`~ronghe.errors.RongheWarning` names the fix
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
@@ -189,19 +189,10 @@ def lisa_cluster_map(
     if column not in _MAPS:
         raise InputError(f"地图列须为 {'、'.join(_MAPS)} / map column must be one of "
                          f"{', '.join(_MAPS)}, got {column!r}", column=column)
-    return _national_map(regions, clusters, year, column, lang, path, synthetic,
-                         lambda li: _subtitle(li, column, variable, permutations, correction))
-
-
-def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, column: str,
-                  lang: str, path: str | Path | None, synthetic: bool,
-                  subtitle: Callable[[int], str]) -> Figure:
-    """The categories of ``frame[column]`` in ``year`` on the map of China (see
-    :func:`lisa_cluster_map`); ``subtitle(language index)`` is appended to the title."""
     from ronghe.regions.chinamap import categorical_classes, china_map, draw
 
     mpl, Figure = _matplotlib()
-    rows = frame[frame["year"] == year]
+    rows = clusters[clusters["year"] == year]
     if rows.empty:
         what = "Gi*" if column == "spot" else "LISA"
         raise InputError(f"没有 {year} 年的 {what} 结果 / no {what} results for {year}",
@@ -219,7 +210,8 @@ def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, col
     no_data = TEXT["no_result"][li].format(n=without) if without else TEXT["no_data"][li]
     with mpl.rc_context(rc):
         fig = Figure(figsize=(8, 7))
-        draw(m, fig, title=TEXT[title][li].format(year=year) + subtitle(li), no_data=no_data,
+        subtitle = _subtitle(li, column, variable, permutations, correction)
+        draw(m, fig, title=TEXT[title][li].format(year=year) + subtitle, no_data=no_data,
              missing_text=TEXT["no_polygon"][li], inset_text=TEXT["inset"][li])
         _finish(fig, li, synthetic, path)
     return fig
