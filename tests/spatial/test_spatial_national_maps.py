@@ -123,6 +123,18 @@ def test_significance_map_in_english_and_gi_star_map(census_lisa) -> None:
     assert "#d62f27" in colours and "#4575b5" in colours  # 99 % hot and cold spots drawn
 
 
+def test_spot_column_of_the_cluster_map_is_the_hotspot_map(census_lisa) -> None:
+    """hotspot_map is the cluster map of column "spot": Gi* spots are classed by z, so the title
+    names the variable and the z cut-offs, never permutations or a LISA correction."""
+    sub, _, gi = census_lisa
+    hot = figures.hotspot_map(sub, gi, 2020, variable=VARIABLE, lang="en")
+    spot = figures.lisa_cluster_map(sub, gi, 2020, column="spot", variable=VARIABLE,
+                                    permutations=999, correction="fdr", lang="en")
+    title = spot.axes[0].get_title()
+    assert title == hot.axes[0].get_title()
+    assert "|z|" in title and "999" not in title and "FDR" not in title
+
+
 def test_unknown_language_is_refused(census_lisa) -> None:
     from ronghe.errors import InputError
 

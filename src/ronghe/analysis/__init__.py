@@ -30,7 +30,13 @@ labels). Their words are in :mod:`ronghe.words.analysis` and :mod:`ronghe.words.
 from __future__ import annotations
 
 from ronghe.analysis.autocorrelation import MoranResult, SpatialResult, moran, spatial
-from ronghe.analysis.common import detect_level, regions, variable_name, variable_values
+from ronghe.analysis.common import (
+    WeightsOptions,
+    detect_level,
+    regions,
+    variable_name,
+    variable_values,
+)
 from ronghe.analysis.disparity import DagumResult, DisparityResult, dagum, disparity
 from ronghe.analysis.drivers import DISCRETIZE_METHODS, DriversResult, drivers
 from ronghe.analysis.dynamics import DynamicsResult, dynamics
@@ -45,6 +51,7 @@ __all__ = [
     "DynamicsResult",
     "MoranResult",
     "SpatialResult",
+    "WeightsOptions",
     "analysis_tables",
     "dagum",
     "detect_level",

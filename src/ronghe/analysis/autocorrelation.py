@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import pandas as pd
 
-from ronghe.analysis.common import _complete, _weights, variable_values
+from ronghe.analysis.common import WeightsOptions, _complete, _Weights, _weights, variable_values
 from ronghe.errors import RongheWarning
 from ronghe.regions.boundaries import Level
 from ronghe.words.analysis import note
 
 if TYPE_CHECKING:
-    from libpysal.weights import W
-
     from ronghe.result import Result
 
 __all__ = ["MoranResult", "SpatialResult", "moran", "spatial"]
@@ -81,67 +78,61 @@ class MoranResult:
 
 
 def _prepared(
-    result: Result,
-    variable: str,
-    level: Level | None,
-    kind: str,
-    cache_dir: str | Path | None,
-) -> tuple[pd.DataFrame, W, list[str], Level]:
-    """Complete cases of ``variable`` in the boundaries, their weights, the missing, the level."""
+    result: Result, variable: str, options: WeightsOptions
+) -> tuple[pd.DataFrame, _Weights]:
+    """Complete cases of ``variable`` found in the boundaries, and their weights."""
     wide = _complete(variable_values(result, variable), f"spatial analysis of {variable}")
-    w, keep, missing, level = _weights(list(wide.index), level, kind, cache_dir)
-    return wide.loc[keep], w, missing, level
+    weights = _weights(list(wide.index), **options)
+    return wide.loc[weights.keep], weights
 
 
 def moran(
     result: Result,
     variable: str = "index",
     *,
-    level: Level | None = None,
-    kind: str = "queen",
     permutations: int = 999,
     seed: int | None = 12345,
-    cache_dir: str | Path | None = None,
+    **options: Unpack[WeightsOptions],
 ) -> MoranResult:
     """Global Moran's I of ``variable`` per year, with its permutation test: the global part of
     :func:`spatial` (same complete cases, weights, permutations and seed), without LISA and Gi*.
+    The weights' ``level``, ``kind`` and ``cache_dir`` are :class:`WeightsOptions`.
     The report's Moran table is this one."""
     from ronghe.spatial.autocorrelation import global_moran
 
-    sub, w, missing, level = _prepared(result, variable, level, kind, cache_dir)
-    table = global_moran(sub, w, permutations=permutations, seed=seed)
-    return MoranResult(
-        variable, level, kind, permutations, tuple(sub.index), tuple(missing), table
-    )
+    sub, weights = _prepared(result, variable, options)
+    table = global_moran(sub, weights.w, permutations=permutations, seed=seed)
+    return MoranResult(variable, weights.level, weights.kind, permutations, tuple(sub.index),
+                       tuple(weights.missing), table)
 
 
 def spatial(
     result: Result,
     variable: str = "index",
     *,
-    level: Level | None = None,
-    kind: str = "queen",
     permutations: int = 999,
     alpha: float = 0.05,
     seed: int | None = 12345,
-    cache_dir: str | Path | None = None,
     correction: str = "fdr",
+    **options: Unpack[WeightsOptions],
 ) -> SpatialResult:
     """Global Moran's I per year, LISA clusters and Getis-Ord Gi* hot spots of ``variable``.
 
-    ``level`` defaults to the level of the region codes (:func:`detect_level`): county codes for
-    the synthetic demo, ``"110000"``-style codes for the provincial panel. Weights: ``kind``
-    (queen contiguity with nearest-boundary links for islands, knn or distance band) from
-    :func:`ronghe.spatial.weights.spatial_weights`. Regions missing from the boundaries are left
-    out with a warning and listed in ``missing``. Gi* needs non-negative values; for a variable
-    with negative values it is skipped with a warning (``hotspots`` is None).
+    Weights (:class:`WeightsOptions`): ``level`` defaults to the level of the region codes
+    (:func:`detect_level`): county codes for the synthetic demo, ``"110000"``-style codes for the
+    provincial panel; ``kind`` (queen contiguity with nearest-boundary links for islands, knn or
+    distance band) from :func:`ronghe.spatial.weights.spatial_weights`. Regions missing from the
+    boundaries are left out with a warning and listed in ``missing``. Gi* needs non-negative
+    values; for a variable with negative values it is skipped with a warning (``hotspots`` is
+    None).
     Without the ``maps`` extra the spatial layer's RongheError says what to install.
     LISA clusters control multiple testing with ``correction`` (default ``"fdr"``, the cut-off
     of ``esda.fdr``; ``"bonferroni"`` or ``"none"``) over each year's regions.
     """
     from ronghe.spatial.autocorrelation import getis_ord, global_moran, local_moran
 
-    sub, w, missing, level = _prepared(result, variable, level, kind, cache_dir)
+    sub, weights = _prepared(result, variable, options)
+    w = weights.w
     global_i = global_moran(sub, w, permutations=permutations, seed=seed)
     lisa = local_moran(sub, w, permutations=max(permutations, 1), alpha=alpha, seed=seed,
                        correction=correction)
@@ -165,10 +156,10 @@ def spatial(
         hotspots = getis_ord(sub, w, permutations=permutations, seed=seed)
     return SpatialResult(
         variable=variable,
-        level=level,
-        kind=kind,
+        level=weights.level,
+        kind=weights.kind,
         permutations=permutations,
-        missing=tuple(missing),
+        missing=tuple(weights.missing),
         moran=global_i,
         lisa=lisa,
         lisa_counts=counts,

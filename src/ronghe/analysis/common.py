@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from ronghe.result import Result
     from ronghe.spatial.weights import WeightsKind
 
-__all__ = ["detect_level", "regions", "variable_name", "variable_values"]
+__all__ = ["WeightsOptions", "detect_level", "regions", "variable_name", "variable_values"]
 
 
 def regions(result: Result) -> list[str]:
@@ -182,10 +183,44 @@ def detect_level(codes: Sequence[str]) -> Level:
     return "county"
 
 
+class WeightsOptions(TypedDict, total=False):
+    """The spatial weights of an analysis (:func:`~ronghe.analysis.moran`,
+    :func:`~ronghe.analysis.spatial`, :func:`~ronghe.analysis.dynamics`); an option left out keeps
+    its default.
+
+    - ``level``: the division level of the boundaries; default None, the level of the region codes
+      (:func:`detect_level`);
+    - ``kind``: default ``"queen"`` (queen contiguity with nearest-boundary links for islands),
+      ``"knn"`` or ``"distance"`` (:func:`ronghe.spatial.weights.spatial_weights`);
+    - ``cache_dir``: where the boundaries are cached; default None,
+      :func:`ronghe.regions.boundaries.default_cache_dir`.
+    """
+
+    level: Level | None
+    kind: str
+    cache_dir: str | Path | None
+
+
+@dataclass(frozen=True)
+class _Weights:
+    """Spatial weights over the codes found in the boundaries, and what they were built from."""
+
+    w: W
+    keep: list[str]  #: the codes found, in the order of the weights
+    missing: list[str]  #: the codes not found (left out)
+    level: Level
+    kind: str
+
+
 def _weights(
-    codes: Sequence[str], level: Level | None, kind: str, cache_dir: str | Path | None
-) -> tuple[W, list[str], list[str], Level]:
-    """Weights over the codes found in the boundaries of their level; the others are reported."""
+    codes: Sequence[str],
+    *,
+    level: Level | None = None,
+    kind: str = "queen",
+    cache_dir: str | Path | None = None,
+) -> _Weights:
+    """Weights over the codes found in the boundaries of their level; the others are reported
+    (the options are those of :class:`WeightsOptions`)."""
     from ronghe.regions.boundaries import boundaries
     from ronghe.spatial.weights import spatial_weights
 
@@ -209,6 +244,4 @@ def _weights(
         )
     # kind as the user gave it: spatial_weights rejects an unknown one with a located InputError
     w = spatial_weights(level, cast("WeightsKind", kind), codes=keep, cache_dir=cache_dir)
-    return w, keep, missing, level
-
-
+    return _Weights(w, keep, missing, level, kind)

@@ -175,8 +175,9 @@ def _lisa(result: Result, variable: str, permutations: int, seed: int | None, al
 
     wide = _two_years(result, variable)
     change = (wide.iloc[:, 1] - wide.iloc[:, 0]).to_frame(int(wide.columns[1]))
-    w, keep, _missing, _level = common._weights(list(change.index), "county", "queen", cache_dir)
-    sub = change.loc[keep]
+    weights = common._weights(list(change.index), level="county", kind="queen",
+                             cache_dir=cache_dir)
+    sub, w = change.loc[weights.keep], weights.w
     moran = global_moran(sub, w, permutations=permutations, seed=seed)
     lisa = local_moran(sub, w, permutations=max(permutations, 1), alpha=alpha, seed=seed)
     lisa = lisa.drop(columns="year").assign(variable=f"{variable} change",

@@ -4,15 +4,13 @@ and the kernel density of each year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Unpack
 
 import numpy as np
 import pandas as pd
 
-from ronghe.analysis.common import _complete, _weights, variable_values
+from ronghe.analysis.common import WeightsOptions, _complete, _weights, variable_values
 from ronghe.methods.density import kernel_density
-from ronghe.regions.boundaries import Level
 from ronghe.words.analysis import note
 
 if TYPE_CHECKING:
@@ -90,19 +88,18 @@ def dynamics(
     k: int = 4,
     relative: bool = False,
     spatial: bool = True,
-    level: Level | None = None,
-    kind: str = "queen",
     bandwidth: str | float = "silverman",
     n_grid: int = 256,
-    cache_dir: str | Path | None = None,
+    **options: Unpack[WeightsOptions],
 ) -> DynamicsResult:
     """Classic and spatial Markov chains of ``variable`` on ``k`` pooled quantile classes (giddy,
     via :mod:`ronghe.spatial.dynamics`) and the Gaussian kernel density of each year.
 
     ``spatial=False`` skips the spatial Markov chain (which needs boundaries, the ``maps``
-    extra). Bandwidth: ``"silverman"`` h = s·(3n/4)^(-1/5) (default), ``"scott"`` h = s·n^(-1/5),
-    s the sample standard deviation of the year, or a fixed positive number; the density is
-    evaluated on one grid of ``n_grid`` points shared by all years.
+    extra); its weights are the ``level``, ``kind`` and ``cache_dir`` of :class:`WeightsOptions`.
+    Bandwidth: ``"silverman"`` h = s·(3n/4)^(-1/5) (default), ``"scott"`` h = s·n^(-1/5), s the
+    sample standard deviation of the year, or a fixed positive number; the density is evaluated
+    on one grid of ``n_grid`` points shared by all years.
     """
     from ronghe.spatial.dynamics import markov, spatial_markov
 
@@ -110,8 +107,8 @@ def dynamics(
     chain = markov(wide, k=k, relative=relative)
     sm = None
     if spatial:
-        w, keep, _, _ = _weights(list(wide.index), level, kind, cache_dir)
-        sm = spatial_markov(wide.loc[keep], w, k=k, relative=relative)
+        weights = _weights(list(wide.index), **options)
+        sm = spatial_markov(wide.loc[weights.keep], weights.w, k=k, relative=relative)
     kde = kernel_density(
         {year: wide[year].to_numpy() for year in wide.columns}, bandwidth=bandwidth, n_grid=n_grid
     )

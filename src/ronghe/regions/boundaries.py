@@ -98,34 +98,39 @@ def _in_china(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     return (lon >= 72.004) & (lon <= 137.8347) & (lat >= 0.8293) & (lat <= 55.8271)
 
 
+# The two series of the published GCJ-02 forward formula, in the order of its terms:
+# constant, x, y, m², x·y, √|x|, then the amplitudes of sin(πm), sin(πm/3), sin(πm/12), sin(πm/30),
+# where m (the "main" variable) is y for the latitude offset and x for the longitude offset.
+_GCJ02_LAT = (-100.0, 2.0, 3.0, 0.2, 0.1, 0.2, 20.0, 40.0, 160.0, 320.0)
+_GCJ02_LON = (300.0, 1.0, 2.0, 0.1, 0.1, 0.1, 20.0, 40.0, 150.0, 300.0)
+
+
+def _gcj02_series(
+    coefficients: tuple[float, ...], x: np.ndarray, y: np.ndarray, m: np.ndarray
+) -> np.ndarray:
+    """One offset series (before scaling to degrees), its terms summed left to right in the
+    published order so that the result is the same to the last bit as the usual two functions."""
+    c0, cx, cy, cm, cxy, cs, s1, s3, s12, s30 = coefficients
+    common = (20.0 * np.sin(6.0 * np.pi * x) + 20.0 * np.sin(2.0 * np.pi * x)) * 2.0 / 3.0
+    return (
+        c0
+        + cx * x
+        + cy * y
+        + cm * m * m
+        + cxy * x * y
+        + cs * np.sqrt(np.abs(x))
+        + common
+        + (s1 * np.sin(np.pi * m) + s3 * np.sin(np.pi * m / 3.0)) * 2.0 / 3.0
+        + (s12 * np.sin(np.pi * m / 12.0) + s30 * np.sin(np.pi * m / 30.0)) * 2.0 / 3.0
+    )
+
+
 def _gcj02_offset(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """GCJ-02 minus WGS84, in degrees, at WGS84 points (zero outside the China rectangle)."""
     x = lon - 105.0
     y = lat - 35.0
-    sq = np.sqrt(np.abs(x))
-    common = (20.0 * np.sin(6.0 * np.pi * x) + 20.0 * np.sin(2.0 * np.pi * x)) * 2.0 / 3.0
-    dlat = (
-        -100.0
-        + 2.0 * x
-        + 3.0 * y
-        + 0.2 * y * y
-        + 0.1 * x * y
-        + 0.2 * sq
-        + common
-        + (20.0 * np.sin(np.pi * y) + 40.0 * np.sin(np.pi * y / 3.0)) * 2.0 / 3.0
-        + (160.0 * np.sin(np.pi * y / 12.0) + 320.0 * np.sin(np.pi * y / 30.0)) * 2.0 / 3.0
-    )
-    dlon = (
-        300.0
-        + x
-        + 2.0 * y
-        + 0.1 * x * x
-        + 0.1 * x * y
-        + 0.1 * sq
-        + common
-        + (20.0 * np.sin(np.pi * x) + 40.0 * np.sin(np.pi * x / 3.0)) * 2.0 / 3.0
-        + (150.0 * np.sin(np.pi * x / 12.0) + 300.0 * np.sin(np.pi * x / 30.0)) * 2.0 / 3.0
-    )
+    dlat = _gcj02_series(_GCJ02_LAT, x, y, y)
+    dlon = _gcj02_series(_GCJ02_LON, x, y, x)
     rad = np.radians(lat)
     magic = 1.0 - _EE * np.sin(rad) ** 2
     sqrt_magic = np.sqrt(magic)

@@ -21,7 +21,7 @@ empty boxes) and a :class:`~ronghe.errors.RongheWarning` names the fix
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
 
@@ -51,6 +51,7 @@ __all__ = [
     "HOTSPOT_COLOURS",
     "SIGNIFICANCE_COLOURS",
     "LisaMapOptions",
+    "MapOptions",
     "cjk_font",
     "hotspot_map",
     "kernel_density_lines",
@@ -139,8 +140,13 @@ def _finish(fig: Figure, li: int, synthetic: bool, path: str | Path | None) -> N
         save_figure(fig, path)
 
 
-def _subtitle(li: int, variable: str | None, permutations: int | None,
+def _subtitle(li: int, column: str, variable: str | None, permutations: int | None,
               correction: str | None) -> str:
+    """The second line of a map's title: the variable, and for the LISA maps the permutations
+    and the multiple-testing control (Gi* spots are classed by z, without either)."""
+    if column == "spot":
+        return "" if variable is None else "\n" + TEXT["hotspot_detail"][li].format(
+            variable=_variable(variable, li))
     if variable is None and permutations is None and correction is None:
         return ""
     return "\n" + TEXT["detail"][li].format(
@@ -172,7 +178,8 @@ def lisa_cluster_map(
     :func:`ronghe.regions.boundaries.boundaries`); ``clusters``: the frame of
     :func:`ronghe.spatial.autocorrelation.local_moran`. Regions of ``regions`` without a result
     stay grey and are counted in the "no data" legend entry. ``variable``, ``permutations`` and
-    ``correction`` (multiple-testing control) go into the title, as GeoDa prints them.
+    ``correction`` (multiple-testing control) go into the title, as GeoDa prints them (the Gi*
+    map's title names the variable and the z cut-offs).
     ``column="significance"`` draws the significance map (:func:`lisa_significance_map`),
     ``column="spot"`` the Gi* map of :func:`ronghe.spatial.autocorrelation.getis_ord`
     (:func:`hotspot_map`). Labels are in ``lang`` (``zh`` or ``en``); Chinese falls back to
@@ -182,19 +189,10 @@ def lisa_cluster_map(
     if column not in _MAPS:
         raise InputError(f"地图列须为 {'、'.join(_MAPS)} / map column must be one of "
                          f"{', '.join(_MAPS)}, got {column!r}", column=column)
-    return _national_map(regions, clusters, year, column, lang, path, synthetic,
-                         lambda li: _subtitle(li, variable, permutations, correction))
-
-
-def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, column: str,
-                  lang: str, path: str | Path | None, synthetic: bool,
-                  subtitle: Callable[[int], str]) -> Figure:
-    """The categories of ``frame[column]`` in ``year`` on the map of China (see
-    :func:`lisa_cluster_map`); ``subtitle(language index)`` is appended to the title."""
     from ronghe.regions.chinamap import categorical_classes, china_map, draw
 
     mpl, Figure = _matplotlib()
-    rows = frame[frame["year"] == year]
+    rows = clusters[clusters["year"] == year]
     if rows.empty:
         what = "Gi*" if column == "spot" else "LISA"
         raise InputError(f"没有 {year} 年的 {what} 结果 / no {what} results for {year}",
@@ -212,22 +210,30 @@ def _national_map(regions: gpd.GeoDataFrame, frame: pd.DataFrame, year: int, col
     no_data = TEXT["no_result"][li].format(n=without) if without else TEXT["no_data"][li]
     with mpl.rc_context(rc):
         fig = Figure(figsize=(8, 7))
-        draw(m, fig, title=TEXT[title][li].format(year=year) + subtitle(li), no_data=no_data,
+        subtitle = _subtitle(li, column, variable, permutations, correction)
+        draw(m, fig, title=TEXT[title][li].format(year=year) + subtitle, no_data=no_data,
              missing_text=TEXT["no_polygon"][li], inset_text=TEXT["inset"][li])
         _finish(fig, li, synthetic, path)
     return fig
 
 
-class LisaMapOptions(TypedDict, total=False):
-    """The keyword options of :func:`lisa_cluster_map` that :func:`lisa_significance_map` takes
-    and passes on (an option left out keeps the cluster map's default)."""
+class MapOptions(TypedDict, total=False):
+    """The keyword options of :func:`lisa_cluster_map` that every map of the module takes and
+    passes on to it (an option left out keeps the cluster map's default): :func:`hotspot_map`
+    takes these."""
 
     path: str | Path | None
     variable: str | None
-    permutations: int | None
-    correction: str | None
     lang: str
     synthetic: bool
+
+
+class LisaMapOptions(MapOptions, total=False):
+    """The map options and the LISA test's settings printed in the title: the keyword options of
+    :func:`lisa_cluster_map` that :func:`lisa_significance_map` takes and passes on."""
+
+    permutations: int | None
+    correction: str | None
 
 
 def lisa_significance_map(
@@ -241,22 +247,12 @@ def lisa_significance_map(
 
 
 def hotspot_map(
-    regions: gpd.GeoDataFrame,
-    hotspots: pd.DataFrame,
-    year: int,
-    *,
-    path: str | Path | None = None,
-    variable: str | None = None,
-    lang: str = "zh",
-    synthetic: bool = False,
+    regions: gpd.GeoDataFrame, hotspots: pd.DataFrame, year: int, **options: Unpack[MapOptions]
 ) -> Figure:
     """Getis-Ord Gi* hot and cold spots of one year (column ``spot`` of
     :func:`ronghe.spatial.autocorrelation.getis_ord`: 90/95/99 % confidence by |z|) on the same
-    map of China as :func:`lisa_cluster_map`."""
-    return _national_map(
-        regions, hotspots, year, "spot", lang, path, synthetic,
-        lambda li: "" if variable is None else "\n" + TEXT["hotspot_detail"][li].format(
-            variable=_variable(variable, li)))
+    map of China as :func:`lisa_cluster_map`, with the same options (:class:`MapOptions`)."""
+    return lisa_cluster_map(regions, hotspots, year, column="spot", **options)
 
 
 def moran_scatterplot(
