@@ -6,19 +6,29 @@ all show the same words. Each area keeps its catalogue in a submodule named for 
 (``words.web``, ``words.diagnosis``, ``words.columns`` ...); this module holds what they share:
 the language check, units of measurement, user roles, audit actions and numbers shown to their
 precision. A code without an entry is shown as it is.
+
+The words themselves are data: each module reads its tables from a TOML file beside it
+(``figures.py`` from ``figures.toml``, this module from ``shared.toml``) with one
+:class:`Catalogue`, so a translator edits words without touching Python.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Literal
+import re
+import tomllib
+from pathlib import Path
+from types import UnionType
+from typing import Any, Literal, TypeVar, cast, get_args, get_origin
 
 from ronghe.errors import InputError
 
 __all__ = [
-    "ACTIONS", "LANGS", "ROLES", "UNITS_ZH", "Lang", "action_label", "check_lang", "lang_index",
-    "number", "pick", "role_label", "unit_label",
+    "ACTIONS", "LANGS", "ROLES", "UNITS_ZH", "Catalogue", "Lang", "action_label", "check_lang",
+    "lang_index", "number", "pick", "role_label", "unit_label",
 ]
+
+_T = TypeVar("_T")
 
 Lang = Literal["zh", "en"]
 
@@ -45,60 +55,86 @@ def pick(pair: tuple[str, str], lang: str) -> str:
     return pair[lang_index(lang)]
 
 
-#: Units as the frameworks write them -> Chinese (statistical yearbook usage).
-UNITS_ZH: dict[str, str] = {
-    "10^4 persons": "万人",
-    "persons": "人",
-    "10^4 yuan": "万元",
-    "10^8 yuan": "亿元",
-    "yuan": "元",
-    "yuan/month": "元/月",
-    "10^4 yuan/person": "万元/人",
-    "ha": "公顷",
-    "t/ha": "吨/公顷",
-    "t": "吨",
-    "kW": "千瓦",
-    "kW/ha": "千瓦/公顷",
-    "km": "千米",
-    "km²": "平方千米",
-    "km/km²": "千米/平方千米",
-    "m²": "平方米",
-    "m²/person": "平方米/人",
-    "years": "年",
-    "households": "户",
-    "pp": "个百分点",
-    "beds": "张",
-    "count": "个",
-    "index": "指数",
-    "pupils per teacher": "名学生/教师",
-    "parcels per 10^4 rural residents": "宗/万乡村人口",
-    "nW/(cm²·sr)": "nW/(cm²·sr)",
-}
+class Catalogue:
+    """The word tables of one module, read once from a TOML file of this package (``file``, a name
+    beside this module, or a path): ``Catalogue("figures.toml").take("TEXT", dict[str, tuple[str,
+    str]])``.
 
-ROLES: dict[str, tuple[str, str]] = {
-    "admin": ("管理员", "administrator"),
-    "analyst": ("分析员", "analyst"),
-    "editor": ("数据填报员", "editor"),
-    "viewer": ("查看者", "viewer"),
-}
+    :meth:`take` turns a table into the Python ``kind`` it names, checking it on the way: a TOML
+    array becomes a tuple (``["高高", "High-High"]`` -> ``("高高", "High-High")``), a table a dict
+    in the file's order; a table read as a tuple of (key, value) pairs keeps its order (the
+    first key that matches wins); a key ``"sheet:column"`` of a dict whose keys may be
+    ``(sheet, column)`` becomes that pair. :meth:`close` checks every table was taken. A file
+    that is not valid TOML (a key written twice) or an entry of another form is an InputError
+    naming the file, line or table and key.
+    """
 
-ACTIONS: dict[str, tuple[str, str]] = {
-    "login": ("登录", "sign-in"),
-    "login-failed": ("登录失败", "failed sign-in"),
-    "login-blocked": ("登录被暂停", "sign-in blocked"),
-    "logout": ("退出", "sign-out"),
-    "import": ("导入数据", "import"),
-    "settings": ("修改设置", "settings changed"),
-    "token": ("创建令牌", "token created"),
-    "token-revoke": ("撤销令牌", "token revoked"),
-    "user-create": ("新建用户", "user created"),
-    "user-edit": ("修改用户", "user changed"),
-    "user-activate": ("启用用户", "user activated"),
-    "user-reactivate": ("重新启用用户", "user reactivated"),
-    "user-deactivate": ("停用用户", "user deactivated"),
-    "password-reset": ("重置密码", "password reset"),
-    "correct": ("更正数值", "value corrected"),
-}
+    def __init__(self, file: str | Path) -> None:
+        self.path = file if isinstance(file, Path) else Path(__file__).with_name(file)
+        self.tables = _read_toml(self.path)
+
+    def take(self, name: str, kind: type[_T]) -> _T:
+        """Table ``name`` as ``kind`` (``str``, ``tuple[...]``, ``dict[...]`` of these)."""
+        if name not in self.tables:
+            raise InputError(f"词表文件缺少 {name} / words file has no {name}", file=str(self.path))
+        return cast(_T, _as(self.tables.pop(name), kind, name, self.path))
+
+    def close(self) -> None:
+        """InputError if the file holds a table no module took (a misspelt or stale name)."""
+        if self.tables:
+            names = ", ".join(self.tables)
+            raise InputError(f"词表文件有未使用的表 / words file has tables no module reads: {names}",
+                             file=str(self.path))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The tables of ``path``; a syntax error or a key given twice as a one-line InputError
+    naming the file, the line and its key."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        reason = str(err)
+        found = re.search(r"line (\d+)", reason)
+        lines = text.splitlines()
+        n = int(found.group(1)) if found else len(lines)  # "at end of document": the last line
+        line = lines[n - 1].strip() if 0 < n <= len(lines) else ""
+        key = line.split("=", 1)[0].strip() if "=" in line else line
+        if reason.startswith(("Cannot overwrite", "Cannot declare")):
+            reason = f"第 {n} 行 {key} 重复 / line {n}: {key} is given twice"
+        else:
+            reason = f"第 {n} 行（{key}）不是有效的 TOML / line {n} ({key}) is not valid TOML: {reason}"
+        raise InputError(reason, file=str(path)) from None
+
+
+def _as(value: Any, kind: Any, where: str, path: Path) -> Any:
+    """``value`` read from TOML as ``kind``, checked; ``where`` names the entry in an error."""
+    origin, args = get_origin(kind), get_args(kind)
+    if kind is str and isinstance(value, str):
+        return value
+    if origin is tuple and isinstance(value, dict):  # an ordered table of (key, value) pairs
+        value = [[k, v] for k, v in value.items()]
+    if origin is tuple and isinstance(value, list):
+        kinds = [args[0]] * len(value) if args[1:] == (Ellipsis,) else list(args)
+        if len(kinds) == len(value):
+            items = zip(value, kinds, strict=True)
+            return tuple(_as(v, k, f"{where}[{i}]", path) for i, (v, k) in enumerate(items))
+    if origin is dict and isinstance(value, dict):
+        sheets = get_origin(args[0]) is UnionType  # keys: column or (sheet, column)
+        return {
+            tuple(k.split(":", 1)) if sheets and ":" in k else k: _as(v, args[1], f"{where}.{k}", path)
+            for k, v in value.items()
+        }
+    shape = str(kind).replace("typing.", "")
+    raise InputError(f"词表条目的形式不对 / words entry {where} is not a {shape}", file=str(path),
+                     value=value)
+
+
+_WORDS = Catalogue("shared.toml")
+UNITS_ZH = _WORDS.take("UNITS_ZH", dict[str, str])
+ROLES = _WORDS.take("ROLES", dict[str, tuple[str, str]])
+ACTIONS = _WORDS.take("ACTIONS", dict[str, tuple[str, str]])
+_WORDS.close()
 
 
 def unit_label(unit: str | None, lang: str = "zh") -> str:
