@@ -133,6 +133,8 @@ def test_spot_column_of_the_cluster_map_is_the_hotspot_map(census_lisa) -> None:
     title = spot.axes[0].get_title()
     assert title == hot.axes[0].get_title()
     assert "|z|" in title and "999" not in title and "FDR" not in title
+    with pytest.raises(TypeError, match="permutations"):  # a Gi* map has no LISA settings
+        figures.hotspot_map(sub, gi, 2020, permutations=999)  # type: ignore[call-arg]
 
 
 def test_unknown_language_is_refused(census_lisa) -> None:

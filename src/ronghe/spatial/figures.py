@@ -252,6 +252,9 @@ def hotspot_map(
     """Getis-Ord Gi* hot and cold spots of one year (column ``spot`` of
     :func:`ronghe.spatial.autocorrelation.getis_ord`: 90/95/99 % confidence by |z|) on the same
     map of China as :func:`lisa_cluster_map`, with the same options (:class:`MapOptions`)."""
+    lisa_only = sorted({"permutations", "correction"} & set(options))
+    if lisa_only:  # settings of the LISA test, which a Gi* map has not run
+        raise TypeError(f"hotspot_map() got unexpected keyword argument(s) {lisa_only}")
     return lisa_cluster_map(regions, hotspots, year, column="spot", **options)
 
 
