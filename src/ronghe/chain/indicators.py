@@ -110,9 +110,11 @@ def _screened(raw: np.ndarray, ids: list[str], index: pd.Index, source: str | No
     groups = _groups(index)
     regions, years = groups[1][groups[0]], index.get_level_values("year").to_numpy()
     log: Log = []
-    undefined = np.isinf(raw)
     X = raw  # shared with ``raw`` (neither is written to) unless a value is undefined
-    if undefined.any():
+    # two reductions tell whether any value is infinite, without an (n, k) mask
+    if raw.size and (np.fmax.reduce(raw, axis=None) == np.inf
+                     or np.fmin.reduce(raw, axis=None) == -np.inf):
+        undefined = np.isinf(raw)
         X = raw if own else raw.copy()
         r, c = np.nonzero(undefined)
         log.append({"row": r, "col": c, "action": "undefined", "old": X[r, c], "new": np.nan})
@@ -123,9 +125,10 @@ def _screened(raw: np.ndarray, ids: list[str], index: pd.Index, source: str | No
             ids, regions, years, r, c,
         )
         X[undefined] = np.nan
+    gaps = _gaps(X)
     if whole:
-        check_pooled(X.shape[0], (~np.isnan(X)).sum(axis=0), ids, source)
-    _warn_regions_without_values(X, ids, groups)
+        check_pooled(X.shape[0], X.shape[0] - np.array([g.size for g in gaps]), ids, source)
+    _warn_regions_without_values(gaps, ids, groups)
     return Indicators(ids=ids, regions=regions, years=years, raw=raw, X=X, log=log,
                       given_groups=groups)
 
@@ -163,16 +166,28 @@ def _warn_cells(
         )
 
 
-def _warn_regions_without_values(X: np.ndarray, ids: list[str],
+def _gaps(X: np.ndarray) -> list[np.ndarray]:
+    """The rows of each column of ``X`` that are missing, column by column through one mask
+    (an (n, k) mask of a village panel is half a gigabyte)."""
+    mask = np.empty(X.shape[0], dtype=bool)
+    return [np.flatnonzero(np.isnan(X[:, j], out=mask)) for j in range(X.shape[1])]
+
+
+def _warn_regions_without_values(gaps: list[np.ndarray], ids: list[str],
                                  groups: tuple[np.ndarray, np.ndarray]) -> None:
-    """Warn about (region, indicator) pairs with no value in any year: imputation fills them
-    entirely from the province (or year) means, so the region's score there is borrowed."""
-    codes, distinct = groups  # counts per region, column by column
-    for j in range(X.shape[1]):
-        have = np.bincount(codes[~np.isnan(X[:, j])], minlength=distinct.size)
-        if have.all():
+    """Warn about (region, indicator) pairs with no value in any year (``gaps``: the missing
+    rows of each indicator): imputation fills them entirely from the province (or year) means,
+    so the region's score there is borrowed."""
+    codes, distinct = groups
+    rows = None  # region-years per region, counted when a column first has gaps
+    for j, missing in enumerate(gaps):
+        if not missing.size:
             continue
-        names = sorted(str(r) for r in distinct[have == 0])
+        rows = np.bincount(codes, minlength=distinct.size) if rows is None else rows
+        none = np.bincount(codes[missing], minlength=distinct.size) == rows
+        if not none.any():
+            continue
+        names = sorted(str(r) for r in distinct[none])
         shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
         warnings.warn(
             f"指标 {ids[j]!r}：地区 {shown} 各年均无数值，全部由省份（或全年）均值填补；"

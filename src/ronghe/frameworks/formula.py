@@ -30,12 +30,14 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeAlias, cast
 
 import numpy as np
 import pandas as pd
 
 from ronghe.errors import FrameworkError, InputError
+from ronghe.methods import panel_order
 
 Value: TypeAlias = pd.Series | float  #: what a sub-expression evaluates to
 
@@ -182,24 +184,31 @@ class _Evaluator:
         lagged = self._lag(args[0])
         return lagged if name == "lag" else (args[0] / lagged - 1.0) * 100.0
 
-    def _lag(self, value: Value) -> pd.Series:
-        """Previous calendar year's value within each region (NaN when that year is absent):
-        rows sorted by (region, year), a row takes its predecessor's value when that is the same
-        region one year earlier (integer codes, no index of tuples built per call)."""
+    @cached_property
+    def _lag_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """(rows that have the previous calendar year, the rows of that year), found once for
+        every lag of the evaluation: rows in (region, year) order (integer codes, no index of
+        tuples), a row follows its predecessor when that is the same region one year earlier."""
         index = self.data.index
-        values = (value.to_numpy(dtype=float) if isinstance(value, pd.Series)
-                  else np.broadcast_to(np.asarray(value, dtype=float), (len(index),)))
         if isinstance(index, pd.MultiIndex):
             region = index.codes[index.names.index("region")]
         else:
             region = pd.factorize(index.get_level_values("region"))[0]
         year = index.get_level_values("year").to_numpy().astype(int)
-        order = np.lexsort((year, region))
+        order = panel_order(region, year)
         rs, ys = region[order], year[order]
         same = rs[1:] == rs[:-1]
         if (same & (ys[1:] == ys[:-1])).any():
             raise InputError("lag/growth needs unique (region, year) rows; the data repeats some")
         follows = np.flatnonzero(same & (ys[1:] == ys[:-1] + 1)) + 1  # sorted rows with a lag
+        return order[follows], order[follows - 1]
+
+    def _lag(self, value: Value) -> pd.Series:
+        """Previous calendar year's value within each region (NaN when that year is absent)."""
+        index = self.data.index
+        values = (value.to_numpy(dtype=float) if isinstance(value, pd.Series)
+                  else np.broadcast_to(np.asarray(value, dtype=float), (len(index),)))
+        rows, previous = self._lag_rows
         lagged = np.full(len(index), np.nan)
-        lagged[order[follows]] = values[order[follows - 1]]
+        lagged[rows] = values[previous]
         return pd.Series(lagged, index=index)

@@ -11,7 +11,7 @@ aggregate, coherence, convergence, coupling, density, forecast, geodetector, ine
 normalize, obstacle, sensitivity, significance, target, treatment, typology, weights.
 """
 
-from ronghe.methods._checks import row_blocks
+from ronghe.methods._checks import panel_order, row_blocks
 from ronghe.methods.aggregate import (
     TopsisDistances,
     TopsisParts,
@@ -296,6 +296,7 @@ __all__ = [
     "optimal_discretization",
     "outlier_columns",
     "p_threshold",
+    "panel_order",
     "peer_similarity",
     "posterior_grade",
     "profile_zscores",

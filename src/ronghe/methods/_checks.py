@@ -65,6 +65,16 @@ def as_matrix(X: object, name: str = "X", *, allow_nan: bool = False, copy: bool
     )
 
 
+def panel_order(region: np.ndarray, year: np.ndarray) -> np.ndarray:
+    """The row order that sorts a panel by (region code, year): ``np.lexsort((year, region))``,
+    or ``arange(n)`` without a sort when the rows are in that order already (one pass to check;
+    panels are stored sorted, and a village panel's sort costs seconds)."""
+    ahead = np.diff(region)
+    if ((ahead > 0) | ((ahead == 0) & (np.diff(year) > 0))).all():
+        return np.arange(region.size)
+    return np.lexsort((year, region))
+
+
 def row_blocks(n: int, k: int, cells: int = 1 << 18) -> Iterator[slice]:
     """Slices of about ``cells`` cells (whole rows) covering ``n`` rows of ``k`` columns: a
     kernel that works block by block keeps its temporaries in the cache and off the page-fault

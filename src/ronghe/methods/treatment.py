@@ -20,7 +20,14 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ronghe.methods._checks import as_labels, as_matrix, as_vector, column_list, fail
+from ronghe.methods._checks import (
+    as_labels,
+    as_matrix,
+    as_vector,
+    column_list,
+    fail,
+    panel_order,
+)
 
 __all__ = [
     "IMPUTE_LOG_DTYPE",
@@ -163,11 +170,7 @@ def impute_parts(
     years = as_vector(year, "year", n)
     r_code = _codes(region, n, "region")
     y_values, y_code = np.unique(years, return_inverse=True)
-    ahead = np.diff(r_code)  # a panel sorted by (region, year) needs no sort
-    if ((ahead > 0) | ((ahead == 0) & (np.diff(years) > 0))).all():
-        order = np.arange(n)
-    else:
-        order = np.lexsort((years, r_code))
+    order = panel_order(r_code, years)
     rs, ys = r_code[order], years[order]
     dup = (rs[1:] == rs[:-1]) & (ys[1:] == ys[:-1])
     if dup.any():
