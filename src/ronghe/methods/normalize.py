@@ -104,8 +104,10 @@ def _minmax(
     sign: np.ndarray,
     target: np.ndarray,
     bounds: tuple[np.ndarray, np.ndarray] | None,
+    shifted: tuple[float, float] = (1.0, 0.0),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Min–max scores in [0, 1] and a mask of constant (degenerate) columns."""
+    """Min–max scores in [0, 1], then ``shifted`` = (factor, offset) applied as Z·factor + offset
+    (the shift of :func:`normalize`), and a mask of constant (degenerate) columns."""
     lo, hi = (X.min(axis=0), X.max(axis=0)) if bounds is None else bounds
     is_target = ~np.isnan(target)
     t = np.where(is_target, target, 0.0)
@@ -119,18 +121,27 @@ def _minmax(
     safe = np.where(constant, 1.0, span)
     # directed columns in place, no (n, k) temporary: (x - lo)/span for "+", and for "-"
     # (x - hi)/(-span), which is (hi - x)/span to the bit (rounding is symmetric in sign); in
-    # row blocks, so that a column-major X turns into rows-contiguous Z inside the cache
+    # row blocks, so that a column-major X turns into rows-contiguous Z inside the cache, and
+    # every later step (targets, constant columns, clipping, the shift) runs on the block there
     up = sign > 0
     anchor, scale = np.where(up, lo, hi), np.where(up, safe, -safe)
+    cc = np.flatnonzero(constant)
+    factor, offset = shifted
     Z = np.empty(X.shape)
     for rows in row_blocks(*X.shape):
-        np.subtract(X[rows], anchor, out=Z[rows])
-        Z[rows] /= scale
-    if tc.size:
-        Z[:, tc] = 1.0 - np.abs(X[:, tc] - t[tc]) / safe[tc]
-    Z[:, constant] = 1.0
-    if bounds is not None:
-        np.clip(Z, 0.0, 1.0, out=Z)
+        z = Z[rows]
+        np.subtract(X[rows], anchor, out=z)
+        z /= scale
+        if tc.size:
+            z[:, tc] = 1.0 - np.abs(X[rows, tc] - t[tc]) / safe[tc]
+        if cc.size:
+            z[:, cc] = 1.0
+        if bounds is not None:
+            np.clip(z, 0.0, 1.0, out=z)
+        if factor != 1.0:
+            z *= factor
+        if offset:
+            z += offset
     return Z, constant
 
 
@@ -160,9 +171,11 @@ def _block(
     method: str,
     bounds: tuple[np.ndarray, np.ndarray] | None,
     group: object = None,
+    shifted: tuple[float, float] = (1.0, 0.0),
 ) -> np.ndarray:
+    """Scores of one block of rows; ``shifted`` (factor, offset) is applied by min–max only."""
     if method in ("minmax", "target"):
-        Z, constant = _minmax(X, sign, target, bounds)
+        Z, constant = _minmax(X, sign, target, bounds, shifted)
         fill = "1.0"
     elif method == "zscore":
         Z, constant = _zscore(X, sign, target)
@@ -255,22 +268,26 @@ def normalize(
             j = int(np.flatnonzero(lo > hi)[0])
             raise fail(f"第 {j} 列下界大于上界", f"column {j}: lower bound exceeds upper bound")
         frozen = (lo, hi)
+    if common_range and method != "zscore":
+        raise fail("common_range 仅适用于 z-score", "common_range applies to zscore only")
+    # the shift: (1 - shift)·Z + shift, or Z + shift; min–max applies it block by block
+    shifted = (1.0, 0.0)
+    if (method != "zscore" or common_range) and shift > 0:
+        shifted = (1.0 - shift if shift_mode == "affine" else 1.0, shift)
+    inside = shifted if method in ("minmax", "target") else (1.0, 0.0)
     if by is None:
-        Z = _block(arr, sign, target, method, frozen)
+        Z = _block(arr, sign, target, method, frozen, shifted=inside)
     else:
         groups = as_labels(by, n, "by")
         Z = np.empty_like(arr)
         for g in np.unique(groups):
             rows = groups == g
-            Z[rows] = _block(arr[rows], sign, target, method, None, group=g)
+            Z[rows] = _block(arr[rows], sign, target, method, None, group=g, shifted=inside)
     if common_range:
-        if method != "zscore":
-            raise fail("common_range 仅适用于 z-score", "common_range applies to zscore only")
         lo, hi = Z.min(), Z.max()
         Z = (Z - lo) / (hi - lo) if hi > lo else np.ones_like(Z)
-    if (method != "zscore" or common_range) and shift > 0:
-        # in place (Z is this function's own array): (1 - shift)·Z + shift, or Z + shift
-        if shift_mode == "affine":
-            Z *= 1.0 - shift
-        Z += shift
+    if inside != shifted:  # in place (Z is this function's own array)
+        if shifted[0] != 1.0:
+            Z *= shifted[0]
+        Z += shifted[1]
     return Z
