@@ -93,7 +93,8 @@ class Study:
 
         say("treatment")
         codes, distinct = ind.groups  # one lookup per region, not per row
-        parent = self.panel.regions["province"].reindex(distinct).to_numpy(dtype=object)[codes]
+        provinces = self.panel.regions["province"].reindex(distinct).to_numpy(dtype=object)
+        parent = pd.factorize(provinces, use_na_sentinel=False)[0][codes]  # a code per row
         # the run keeps X and Z only (State): the raw values are given up to the outlier rule
         treated = chain.treat(ind, parent, s.treatment, source, consume=True)
         del ind

@@ -152,7 +152,7 @@ def treat(ind: Indicators, parent: np.ndarray, spec: Treatment, source: str | No
     ``ind.X`` (and ``ind.raw``), so the rule may write into it instead of a copy."""
     X, log = ind.X, []
     owned = consume and X.flags.writeable  # pandas may hand out read-only views
-    if np.isnan(X).any():
+    if np.isnan(X.sum()):  # a value is missing (one reduction, no (n, k) mask)
         X, part = IMPUTATIONS[spec.imputation](X, ind, parent, source, owned)
         log += part
         owned = True  # the imputation's copy, or X itself

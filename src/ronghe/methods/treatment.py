@@ -133,16 +133,28 @@ def impute_panel(
     return ImputeResult(out, _build_log(IMPUTE_LOG_DTYPE, parts))
 
 
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct values, the 0-based code of each value): ``np.unique`` with
+    ``return_inverse``, or a table of the range for integer values of a small range (years, a
+    caller's own codes), which needs no sort of millions of rows."""
+    if values.size and values.dtype.kind in "iuf":
+        lo, hi = values.min(), values.max()
+        if hi - lo < 4 * values.size:
+            offset = values - lo
+            whole = offset.astype(np.int64)
+            if values.dtype.kind != "f" or np.array_equal(whole, offset):
+                seen = np.zeros(int(hi - lo) + 1, dtype=bool)
+                seen[whole] = True
+                return np.flatnonzero(seen) + lo, (np.cumsum(seen) - 1)[whole]
+    distinct, codes = np.unique(values, return_inverse=True)
+    return distinct, codes
+
+
 def _codes(labels: object, n: int, name: str) -> np.ndarray:
     """0-based group codes of ``n`` labels in the order of the sorted distinct labels: integers
-    as they are, anything else as strings. Integer labels of a small range (a caller's own codes)
-    are ranked by a table of the range, without sorting them."""
+    as they are, anything else as strings."""
     arr = as_labels(labels, n, name)
-    if arr.dtype.kind in "iu" and arr.size and 0 <= arr.min() and arr.max() < 4 * arr.size:
-        seen = np.zeros(int(arr.max()) + 1, dtype=bool)
-        seen[arr] = True
-        return (np.cumsum(seen) - 1)[arr]
-    return np.unique(arr if arr.dtype.kind in "iu" else arr.astype(str), return_inverse=True)[1]
+    return _distinct(arr if arr.dtype.kind in "iu" else arr.astype(str))[1]
 
 
 def impute_parts(
@@ -169,7 +181,7 @@ def impute_parts(
         )
     years = as_vector(year, "year", n)
     r_code = _codes(region, n, "region")
-    y_values, y_code = np.unique(years, return_inverse=True)
+    y_values, y_code = _distinct(years)
     order = panel_order(r_code, years)
     rs, ys = r_code[order], years[order]
     dup = (rs[1:] == rs[:-1]) & (ys[1:] == ys[:-1])
