@@ -105,8 +105,9 @@ def as_vector(
             f"{name} 至少需要 {min_length} 个值，实有 {arr.shape[0]} 个",
             f"{name} needs at least {min_length} value(s), got {arr.shape[0]}",
         )
-    bad = ~np.isfinite(arr)
-    if bad.any():
+    # the extremes are finite only when every value is (NaN propagates): no mask unless one is not
+    if arr.size and not (np.isfinite(arr.min()) and np.isfinite(arr.max())):
+        bad = ~np.isfinite(arr)
         i, count = int(np.flatnonzero(bad)[0]), int(bad.sum())
         raise fail(
             f"{name} 有 {count} 个缺失或无穷值，第 {i} 个元素非有限值",

@@ -110,10 +110,16 @@ def topsis(
     R = arr if reference is None else as_matrix(reference, "reference", copy=False)
     ideal, anti = R.max(axis=0) * wn, R.min(axis=0) * wn
     d_plus, d_minus = np.empty(n), np.empty(n)
+    V, D = np.empty((0, k)), np.empty((0, k))  # two block buffers, reused
     for rows in row_blocks(n, k):
-        V = arr[rows] * wn
-        d_plus[rows] = ((V - ideal) ** 2).sum(axis=1)
-        d_minus[rows] = ((V - anti) ** 2).sum(axis=1)
+        b = rows.stop - rows.start
+        if V.shape[0] != b:
+            V, D = np.empty((b, k)), np.empty((b, k))
+        np.multiply(arr[rows], wn, out=V)
+        np.square(np.subtract(V, ideal, out=D), out=D)
+        d_plus[rows] = D.sum(axis=1)
+        np.square(np.subtract(V, anti, out=D), out=D)
+        d_minus[rows] = D.sum(axis=1)
     np.sqrt(d_plus, out=d_plus)
     np.sqrt(d_minus, out=d_minus)
     total = d_plus + d_minus

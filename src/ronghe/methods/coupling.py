@@ -71,14 +71,15 @@ def _unit_interval(values: object, name: str, upper: float = 1.0) -> np.ndarray:
     arr = as_vector(np.ravel(np.asarray(values, dtype=np.float64)), name)
     scale = max(upper, 1.0) if np.isfinite(upper) else 1.0
     tol = ROUNDING_ULPS * np.finfo(np.float64).eps * scale
-    out = (arr < -tol) | (arr > upper + tol)
-    if out.any():
-        i = int(np.flatnonzero(out)[0])
+    lo, hi = (arr.min(), arr.max()) if arr.size else (0.0, 0.0)
+    if lo < -tol or hi > upper + tol:
+        i = int(np.flatnonzero((arr < -tol) | (arr > upper + tol))[0])
         raise fail(
             f"{name} 第 {i} 个值 {arr[i]} 不在 [0, {upper:g}]",
             f"{name}[{i}] = {arr[i]} is outside [0, {upper:g}]",
         )
-    return np.clip(arr, 0.0, upper)
+    # ``arr`` is as_vector's own copy: clipped in place, and only when a value needs it
+    return np.clip(arr, 0.0, upper, out=arr) if lo < 0 or hi > upper else arr
 
 
 class CouplingResult(NamedTuple):

@@ -84,13 +84,15 @@ def minmax_bounds(X: object) -> Bounds:
     Returns :class:`Bounds` ``(lo, hi)``, each of length k. A column with no value at all raises MethodError.
     """
     arr = as_matrix(X, allow_nan=True, copy=False)
-    empty = np.isnan(arr).all(axis=0)
+    # fmin/fmax skip NaN and give NaN only for a column without a value: no (n, k) mask
+    lo, hi = np.fmin.reduce(arr, axis=0), np.fmax.reduce(arr, axis=0)
+    empty = np.isnan(lo)
     if empty.any():
         raise fail(
             f"第 {column_list(np.flatnonzero(empty))} 列全部缺失",
             f"column(s) {column_list(np.flatnonzero(empty))} have no values",
         )
-    return Bounds(np.nanmin(arr, axis=0), np.nanmax(arr, axis=0))
+    return Bounds(lo, hi)
 
 
 def _oriented(X: np.ndarray, sign: np.ndarray, target: np.ndarray) -> np.ndarray:

@@ -101,7 +101,8 @@ def entropy_parts(Z: object) -> EntropyParts:
     n, k = arr.shape
     if n < 2:
         raise fail("熵权法至少需要 2 行", "entropy weights need at least 2 rows")
-    if arr.min() < 0:
+    least = arr.min()
+    if least < 0:
         i, j = np.argwhere(arr < 0)[0]
         raise fail(
             f"第 {j} 列第 {i} 行为负值，熵权法要求非负",
@@ -113,6 +114,9 @@ def entropy_parts(Z: object) -> EntropyParts:
     total = np.zeros(k)
     for rows in row_blocks(n, k):  # Σ_i p ln p block by block (no (n, k) temporary)
         p = arr[rows] / safe
+        if least > 0:  # no zero (shifted scores): p ln p as it stands, in place
+            total += np.multiply(p, np.log(p), out=p).sum(axis=0)
+            continue
         positive = p > 0
         total += np.where(positive, p * np.log(np.where(positive, p, 1.0)), 0.0).sum(axis=0)
     e = np.where(constant, 1.0, -total / np.log(n))
