@@ -1,0 +1,154 @@
+"""Benchmark: ``Store.import_wide`` of a township or village panel — time, values/s, peak RSS.
+
+The wide Parquet file is the tiled synthetic panel of ``bench/scale.py`` (``tiled_parquet``: the
+synthetic county panel tiled to ``--units`` regions, 20 years, its first ``--variables`` (36)
+variables, each clipped to the catalogue's plausible range), written to a temporary folder (not
+timed). The import then runs in a fresh interpreter under ``/usr/bin/time -v`` into a new DuckDB
+file (or ``--db postgresql://…``, whose schema is dropped first), so the peak RSS printed is the
+import's alone, as the kernel measured it. Printed: values stored, the import's time and rate, its
+peak RSS, the DuckDB file's size (and the PostgreSQL database's), and where the time went: reading
+and checking the chunks (``checked``), appending them to the stage table (``append``), the check
+for a region-year repeated across chunks (``repeat``), and the write into ``observations``
+(``write``: supersede, insert under the unique index, drop the stage), the rest being the commit.
+Every file is deleted afterwards (``--keep DIR`` keeps them in DIR).
+
+    PYTHONPATH=src python bench/store_import.py [--units 40000] [--variables 36]
+        [--memory-limit 1GB] [--threads 1] [--db URL] [--keep DIR]
+
+``--memory-limit`` and ``--threads`` set ``RONGHE_DUCKDB_MEMORY`` and ``RONGHE_DUCKDB_THREADS`` for
+the import (see ``ronghe.store.duck_config``); without them the store's defaults apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from scale import tiled_parquet  # noqa: E402  (the generator of bench/scale.py)
+
+
+def timed(module: Any, name: str, spent: dict[str, float]) -> None:
+    """Replace ``module.name`` by a wrapper adding its wall time to ``spent[name]``."""
+    inner: Callable[..., Any] = getattr(module, name)
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
+    setattr(module, name, wrapper)
+
+
+def import_worker(path: str, db: str) -> dict[str, Any]:
+    """Import ``path`` into ``db`` in this process; the counts, the time and its split."""
+    from ronghe.store import Store, bulk
+
+    spent: dict[str, float] = {}
+    for name in ("checked", "append_stage", "repeated_cell", "write_stage"):
+        timed(bulk, name, spent)
+    store = Store(db)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        store.init()
+    start = time.perf_counter()
+    res = store.import_wide(path, source_text="bench/store_import.py tiled synthetic panel")
+    seconds = time.perf_counter() - start
+    settings: dict[str, str] = {}
+    if store.engine.dialect.name == "duckdb":
+        with store.engine.connect() as conn:
+            for key in ("memory_limit", "threads", "temp_directory"):
+                settings[key] = str(conn.exec_driver_sql(
+                    f"SELECT current_setting('{key}')").scalar())
+    else:
+        with store.engine.connect() as conn:
+            settings["db_size"] = str(conn.exec_driver_sql(
+                "SELECT pg_size_pretty(pg_database_size(current_database()))").scalar())
+    store.close()
+    return {"values": res.n_values, "status": res.status, "seconds": seconds, "split": spent,
+            "settings": settings}
+
+
+def child(args: list[str]) -> dict[str, Any] | str:
+    """This script with ``args`` in a new interpreter under ``/usr/bin/time -v``: its JSON result
+    with ``rss_gb``, or why it failed."""
+    cmd = ["/usr/bin/time", "-v", sys.executable, __file__, *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ)
+    if proc.returncode != 0:
+        lines = [ln for ln in proc.stderr.strip().splitlines()
+                 if not ln.startswith(("\t", "Command exited with"))]
+        return f"failed (exit {proc.returncode}: {(lines or ['?'])[-1][:300]})"
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
+    result["rss_gb"] = int(rss.group(1)) / 1024**2 if rss else float("nan")
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=40_000)
+    ap.add_argument("--variables", type=int, default=36)
+    ap.add_argument("--memory-limit", help="RONGHE_DUCKDB_MEMORY for the import (e.g. 1GB)")
+    ap.add_argument("--threads", help="RONGHE_DUCKDB_THREADS for the import")
+    ap.add_argument("--db", help="a PostgreSQL URL instead of a new DuckDB file")
+    ap.add_argument("--keep", type=Path, help="write the files here and keep them")
+    ap.add_argument("--import-worker", nargs=2, metavar=("PARQUET", "DB"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.import_worker:
+        print(json.dumps(import_worker(*args.import_worker)))
+        return
+    if args.memory_limit:
+        os.environ["RONGHE_DUCKDB_MEMORY"] = args.memory_limit
+    if args.threads:
+        os.environ["RONGHE_DUCKDB_THREADS"] = args.threads
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="ronghe-store-import-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        path = folder / f"tiled_{args.units}x{args.variables}.parquet"
+        db = args.db or str(folder / "store.duckdb")
+        start = time.perf_counter()
+        if not path.exists():
+            tiled_parquet(args.units, str(path), args.variables)
+        print(f"{path.name}: {path.stat().st_size / 1024**2:,.0f} MB, generated in "
+              f"{time.perf_counter() - start:.1f} s (not timed below)")
+        if args.db:
+            from ronghe.store import Store
+
+            with Store(args.db).engine.begin() as conn:
+                conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        else:
+            for p in (Path(db), Path(db + ".wal")):
+                p.unlink(missing_ok=True)
+        load = os.getloadavg()[0]
+        r = child(["--import-worker", str(path), db])
+        if isinstance(r, str):
+            print(f"{args.units:,} units: import {r}")
+            raise SystemExit(1)
+        size = (f"db file {Path(db).stat().st_size / 1024**3:.2f} GB" if not args.db
+                else f"database {r['settings']['db_size']}")
+        split = ", ".join(f"{k} {v:.1f} s" for k, v in r["split"].items())
+        print(f"{args.units:,} units: {r['values']:,} values in {r['seconds']:.1f} s "
+              f"({r['values'] / r['seconds']:,.0f} values/s), peak RSS {r['rss_gb']:.2f} GB, "
+              f"{size}; load average {load:.1f} at start")
+        print(f"  split: {split}; settings: {r['settings']}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
