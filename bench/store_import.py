@@ -37,7 +37,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scale import tiled_parquet  # noqa: E402  (the generator of bench/scale.py)
+from scale import tiled_parquet  # the generator of bench/scale.py
 
 
 def timed(module: Any, name: str, spent: dict[str, float]) -> None:
@@ -54,8 +54,31 @@ def timed(module: Any, name: str, spent: dict[str, float]) -> None:
     setattr(module, name, wrapper)
 
 
-def import_worker(path: str, db: str) -> dict[str, Any]:
-    """Import ``path`` into ``db`` in this process; the counts, the time and its split."""
+def split(path: Path, parts: int) -> list[Path]:
+    """The Parquet file ``path`` cut into ``parts`` files of consecutive row groups (tiles of
+    2,844 units); ``path`` is deleted."""
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(path)
+    groups = source.num_row_groups
+    out = []
+    for k in range(parts):
+        target = path.with_name(f"{path.stem}_part{k:03d}.parquet")
+        writer = None
+        for g in range(k * groups // parts, (k + 1) * groups // parts):
+            table = source.read_row_group(g)
+            writer = writer or pq.ParquetWriter(target, table.schema)
+            writer.write_table(table)
+        if writer is not None:
+            writer.close()
+            out.append(target)
+    path.unlink()
+    return out
+
+
+def import_worker(paths: list[str], db: str) -> dict[str, Any]:
+    """Import ``paths`` (one batch each, in turn) into ``db`` in this process; the counts, the
+    time and its split."""
     from ronghe.store import Store, bulk
 
     spent: dict[str, float] = {}
@@ -66,7 +89,11 @@ def import_worker(path: str, db: str) -> dict[str, Any]:
         warnings.simplefilter("ignore")
         store.init()
     start = time.perf_counter()
-    res = store.import_wide(path, source_text="bench/store_import.py tiled synthetic panel")
+    values, each = 0, []
+    for path in paths:
+        res = store.import_wide(path, source_text="bench/store_import.py tiled synthetic panel")
+        values += res.n_values
+        each.append(round(time.perf_counter() - start - sum(each), 1))
     seconds = time.perf_counter() - start
     settings: dict[str, str] = {}
     if store.engine.dialect.name == "duckdb":
@@ -79,8 +106,8 @@ def import_worker(path: str, db: str) -> dict[str, Any]:
             settings["db_size"] = str(conn.exec_driver_sql(
                 "SELECT pg_size_pretty(pg_database_size(current_database()))").scalar())
     store.close()
-    return {"values": res.n_values, "status": res.status, "seconds": seconds, "split": spent,
-            "settings": settings}
+    return {"values": values, "seconds": seconds, "split": spent, "settings": settings,
+            "parts": each}
 
 
 def child(args: list[str]) -> dict[str, Any] | str:
@@ -106,10 +133,12 @@ def main() -> None:
     ap.add_argument("--threads", help="RONGHE_DUCKDB_THREADS for the import")
     ap.add_argument("--db", help="a PostgreSQL URL instead of a new DuckDB file")
     ap.add_argument("--keep", type=Path, help="write the files here and keep them")
-    ap.add_argument("--import-worker", nargs=2, metavar=("PARQUET", "DB"), help=argparse.SUPPRESS)
+    ap.add_argument("--parts", type=int, default=1,
+                    help="import the table as this many files (consecutive tiles), one batch each")
+    ap.add_argument("--import-worker", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.import_worker:
-        print(json.dumps(import_worker(*args.import_worker)))
+        print(json.dumps(import_worker(args.import_worker[:-1], args.import_worker[-1])))
         return
     if args.memory_limit:
         os.environ["RONGHE_DUCKDB_MEMORY"] = args.memory_limit
@@ -125,6 +154,7 @@ def main() -> None:
             tiled_parquet(args.units, str(path), args.variables)
         print(f"{path.name}: {path.stat().st_size / 1024**2:,.0f} MB, generated in "
               f"{time.perf_counter() - start:.1f} s (not timed below)")
+        files = split(path, args.parts) if args.parts > 1 else [path]
         if args.db:
             from ronghe.store import Store
 
@@ -134,17 +164,19 @@ def main() -> None:
             for p in (Path(db), Path(db + ".wal")):
                 p.unlink(missing_ok=True)
         load = os.getloadavg()[0]
-        r = child(["--import-worker", str(path), db])
+        r = child(["--import-worker", *map(str, files), db])
         if isinstance(r, str):
             print(f"{args.units:,} units: import {r}")
             raise SystemExit(1)
         size = (f"db file {Path(db).stat().st_size / 1024**3:.2f} GB" if not args.db
                 else f"database {r['settings']['db_size']}")
-        split = ", ".join(f"{k} {v:.1f} s" for k, v in r["split"].items())
+        where = ", ".join(f"{k} {v:.1f} s" for k, v in r["split"].items())
         print(f"{args.units:,} units: {r['values']:,} values in {r['seconds']:.1f} s "
               f"({r['values'] / r['seconds']:,.0f} values/s), peak RSS {r['rss_gb']:.2f} GB, "
               f"{size}; load average {load:.1f} at start")
-        print(f"  split: {split}; settings: {r['settings']}")
+        print(f"  split: {where}; settings: {r['settings']}")
+        if len(files) > 1:
+            print(f"  {len(files)} files, one batch each, seconds per file: {r['parts']}")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

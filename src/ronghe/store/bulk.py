@@ -55,7 +55,7 @@ KEYS = ("region", "year")
 MEMORY_ENV = "RONGHE_DUCKDB_MEMORY"
 THREADS_ENV = "RONGHE_DUCKDB_THREADS"
 #: The default memory limit: this share of the machine's RAM, at least MEMORY_FLOOR bytes.
-MEMORY_SHARE = 0.25
+MEMORY_SHARE = 0.5
 MEMORY_FLOOR = 1024**3
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)", re.IGNORECASE)
 _SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
@@ -73,8 +73,10 @@ def memory_limit(memory: str | None = None) -> str:
     """The memory limit of ronghe's DuckDB databases, as DuckDB's ``memory_limit`` takes it:
     ``memory`` (a size such as ``"2GB"`` or ``"512MiB"``, or a share of the machine's RAM such
     as ``"25%"``), else the environment variable ``RONGHE_DUCKDB_MEMORY``, else
-    :data:`MEMORY_SHARE` of the RAM but at least :data:`MEMORY_FLOOR` (DuckDB's own default, 80 %
-    of the RAM, leaves little for the rest of the process and for other processes). A ValueError
+    :data:`MEMORY_SHARE` of the RAM but at least :data:`MEMORY_FLOOR`. DuckDB's own default, 80 %
+    of the RAM, leaves little for the Python side of the process (a panel in pandas, the chain)
+    and for other processes; half keeps a township import (28 million values, which holds about
+    5 GB of its own index entries until it commits) working on a 16 GB machine. A ValueError
     names a value that is neither a size nor a share."""
     text = (memory if memory is not None else os.environ.get(MEMORY_ENV, "")).strip()
     if _SIZE.fullmatch(text):

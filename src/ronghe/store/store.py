@@ -20,6 +20,11 @@ Safety rules an import follows:
   commit it stores nothing and raises :class:`StoreConflict`;
 - a correction of single values (:meth:`Store.write_values`) is a batch like any other (layout
   ``edit``, the reason as its source), validated by the same cell rules as a file.
+- a DuckDB store works within a memory limit (``Store(memory=...)``, ``RONGHE_DUCKDB_MEMORY``,
+  default half the RAM: :func:`ronghe.store.bulk.memory_limit`), spilling to ``<file>.tmp``; a
+  write that runs out of it is a :class:`StoreError` that stored nothing (an import holds the
+  unique-index entries of its new values in memory until it commits: a village table is imported
+  as several files, docs/scale.md).
 
 Wide township and village tables go through :meth:`Store.import_wide` and the panel is pivoted in
 SQL (:mod:`ronghe.store.bulk`, which holds the SQL of those two paths). This module is longer than
@@ -158,7 +163,7 @@ class Store:
 
     def __init__(self, url: str | Path | None = None, *, memory: str | None = None) -> None:
         """``memory``: the memory limit of a DuckDB store (``"4GB"``, ``"25%"`` of the RAM;
-        default ``RONGHE_DUCKDB_MEMORY``, else a quarter of the RAM: see
+        default ``RONGHE_DUCKDB_MEMORY``, else half the RAM: see
         :func:`ronghe.store.bulk.memory_limit`), set on every connection; DuckDB writes what does
         not fit to ``<file>.tmp``. The limit holds for the whole database in this process (the
         last store opened on a file sets it). Ignored for PostgreSQL, whose server manages its
