@@ -745,8 +745,8 @@ def _retrying(write: Callable[[], None], stored_meanwhile: Callable[[], bool],
                 raise StoreError(
                     f"the database ran out of memory ({reason}); nothing was stored. A DuckDB "
                     "import holds the unique-index entries of all its new values in memory until "
-                    f"it commits (about 100 bytes per value): raise {bulk.MEMORY_ENV} or import "
-                    "the table in parts / 数据库内存不足，未保存任何数据") from None
+                    f"it commits (100-200 bytes per value): raise {bulk.MEMORY_ENV} or import the "
+                    "table as several smaller files / 数据库内存不足，未保存任何数据") from None
             if not isinstance(exc, sa.exc.DBAPIError):
                 raise
             if isinstance(exc, sa.exc.IntegrityError) and stored_meanwhile():
