@@ -33,6 +33,10 @@ regions' names and provinces, one statement per partition. A DuckDB file is read
 from __future__ import annotations
 
 import io
+import os
+import re
+import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +51,75 @@ from ronghe.store import schema as t
 #: Region-years per chunk of an import or of the panel's pivot (36 variables: about 2 million values).
 CHUNK_ROWS = 50_000
 KEYS = ("region", "year")
+#: Environment variables bounding every DuckDB database ronghe opens (:func:`duckdb_settings`).
+MEMORY_ENV = "RONGHE_DUCKDB_MEMORY"
+THREADS_ENV = "RONGHE_DUCKDB_THREADS"
+#: The default memory limit: this share of the machine's RAM, at least MEMORY_FLOOR bytes.
+MEMORY_SHARE = 0.5
+MEMORY_FLOOR = 1024**3
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)", re.IGNORECASE)
+_SHARE = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+
+
+def _ram_bytes() -> int | None:
+    """The machine's physical memory (None where the system does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):  # no sysconf (Windows)
+        return None
+
+
+def memory_limit(memory: str | None = None) -> str:
+    """The memory limit of ronghe's DuckDB databases, as DuckDB's ``memory_limit`` takes it:
+    ``memory`` (a size such as ``"2GB"`` or ``"512MiB"``, or a share of the machine's RAM such
+    as ``"25%"``), else the environment variable ``RONGHE_DUCKDB_MEMORY``, else
+    :data:`MEMORY_SHARE` of the RAM but at least :data:`MEMORY_FLOOR`. DuckDB's own default, 80 %
+    of the RAM, leaves little for the Python side of the process (a panel in pandas, the chain)
+    and for other processes; half keeps a township import (28 million values, which holds about
+    5 GB of its own index entries until it commits) working on a 16 GB machine. A ValueError
+    names a value that is neither a size nor a share."""
+    text = (memory if memory is not None else os.environ.get(MEMORY_ENV, "")).strip()
+    if _SIZE.fullmatch(text):
+        return text.replace(" ", "")
+    share = _SHARE.fullmatch(text)
+    fraction = float(share.group(1)) / 100 if share else MEMORY_SHARE
+    ram = _ram_bytes()
+    if (text and share is None) or not 0 < fraction <= 1 or (share and ram is None):
+        origin = "" if memory is not None else f" ({MEMORY_ENV})"
+        raise ValueError(f"DuckDB memory limit {text!r}{origin} is not a size such as 4GB or "
+                         "512MB, nor a share of the RAM within (0, 100]% / 内存上限须为 4GB、512MB "
+                         "或 25% 这样的值")
+    floor = 0 if share else MEMORY_FLOOR
+    return f"{max(int((ram or 0) * fraction), floor) // 1024**2}MiB"
+
+
+def duckdb_settings(database: str | None, memory: str | None = None) -> dict[str, str]:
+    """The settings ronghe gives a DuckDB database it opens: ``memory_limit``
+    (:func:`memory_limit`), ``threads`` when ``RONGHE_DUCKDB_THREADS`` is set, and for an
+    in-memory database a ``temp_directory`` of its own in the system's temporary folder (DuckDB
+    creates it when it first spills and removes it on close; a file's is ``<file>.tmp`` beside
+    it). DuckDB keeps its buffers — tables, the unique index of ``observations``, hash tables —
+    within the limit, writing what does not fit to the temporary directory."""
+    out = {"memory_limit": memory_limit(memory)}
+    threads = os.environ.get(THREADS_ENV, "").strip()
+    if threads:
+        if not threads.isdigit() or int(threads) < 1:
+            raise ValueError(f"{THREADS_ENV}={threads!r} is not a positive whole number / "
+                             "线程数须为正整数")
+        out["threads"] = threads
+    if database in (None, "", ":memory:"):
+        out["temp_directory"] = str(Path(tempfile.gettempdir())
+                                    / f"ronghe-duckdb-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    return out
+
+
+def apply_settings(con: Any, settings: dict[str, str]) -> None:
+    """``SET`` each of ``settings`` on the DuckDB connection ``con`` (they hold for its whole
+    database). Set after opening rather than as the open's configuration, so that a read-only
+    connection of the same process (:func:`read_only`) still matches the open database's
+    configuration."""
+    for key, value in settings.items():
+        con.execute(f"SET {key} = '{value}'")
 
 
 def chunks(source: str | Path | pd.DataFrame, chunk_rows: int) -> Iterator[pd.DataFrame]:
@@ -267,7 +340,8 @@ def read_only(path: str) -> Any:
     at once; when this process already has the file open for writing (DuckDB refuses a second
     configuration in one process), a connection sharing that open database, with the
     configuration it was opened with (plain, or that of duckdb-engine: a :class:`Store`). DuckDB's
-    progress bar (drawn on the terminal by long statements) is off."""
+    progress bar (drawn on the terminal by long statements) is off; a database this call opens is
+    bounded by :func:`duckdb_settings` (a shared one keeps its opener's)."""
     import duckdb
     import duckdb_engine
 
@@ -282,6 +356,8 @@ def read_only(path: str) -> Any:
             if "different configuration" not in str(exc) or i == len(tries) - 1:
                 raise
     con.execute("SET enable_progress_bar = false")
+    if i == 0:
+        apply_settings(con, duckdb_settings(path))
     return con
 
 

@@ -20,6 +20,11 @@ Safety rules an import follows:
   commit it stores nothing and raises :class:`StoreConflict`;
 - a correction of single values (:meth:`Store.write_values`) is a batch like any other (layout
   ``edit``, the reason as its source), validated by the same cell rules as a file.
+- a DuckDB store works within a memory limit (``Store(memory=...)``, ``RONGHE_DUCKDB_MEMORY``,
+  default half the RAM: :func:`ronghe.store.bulk.memory_limit`), spilling to ``<file>.tmp``; a
+  write that runs out of it is a :class:`StoreError` that stored nothing (an import holds the
+  unique-index entries of its new values in memory until it commits: a village table is imported
+  as several files, docs/scale.md).
 
 Wide township and village tables go through :meth:`Store.import_wide` and the panel is pivoted in
 SQL (:mod:`ronghe.store.bulk`, which holds the SQL of those two paths). This module is longer than
@@ -156,7 +161,13 @@ class StoreStatus:
 class Store:
     """A thematic database at ``url`` (a DuckDB path or any SQLAlchemy URL; see module docstring)."""
 
-    def __init__(self, url: str | Path | None = None) -> None:
+    def __init__(self, url: str | Path | None = None, *, memory: str | None = None) -> None:
+        """``memory``: the memory limit of a DuckDB store (``"4GB"``, ``"25%"`` of the RAM;
+        default ``RONGHE_DUCKDB_MEMORY``, else half the RAM: see
+        :func:`ronghe.store.bulk.memory_limit`), set on every connection; DuckDB writes what does
+        not fit to ``<file>.tmp``. The limit holds for the whole database in this process (the
+        last store opened on a file sets it). Ignored for PostgreSQL, whose server manages its
+        own memory."""
         self.url = database_url(url)
         try:
             self.engine = sa.create_engine(self.url)
@@ -165,6 +176,17 @@ class Store:
         if self.engine.dialect.name not in ("duckdb", "postgresql"):
             raise StoreError(f"unsupported database {self.engine.dialect.name!r}: use a DuckDB "
                              "file or a postgresql+psycopg:// URL / 仅支持 DuckDB 与 PostgreSQL")
+        if self.engine.dialect.name == "duckdb":
+            database = self.engine.url.database
+            try:
+                bulk.duckdb_settings(database, memory)
+            except ValueError as exc:
+                raise StoreError(str(exc)) from None
+
+            def bound(dbapi: object, _record: object) -> None:
+                bulk.apply_settings(dbapi, bulk.duckdb_settings(database, memory))
+
+            sa.event.listen(self.engine, "connect", bound)
 
     def _connect(self) -> sa.Connection:
         try:
@@ -711,12 +733,22 @@ def _retrying(write: Callable[[], None], stored_meanwhile: Callable[[], bool],
     left, per ``still_to_do``, is tried again, or nothing is); when it fails on a concurrency
     conflict (another writer's current value, a write-write conflict, a deadlock or a
     serialisation failure), pause 20 ms x 2^attempt (randomised by ±50 %, at most 1 s) and try
-    again, at most :data:`WRITE_ATTEMPTS` times, then raise :class:`StoreConflict`."""
+    again, at most :data:`WRITE_ATTEMPTS` times, then raise :class:`StoreConflict`. A write that
+    ran out of the database's memory is not tried again: :class:`StoreError` (nothing stored)."""
     for attempt in range(WRITE_ATTEMPTS):
         try:
             write()
             return
-        except sa.exc.DBAPIError as exc:
+        except Exception as exc:
+            reason = _out_of_memory(exc)
+            if reason is not None:
+                raise StoreError(
+                    f"the database ran out of memory ({reason}); nothing was stored. A DuckDB "
+                    "import holds the unique-index entries of all its new values in memory until "
+                    f"it commits (100-200 bytes per value): raise {bulk.MEMORY_ENV} or import the "
+                    "table as several smaller files / 数据库内存不足，未保存任何数据") from None
+            if not isinstance(exc, sa.exc.DBAPIError):
+                raise
             if isinstance(exc, sa.exc.IntegrityError) and stored_meanwhile():
                 if not still_to_do():
                     return
@@ -726,6 +758,18 @@ def _retrying(write: Callable[[], None], stored_meanwhile: Callable[[], bool],
         if attempt + 1 < WRITE_ATTEMPTS:
             time.sleep(min(1.0, 0.02 * 2 ** attempt) * random.uniform(0.5, 1.5))
     raise StoreConflict()
+
+
+def _out_of_memory(exc: Exception) -> str | None:
+    """DuckDB's first line when ``exc`` (raised by DuckDB directly or through SQLAlchemy) is
+    running out of its memory limit, in a statement or at the commit; else None."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+    kind = type(orig).__name__
+    if kind == "OutOfMemoryException" or (kind == "TransactionException"
+                                          and "could not allocate" in text):
+        return text
+    return None
 
 
 def _is_conflict(exc: sa.exc.DBAPIError) -> bool:
