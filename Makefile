@@ -18,10 +18,11 @@ $(BIN)/python:
 # pip's configuration, so a machine's pip constraints do not bind it. Whenever uv cannot be
 # installed or fails, pip does the work. The tests' install stays with pip, which honours the
 # machine's pip configuration (constraints).
-# Measured on this 2-core machine shared with other jobs (load 2-3), fresh clone, empty pip, uv
-# and ronghe caches: pip 397 s for the old 86-package install, uv 82 s; now venv 3 s, uv 1 s,
-# install 7 s, `ronghe demo` 55 s of which 40 s build the county boundaries and contiguity that
-# later runs read from the cache (bench/census.py --demo measures it).
+# Measured on this 2-core machine shared with other jobs, fresh clone, empty pip, uv and ronghe
+# caches: the old 86-package install took 397 s through pip, 82 s through uv. 2026-12-05, load 3-4:
+# `make demo` 64 s (74 s before the extras left the demo's install, load 2-3): venv 3 s, uv and
+# the install 7 s, `ronghe demo` 55 s, about half of it the first run's conversion of the county
+# boundaries and their contiguity, which later runs read from the ronghe cache (bench/census.py).
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
 	( $(PIP) install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[maps]" ) \
 		|| $(PIP) install --quiet -e ".[maps]"
