@@ -19,10 +19,11 @@ $(BIN)/python:
 # installed or fails, pip does the work. The tests' install stays with pip, which honours the
 # machine's pip configuration (constraints).
 # Measured on this 2-core machine shared with other jobs, fresh clone, empty pip, uv and ronghe
-# caches: the old 86-package install took 397 s through pip, 82 s through uv. 2026-12-05, load 3-4:
-# `make demo` 64 s (74 s before the extras left the demo's install, load 2-3): venv 3 s, uv and
-# the install 7 s, `ronghe demo` 55 s, about half of it the first run's conversion of the county
-# boundaries and their contiguity, which later runs read from the ronghe cache (bench/census.py).
+# caches: the old 86-package install took 397 s through pip, 82 s through uv. 2026-12-05, load
+# about 3, back to back: `make demo` 61 s (80 s before the extras left the demo's install): venv
+# 3 s, uv and the install 9 s, `ronghe demo` 48 s, of it about 20 s CPU the first run's conversion
+# of the county boundaries and their contiguity, which later runs read from the ronghe cache
+# (bench/census.py).
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
 	( $(PIP) install --quiet uv && $(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[maps]" ) \
 		|| $(PIP) install --quiet -e ".[maps]"
