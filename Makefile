@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # The demo needs the core and the maps extra (boundaries, projection: the report's county map and
-# Moran's I), 64 packages; the parts the demo does not show are extras (dynamics, text, store,
+# Moran's I), 60 packages; the parts the demo does not show are extras (dynamics, text, store,
 # planning: pyproject.toml) and the tests need them all (`.[all]`).
 # The demo's install goes through uv (a PyPI package) when pip can install it; uv does not read
 # pip's configuration, so a machine's pip constraints do not bind it. Whenever uv cannot be
