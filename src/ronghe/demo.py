@@ -30,7 +30,6 @@ from ronghe.errors import InputError, RongheWarning
 from ronghe.panel import Panel
 from ronghe.report.summary import write_summary
 from ronghe.study import Study
-from ronghe.text import demo_corpus_dir, score_reports
 
 DEMO_YEARS = range(2016, 2024)
 DEMO_DRAWS = 500  #: Monte Carlo draws behind the rank intervals of the demo report
@@ -39,7 +38,9 @@ ATTENTION = "rural_priority_attention"
 
 def with_text_attention(panel: Panel) -> int:
     """Put the attention measured from the generated demo work reports into ``panel`` (in place);
-    returns the number of region-years replaced."""
+    returns the number of region-years replaced (only the synthetic demo imports ronghe.text)."""
+    from ronghe.text import demo_corpus_dir, score_reports
+
     obs = score_reports(demo_corpus_dir()).to_observations()
     obs = obs[obs["variable"] == ATTENTION]
     keys = pd.MultiIndex.from_arrays([obs["region"].astype(str), obs["year"].astype(int)])

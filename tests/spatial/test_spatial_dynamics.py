@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-giddy_markov = pytest.importorskip("giddy.markov", reason="giddy (the maps extra) is not installed")
+giddy_markov = pytest.importorskip("giddy.markov", reason="giddy (the dynamics extra) is not installed")
 import libpysal  # noqa: E402
 import mapclassify  # noqa: E402
 from libpysal import examples  # noqa: E402

@@ -196,8 +196,9 @@ def demo(
         "demo-output"
     ),
     data: Annotated[
-        str, typer.Option(help="census (2010、2020 人口普查县域真实面板), synthetic (县域合成面板) "
-                               "or provinces (省级真实面板)")
+        str, typer.Option(help="census (2010、2020 人口普查县域真实面板), synthetic (县域合成面板，"
+                               "含工作报告文本，需 text 可选依赖 with work reports: needs the text "
+                               "extra) or provinces (省级真实面板)")
     ] = "census",
 ) -> None:
     """演示 Run the whole chain on the bundled demo data: workbook, HTML summary and full HTML report."""

@@ -52,6 +52,7 @@ from typing import Generic, NamedTuple, TypeVar
 import numpy as np
 
 from ronghe.methods._checks import as_matrix, as_vector, fail, warn
+from ronghe.words.extras import missing_extra
 
 __all__ = [
     "GRADE_LABELS",
@@ -334,8 +335,12 @@ def ets_forecast(
     from the optimiser is passed on as a RongheWarning.
     """
     import pandas as pd
-    from statsmodels.tools.sm_exceptions import ConvergenceWarning
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    try:
+        from statsmodels.tools.sm_exceptions import ConvergenceWarning
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    except ImportError as exc:
+        raise missing_extra("planning", exc.name) from exc
 
     x = as_vector(y, "y")
     n = x.shape[0]

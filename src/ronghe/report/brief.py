@@ -20,6 +20,7 @@ from ronghe.report.content import Profile, ReportContent, build_content
 from ronghe.report.figures import region_trend
 from ronghe.report.style import resolve_style
 from ronghe.words import check_lang
+from ronghe.words.extras import missing_extra
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -221,8 +222,13 @@ def write_brief(
     year: int | None = None,
     content: ReportContent | None = None,
 ) -> Path:
-    """Write the brief of ``region`` (in ``year``, default the last) to ``path`` (.docx)."""
+    """Write the brief of ``region`` (in ``year``, default the last) to ``path`` (.docx); needs
+    python-docx (the ``text`` extra)."""
     lang = check_lang(lang)
+    try:
+        import docx  # noqa: F401
+    except ImportError as exc:
+        raise missing_extra("text", exc.name) from exc
     c = content
     if c is None or c.lang != lang or not any(p.region == region for p in c.profiles):
         c = build_content(result, lang=lang, region=region, year=year, spatial=False,

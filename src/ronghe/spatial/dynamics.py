@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ronghe.errors import InputError, RongheError
-from ronghe.regions.boundaries import MAPS_EXTRA_MESSAGE
+from ronghe.errors import InputError
 from ronghe.spatial.align import region_year_matrix
+from ronghe.words.extras import missing_extra
 
 if TYPE_CHECKING:
     from libpysal.weights import W
@@ -43,10 +43,13 @@ __all__ = ["MarkovResult", "SpatialMarkovResult", "markov", "spatial_markov"]
 def _giddy():
     try:
         import mapclassify
-        from giddy import markov as gm
         from libpysal import weights
     except ImportError as exc:
-        raise RongheError(f"{MAPS_EXTRA_MESSAGE} (missing: {exc.name})") from exc
+        raise missing_extra("maps", exc.name) from exc
+    try:
+        from giddy import markov as gm
+    except ImportError as exc:
+        raise missing_extra("dynamics", exc.name) from exc
     return gm, mapclassify, weights
 
 

@@ -37,6 +37,7 @@ import pandas as pd
 from ronghe.errors import InputError
 from ronghe.panel import REGION_ALIASES, YEAR_ALIASES
 from ronghe.text.chars import count_han
+from ronghe.words.extras import missing_extra
 
 SUFFIXES = (".txt", ".docx", ".pdf")
 FILE_ALIASES = ("file", "path", "文件", "文件名")
@@ -157,9 +158,12 @@ def decode_text(data: bytes, file: str) -> tuple[str, str]:
 
 
 def _docx_text(data: bytes, file: str) -> str:
-    import docx
-    from docx.oxml.ns import qn
-    from docx.text.paragraph import Paragraph
+    try:
+        import docx
+        from docx.oxml.ns import qn
+        from docx.text.paragraph import Paragraph
+    except ImportError as exc:
+        raise missing_extra("text", exc.name) from exc
 
     try:
         document = docx.Document(io.BytesIO(data))
@@ -172,8 +176,11 @@ def _docx_text(data: bytes, file: str) -> str:
 
 
 def _pdf_text(data: bytes, file: str) -> tuple[str, str]:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
+    except ImportError as exc:
+        raise missing_extra("text", exc.name) from exc
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from ronghe.text.chars import han_runs
 from ronghe.text.terms import CATEGORIES, TermDictionary
+from ronghe.words.extras import missing_extra
 
 TERM_FREQ = 10**6
 
@@ -67,7 +68,10 @@ def _tokenizer(entries: tuple[tuple[str, tuple[str, ...]], ...]):
     with warnings.catch_warnings():
         # jieba 0.42 imports pkg_resources, which newer setuptools flag as deprecated
         warnings.simplefilter("ignore")
-        import jieba
+        try:
+            import jieba
+        except ImportError as exc:
+            raise missing_extra("text", exc.name) from exc
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
