@@ -1,7 +1,7 @@
 """The optional parts of ronghe (pip extras) and the one message that names the extra to install.
 
-Each extra in pyproject.toml that a code path needs has an entry here: what it enables, in Chinese
-and English. A code path imports an extra's modules lazily and, when one is missing, raises
+Each extra in pyproject.toml that a code path needs has an entry in ``extras.toml``: what it
+enables, in Chinese and English. A code path imports an extra's modules lazily and, when one is missing, raises
 ``missing_extra(extra, exc.name)``: a one-line RongheError naming ``pip install "ronghe[extra]"``
 and the missing module.
 """
@@ -9,17 +9,13 @@ and the missing module.
 from __future__ import annotations
 
 from ronghe.errors import RongheError
+from ronghe.words import Catalogue
 
 __all__ = ["EXTRA_FEATURES", "extra_message", "missing_extra"]
 
-#: Extra name → (zh, en) of what it enables.
-EXTRA_FEATURES: dict[str, tuple[str, str]] = {
-    "maps": ("地图功能", "map support"),
-    "dynamics": ("空间马尔可夫链", "spatial Markov chains"),
-    "text": ("工作报告与 Word 文档", "work reports and Word documents"),
-    "store": ("专题数据库", "the thematic database"),
-    "planning": ("指数平滑预测", "exponential smoothing forecasts"),
-}
+_WORDS = Catalogue("extras.toml")
+EXTRA_FEATURES = _WORDS.take("EXTRA_FEATURES", dict[str, tuple[str, str]])
+_WORDS.close()
 
 
 def extra_message(extra: str) -> str:
