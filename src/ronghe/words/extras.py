@@ -1,9 +1,9 @@
 """The optional parts of ronghe (pip extras) and the one message that names the extra to install.
 
 Each extra in pyproject.toml that a code path needs has an entry in ``extras.toml``: what it
-enables, in Chinese and English. A code path imports an extra's modules lazily and, when one is missing, raises
-``missing_extra(extra, exc.name)``: a one-line RongheError naming ``pip install "ronghe[extra]"``
-and the missing module.
+enables, in Chinese and English. A code path imports an extra's modules lazily and, when one is
+missing, raises ``missing_extra(extra, exc.name)``: a one-line RongheError naming
+``pip install "ronghe[extra]"`` and the missing module.
 """
 
 from __future__ import annotations
