@@ -39,7 +39,7 @@ import pandas as pd
 from ronghe.errors import FrameworkError, InputError
 from ronghe.methods import panel_order
 
-Value: TypeAlias = pd.Series | float  #: what a sub-expression evaluates to
+Value: TypeAlias = np.ndarray | float  #: what a sub-expression evaluates to
 
 _BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
     ast.Add: lambda a, b: a + b,
@@ -83,6 +83,12 @@ class Formula:
         :class:`~ronghe.errors.InputError` when a variable is not a column of ``data`` or when
         ``lag``/``growth`` is used on data without a ``(region, year)`` index.
         """
+        return pd.Series(self.values(data), index=data.index)
+
+    def values(self, data: pd.DataFrame, evaluator: Evaluator | None = None) -> np.ndarray:
+        """:meth:`evaluate` as a float64 array (NumPy arithmetic on the columns, no Series per
+        sub-expression); ``evaluator`` (an :class:`Evaluator` of ``data``) shares the columns
+        and the lag rows between the formulas of one framework."""
         absent = sorted(self.variables - set(map(str, data.columns)))
         if absent:
             raise InputError(f"formula {self.text!r} needs variable {absent[0]!r}, "
@@ -90,11 +96,12 @@ class Formula:
         if self.uses_lag and not {"region", "year"} <= set(data.index.names):
             raise InputError(f"formula {self.text!r} uses lag/growth, which needs data indexed "
                              "by (region, year)")
+        ev = evaluator or Evaluator(data)
         with np.errstate(all="ignore"):
-            value = _Evaluator(data).visit(self.tree.body)
-        if isinstance(value, pd.Series):
-            return value.astype(float).rename(None)
-        return pd.Series(float(value), index=data.index)
+            value = ev.visit(self.tree.body)
+        if isinstance(value, np.ndarray):  # a bare variable is the data's column: a copy
+            return value.copy() if ev.is_column(value) else value.astype(float, copy=False)
+        return np.full(len(data), float(value))
 
 
 def parse(formula: str) -> Formula:
@@ -154,11 +161,23 @@ def _check(node: ast.AST, text: str, variables: set[str]) -> None:
         raise _reject(node, text, "expression")
 
 
-class _Evaluator:
-    """Evaluates a checked tree; values are Series on the data's index or Python floats."""
+class Evaluator:
+    """Evaluates checked trees on ``data``; values are float64 arrays (one per row) or NumPy
+    floats. A column is read once, however many formulas use it."""
 
     def __init__(self, data: pd.DataFrame) -> None:
         self.data = data
+        self._columns: dict[str, np.ndarray] = {}
+
+    def is_column(self, value: np.ndarray) -> bool:
+        """Whether ``value`` is one of the data's columns as read (not a computed array)."""
+        return any(value is c for c in self._columns.values())
+
+    def column(self, name: str) -> np.ndarray:
+        """The raw variable ``name`` as float64 (read-only: every operation makes a new array)."""
+        if name not in self._columns:
+            self._columns[name] = self.data[name].to_numpy(dtype=float)
+        return self._columns[name]
 
     def visit(self, node: ast.AST) -> Value:
         if isinstance(node, ast.Constant):
@@ -166,7 +185,7 @@ class _Evaluator:
             # sub-expression divides by zero as the columns do (inf or nan), not with an exception
             return np.float64(cast(float, node.value))
         if isinstance(node, ast.Name):
-            return self.data[node.id].astype(float)
+            return self.column(node.id)
         if isinstance(node, ast.BinOp):
             return _BINARY[type(node.op)](self.visit(node.left), self.visit(node.right))
         if isinstance(node, ast.UnaryOp):
@@ -203,12 +222,12 @@ class _Evaluator:
         follows = np.flatnonzero(same & (ys[1:] == ys[:-1] + 1)) + 1  # sorted rows with a lag
         return order[follows], order[follows - 1]
 
-    def _lag(self, value: Value) -> pd.Series:
+    def _lag(self, value: Value) -> np.ndarray:
         """Previous calendar year's value within each region (NaN when that year is absent)."""
-        index = self.data.index
-        values = (value.to_numpy(dtype=float) if isinstance(value, pd.Series)
-                  else np.broadcast_to(np.asarray(value, dtype=float), (len(index),)))
+        n = len(self.data.index)
+        values = (value if isinstance(value, np.ndarray)
+                  else np.broadcast_to(np.asarray(value, dtype=float), (n,)))
         rows, previous = self._lag_rows
-        lagged = np.full(len(index), np.nan)
+        lagged = np.full(n, np.nan)
         lagged[rows] = values[previous]
-        return pd.Series(lagged, index=index)
+        return lagged

@@ -46,7 +46,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from ronghe.errors import FrameworkError, InputError
-from ronghe.frameworks.formula import Formula, parse
+from ronghe.frameworks.formula import Evaluator, Formula, parse
 
 SNAKE = r"^[a-z][a-z0-9_]*$"
 TAG_KINDS = ("pillar", "mechanism", "value", "obstacle", "subsystem")
@@ -376,11 +376,12 @@ class Framework(_Model):
         are held once)."""
         self.require(list(data.columns))
         out = np.empty((len(data), len(self.indicators)), order="F")
+        evaluator = Evaluator(data)  # columns and lag rows shared by the formulas
         for j, ind in enumerate(self.indicators):
             if ind.id in data.columns or ind.parsed_formula is None:
                 out[:, j] = data[ind.id].to_numpy(dtype=float)
             else:
-                out[:, j] = ind.parsed_formula.evaluate(data).to_numpy(dtype=float)
+                out[:, j] = ind.parsed_formula.values(data, evaluator)
         return out
 
     def to_yaml(self) -> str:
