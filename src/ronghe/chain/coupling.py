@@ -69,6 +69,15 @@ class Coupled:
 
 
 def couple(U: np.ndarray, spec: CouplingSpec) -> Coupled:
-    """C, T and D of the dimension scores U (n, m) (module docstring)."""
-    return Coupled(*COUPLING_FORMULAS[spec.formula](U, spec.alpha, spec.best))
+    """C, T and D of the dimension scores U (n, m) (module docstring), in blocks of rows (each
+    row's C, T and D are its own), so that the kernel's temporaries stay a block's size."""
+    kernel = COUPLING_FORMULAS[spec.formula]
+    n, k = U.shape
+    lo, hi = (U.min(), U.max()) if U.size else (0.0, 0.0)
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo >= 0 and hi <= spec.best) or n <= 1:
+        return Coupled(*kernel(U, spec.alpha, spec.best))  # its error names the row of U
+    C, T, D = np.empty(n), np.empty(n), np.empty(n)
+    for rows in m.row_blocks(n, k):
+        C[rows], T[rows], D[rows] = kernel(U[rows], spec.alpha, spec.best)
+    return Coupled(C, T, D)
 
