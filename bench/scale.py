@@ -42,9 +42,27 @@ After the memory work of issue 19 (a run keeps X and Z only, treatment in place,
 
 At 620,000 units the steps took (seconds): indicators 12, treatment 31, normalisation 14, weights
 5, aggregation 9, coupling 4.5. X and Z are 3.6 GB each; the rest of the peak is the panel (5.7 GB
-of values), the treatment log and the row keys. What remains of the time is mostly first touches
-of new memory (page faults: transparent hugepages on "madvise" with defrag make a fresh gigabyte
-cost 0.3-3 s) and the imputation's passes over each column with gaps.
+of values), the treatment log and the row keys.
+
+After the speed work (same machine, load average about 1, this script with ``--large``): the
+outlier rule finds each Winsorisation step among a column's extremes and updates the moments from
+the changed cells, imputation takes a run of gaps' neighbours from the gaps alone, the formulas
+run on NumPy arrays with the lag rows found once, no (n, k) masks, no sort of a sorted panel,
+min-max, TOPSIS, entropy and coupling with block buffers:
+
+    units     region-years   raw data   Study.evaluate   peak RSS (after panel)
+    3,000         60,000        27 MB       0.13 s        0.34 GB (0.34 GB)
+    40,000       800,000       366 MB       2.2 s         1.18 GB (1.05 GB)
+    200,000    4,000,000     1,831 MB      14.4 s         5.07 GB (3.97 GB)
+    620,000   12,400,000     5,676 MB      47.3 s        15.03 GB (11.76 GB while the panel is
+                                                          built: ``Panel`` copies its columns once)
+    growth exponent 200,000 -> 620,000: time 1.05, RSS 0.96
+
+At 620,000 units the steps took (seconds, one run of the same code): indicators 7.0, treatment
+11.7, normalisation 10.5, weights 4.7, aggregation 6.5, coupling 3.9. Most of normalisation is
+the first touch of Z's 3.6 GB: on this virtual machine a gigabyte the guest has not used before
+costs about 1.4 s of page faults (0.2-0.3 s once it has), so a second run in a fresh process is
+faster than the first after the machine's memory was idle; the figures above are such a later run.
 
 Sizes 3,000 and 40,000 by default; 200,000 and 620,000 only with ``--large`` (before this work a
 24 GB machine needed about 3.3 KB per region-year and failed above about 280,000 units; a failed
@@ -89,9 +107,13 @@ agents, so times are several times an idle machine's; RSS does not depend on loa
 
 DuckDB's import memory is its unique index on (region, year, variable, is_current) (the "one
 current value per cell" rule): about 135 bytes and 2/3 of the time per value (2 million values:
-0.19 GB and 6 s without the index, 0.46 GB and 20 s with it), held in memory, not evicted under
-``memory_limit``. So 200,000 units (144 million values) would need about 27 GB and 620,000 (446
-million) about 85 GB: neither was run. The panel read is bounded by the wide result.
+0.19 GB and 6 s without the index, 0.46 GB and 20 s with it). DuckDB 2.0 pages the committed
+index within its ``memory_limit`` (the store sets one: half the RAM unless
+``RONGHE_DUCKDB_MEMORY`` or ``Store(memory=...)`` says otherwise), but not the entries of the
+transaction still open, and one file is one transaction (all or nothing). So a village panel is
+imported as several files, each its own batch: ``bench/store_import.py --parts N`` and
+docs/scale.md give the figures (200,000 units as 71 files under 1.5 GB: 895 s, 1.88 GB peak). The
+panel read is bounded by the wide result.
 
     LISA, queen lattice, 999 permutations, one year
     units     build W   local_moran   peak RSS   b(time)   b(RSS)
