@@ -143,6 +143,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -301,11 +302,11 @@ def lisa_worker(units: int, permutations: int) -> dict[str, float]:
             "significant": float((out["cluster"] != "ns").mean())}
 
 
-def child(args: list[str]) -> dict[str, float] | str:
-    """Run this script with ``args`` in a new interpreter under ``/usr/bin/time -v`` (when
-    present); its JSON result with ``rss_gb`` (the child's peak RSS), or why it failed."""
+def child(args: list[str], script: str = __file__) -> dict[str, Any] | str:
+    """Run ``script`` (this one) with ``args`` in a new interpreter under ``/usr/bin/time -v``
+    (when present); its JSON result with ``rss_gb`` (the child's peak RSS), or why it failed."""
     timed = Path("/usr/bin/time").exists()
-    cmd = [*(["/usr/bin/time", "-v"] if timed else []), sys.executable, __file__, *args]
+    cmd = [*(["/usr/bin/time", "-v"] if timed else []), sys.executable, script, *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ)
     if proc.returncode != 0:
         lines = [ln for ln in proc.stderr.strip().splitlines()

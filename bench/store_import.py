@@ -36,9 +36,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -49,7 +47,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scale import tiled_parquet  # the generator of bench/scale.py
+from scale import child, tiled_parquet  # the generator and runner of bench/scale.py
 
 
 def timed(module: Any, name: str, spent: dict[str, float]) -> None:
@@ -122,21 +120,6 @@ def import_worker(paths: list[str], db: str) -> dict[str, Any]:
             "parts": each}
 
 
-def child(args: list[str]) -> dict[str, Any] | str:
-    """This script with ``args`` in a new interpreter under ``/usr/bin/time -v``: its JSON result
-    with ``rss_gb``, or why it failed."""
-    cmd = ["/usr/bin/time", "-v", sys.executable, __file__, *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=os.environ)
-    if proc.returncode != 0:
-        lines = [ln for ln in proc.stderr.strip().splitlines()
-                 if not ln.startswith(("\t", "Command exited with"))]
-        return f"failed (exit {proc.returncode}: {(lines or ['?'])[-1][:300]})"
-    result = json.loads(proc.stdout.strip().splitlines()[-1])
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", proc.stderr)
-    result["rss_gb"] = int(rss.group(1)) / 1024**2 if rss else float("nan")
-    return result
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--units", type=int, default=40_000)
@@ -176,7 +159,7 @@ def main() -> None:
             for p in (Path(db), Path(db + ".wal")):
                 p.unlink(missing_ok=True)
         load = os.getloadavg()[0]
-        r = child(["--import-worker", *map(str, files), db])
+        r = child(["--import-worker", *map(str, files), db], __file__)
         if isinstance(r, str):
             print(f"{args.units:,} units: import {r}")
             raise SystemExit(1)
