@@ -29,7 +29,11 @@ def _name(requirement: str) -> str:
 
 
 def _hides(monkeypatch: pytest.MonkeyPatch, *modules: str) -> None:
+    """Make ``modules`` unimportable, with the submodules an earlier test has imported (an import
+    of ``a.b`` finds ``sys.modules["a.b"]`` without looking at ``a``)."""
     for module in modules:
+        for name in [m for m in sys.modules if m.startswith(module + ".")]:
+            monkeypatch.setitem(sys.modules, name, None)
         monkeypatch.setitem(sys.modules, module, None)
 
 
